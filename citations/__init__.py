@@ -1,0 +1,1 @@
+"""Matching references to registered works, citation links and counts, and who sees the lists."""

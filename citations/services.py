@@ -1,0 +1,51 @@
+"""Creating citation links and keeping cited-by counts right."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from citations.models import Citation
+from deposits.models import Reference, Work
+
+log = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def match_works(*, work_ids: Iterable[int]) -> int:
+    """Link the DOI-bearing references of these works, and the references waiting for their DOIs.
+
+    Idempotent: references already linked are left alone. Returns how many links were made.
+    """
+    work_ids = list(work_ids)
+    outgoing = Reference.objects.filter(citing_work_id__in=work_ids)
+    waiting = Reference.objects.filter(doi__in=Work.objects.filter(pk__in=work_ids).values("doi"))
+    unlinked = (outgoing | waiting).exclude(doi="").filter(citation__isnull=True)
+    references = list(unlinked.values_list("pk", "citing_work_id", "doi"))
+    registered = dict(Work.objects.filter(doi__in={doi for _, _, doi in references}).values_list("doi", "pk"))
+    links = [
+        Citation(reference_id=ref_id, citing_work_id=citing_id, cited_work_id=registered[doi], method=Citation.Method.PUBLISHER_DOI)
+        for ref_id, citing_id, doi in references
+        if doi in registered
+    ]
+    Citation.objects.bulk_create(links, ignore_conflicts=True)
+    refresh_cited_by_counts(work_ids={link.cited_work_id for link in links})
+    log.info("matched %s of %s unlinked DOI references for %s works", len(links), len(references), len(work_ids))
+    return len(links)
+
+
+def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
+    """Set each work's cited-by count to its number of distinct citing works."""
+    work_ids = list(work_ids)
+    if not work_ids:
+        return
+    distinct_citing = (
+        Citation.objects.filter(cited_work=OuterRef("pk"))
+        .values("cited_work")
+        .annotate(n=Count("citing_work", distinct=True))
+        .values("n")
+    )
+    Work.objects.filter(pk__in=work_ids).update(cited_by_count=Coalesce(Subquery(distinct_citing), Value(0)))

@@ -1,0 +1,151 @@
+"""Deposits (uploaded files and their outcome) and what they register: works and references."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from members.models import Member
+
+
+class Deposit(models.Model):
+    """One uploaded deposit file and what became of it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    FINAL_STATUSES = (Status.COMPLETED, Status.FAILED)
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="deposits")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="deposits"
+    )
+    file = models.FileField(upload_to="deposits/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    doi_batch_id = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    message = models.TextField(blank=True, help_text="Why the whole file failed, when it did.")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    record_count = models.PositiveIntegerField(default=0)
+    success_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    failure_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Deposit {self.pk} ({self.filename})"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL_STATUSES
+
+
+class RecordResult(models.Model):
+    """The outcome for one record (one DOI) of a deposit: Crossref's record_diagnostic."""
+
+    class Status(models.TextChoices):
+        SUCCESS = "success", "Success"
+        WARNING = "warning", "Warning"
+        FAILURE = "failure", "Failure"
+
+    deposit = models.ForeignKey(Deposit, on_delete=models.CASCADE, related_name="results")
+    position = models.PositiveIntegerField()
+    doi = models.CharField(max_length=255, blank=True)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["deposit", "position"]
+        constraints = [models.UniqueConstraint(fields=["deposit", "position"], name="one_result_per_record")]
+
+
+class Work(models.Model):
+    """A registered work: one DOI, its metadata, owned by the member whose prefix it is under."""
+
+    doi = models.CharField(max_length=255, unique=True, help_text="Bare, lower case.")
+    type = models.CharField(max_length=40, default="journal-article")
+    title = models.TextField(blank=True)
+    subtitle = models.TextField(blank=True)
+    contributors = models.JSONField(default=list, blank=True)
+    container_title = models.TextField(blank=True)
+    issn = models.CharField(max_length=9, blank=True)
+    isbn = models.CharField(max_length=17, blank=True)
+    volume = models.CharField(max_length=100, blank=True)
+    issue = models.CharField(max_length=100, blank=True)
+    first_page = models.CharField(max_length=100, blank=True)
+    last_page = models.CharField(max_length=100, blank=True)
+    publication_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    publisher = models.CharField(max_length=255, blank=True)
+    resource_url = models.URLField(max_length=2000, blank=True)
+    owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="works")
+    deposit_timestamp = models.BigIntegerField(null=True, blank=True)
+    last_deposit = models.ForeignKey(Deposit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    references_count = models.PositiveIntegerField(default=0)
+    # Kept by the citations app (distinct citing works), so pages never count rows on the fly.
+    cited_by_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["doi"]
+        indexes = [
+            models.Index(fields=["owner", "-cited_by_count"], name="work_owner_count"),
+        ]
+
+    def __str__(self) -> str:
+        return self.doi
+
+    @property
+    def authors(self) -> list[dict]:
+        return [c for c in self.contributors if c.get("role", "author") == "author"]
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}"
+
+
+class Reference(models.Model):
+    """One entry of a work's reference list, as deposited."""
+
+    citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="references")
+    key = models.CharField(max_length=255)
+    position = models.PositiveIntegerField()
+    doi = models.CharField(max_length=255, blank=True, help_text="Bare, lower case; blank when none given.")
+    unstructured = models.TextField(blank=True)
+    journal_title = models.TextField(blank=True)
+    author = models.TextField(blank=True)
+    volume = models.CharField(max_length=100, blank=True)
+    issue = models.CharField(max_length=100, blank=True)
+    first_page = models.CharField(max_length=100, blank=True)
+    year = models.CharField(max_length=20, blank=True)
+    article_title = models.TextField(blank=True)
+    issn = models.CharField(max_length=20, blank=True)
+    isbn = models.CharField(max_length=20, blank=True)
+    series_title = models.TextField(blank=True)
+    volume_title = models.TextField(blank=True)
+    edition_number = models.CharField(max_length=50, blank=True)
+    component_number = models.CharField(max_length=50, blank=True)
+    type = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["citing_work", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["citing_work", "key"], name="reference_key_unique_in_work"),
+        ]
+        indexes = [
+            # References waiting for a DOI are found by it when that DOI is registered.
+            models.Index(fields=["doi"], condition=~Q(doi=""), name="reference_doi"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citing_work.doi} [{self.key}]"

@@ -1,0 +1,250 @@
+"""Receiving deposit files and registering the works they hold."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.template.defaultfilters import filesizeformat
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+
+from deposits.doi import doi_prefix, normalize_doi
+from deposits.models import Deposit, RecordResult, Reference, Work
+from deposits.signals import works_registered
+from deposits.xml import DepositFileError, ParsedWork, RecordError, open_deposit
+from members.models import Member
+from members.selectors import prefix_owner, prefixes_of
+
+log = logging.getLogger(__name__)
+
+# Records applied per transaction: a crash loses at most this many, and they are redone.
+RECORDS_PER_TRANSACTION = 50
+
+
+class RecordRefused(Exception):
+    """A record that cannot be registered; its message is shown to the depositor as is."""
+
+
+# --- Receiving ---------------------------------------------------------------------------------
+
+
+def deposit_create(*, member: Member, file: File, filename: str, uploaded_by=None) -> Deposit:
+    """Store an uploaded deposit file and queue it for the worker. Returns at once."""
+    size = file.size
+    limit = settings.DEPOSIT_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            f"{filename} is {filesizeformat(size)}; a deposit file may be at most {filesizeformat(limit)}. "
+            "Split it into several files."
+        )
+    if size == 0:
+        raise ValidationError(f"{filename} is empty.")
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    deposit = Deposit(member=member, uploaded_by=uploaded_by, filename=filename, size=size, sha256=digest.hexdigest())
+    deposit.file.save(filename, file, save=False)
+    deposit.save()
+    _enqueue_processing(deposit)
+    return deposit
+
+
+def deposit_create_from_bytes(*, member: Member, content: bytes, filename: str, uploaded_by=None) -> Deposit:
+    return deposit_create(member=member, file=ContentFile(content, name=filename), filename=filename, uploaded_by=uploaded_by)
+
+
+def _enqueue_processing(deposit: Deposit) -> None:
+    from deposits.tasks import process_deposit
+
+    transaction.on_commit(lambda: process_deposit.delay(deposit.pk))
+
+
+# --- Processing (in the worker) ------------------------------------------------------------------
+
+
+def deposit_process(*, deposit_id: int) -> Deposit | None:
+    """Parse a queued deposit and register its records. Safe to run again after a crash.
+
+    Records already given a result are skipped, so a redelivered task resumes where the
+    killed one stopped and nothing is applied twice.
+    """
+    deposit = Deposit.objects.filter(pk=deposit_id).first()
+    if deposit is None:  # a message outliving its row (e.g. a database reset): nothing to do
+        log.warning("deposit %s no longer exists; task dropped", deposit_id)
+        return None
+    if deposit.is_final:
+        return deposit
+    Deposit.objects.filter(pk=deposit.pk).update(status=Deposit.Status.PROCESSING, started=deposit.started or timezone.now())
+    try:
+        head, records = _read_whole_file(deposit)
+    except DepositFileError as error:
+        return _finish(deposit, status=Deposit.Status.FAILED, message=_file_error_text(deposit, error))
+    Deposit.objects.filter(pk=deposit.pk).update(doi_batch_id=head.doi_batch_id[:255], record_count=len(records))
+    done = set(RecordResult.objects.filter(deposit=deposit).values_list("position", flat=True))
+    pending = [(position, item) for position, item in enumerate(records, start=1) if position not in done]
+    for start in range(0, len(pending), RECORDS_PER_TRANSACTION):
+        _apply_chunk(deposit, pending[start : start + RECORDS_PER_TRANSACTION])
+        _refresh_counts(deposit)
+    return _finish(deposit, status=Deposit.Status.COMPLETED)
+
+
+def _read_whole_file(deposit: Deposit):
+    """Read every record before applying any, so a file that breaks half-way applies nothing."""
+    with deposit.file.open("rb") as handle:
+        stream = open_deposit(handle, max_bytes=settings.DEPOSIT_MAX_BYTES)
+        return stream.head, list(stream)
+
+
+def _file_error_text(deposit: Deposit, error: DepositFileError) -> str:
+    where = f"{deposit.filename}, line {error.line}" if error.line else deposit.filename
+    return f"{where}: {error.message}"
+
+
+def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordError]]) -> None:
+    with transaction.atomic():
+        registered: list[int] = []
+        for position, item in chunk:
+            result = RecordResult(
+                deposit=deposit, position=position, doi=(normalize_doi(item.doi) or item.doi)[:255], line=item.line
+            )
+            try:
+                with transaction.atomic():
+                    work, message = _apply_record(deposit, item)
+                registered.append(work.pk)
+                result.status, result.message = RecordResult.Status.SUCCESS, message
+            except RecordRefused as refusal:
+                result.status, result.message = RecordResult.Status.FAILURE, str(refusal)
+            except DatabaseError as error:
+                # One bad record must not stop the batch; the log keeps the detail for staff.
+                log.exception("deposit %s record %s could not be stored", deposit.pk, position)
+                result.status = RecordResult.Status.FAILURE
+                result.message = f"line {item.line}: the record could not be stored ({type(error).__name__})."
+            result.save()
+        if registered:
+            transaction.on_commit(lambda: works_registered.send(sender=Work, work_ids=registered))
+
+
+def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Work, str]:
+    if isinstance(item, RecordError):
+        raise RecordRefused(f"line {item.line}: {item.message}")
+    doi = normalize_doi(item.doi)
+    if not doi:
+        raise RecordRefused(f"line {item.line}: “{item.doi}” is not a DOI.")
+    _check_prefix(deposit.member, doi)
+    if item.timestamp is None:
+        raise RecordRefused(f"line {item.line}: no timestamp (give head/timestamp or doi_data/timestamp).")
+    work = Work.objects.select_for_update().filter(doi=doi).first()
+    if work is not None and work.owner_id != deposit.member_id:
+        raise RecordRefused(f"{doi} is registered by another member.")
+    if work is not None and work.deposit_timestamp is not None and item.timestamp <= work.deposit_timestamp:
+        raise RecordRefused(
+            f"Record not processed because submitted version: {item.timestamp} is less or equal to "
+            f"previously submitted version {work.deposit_timestamp}"
+        )
+    _check_reference_keys(item)
+    created = work is None
+    work = work or Work(doi=doi, owner=deposit.member)
+    _copy_metadata(work, item, deposit)
+    work.save()
+    _replace_references(work, item)
+    return work, "Successfully added" if created else "Successfully updated"
+
+
+def _check_prefix(member: Member, doi: str) -> None:
+    prefix = doi_prefix(doi)
+    owner = prefix_owner(prefix)
+    if owner is None or owner.pk != member.pk:
+        own = ", ".join(prefixes_of(member)) or "none"
+        raise RecordRefused(
+            f"{doi} is not under a prefix of {member.name} (its prefixes: {own}); "
+            f"prefix {prefix} {'belongs to another member' if owner else 'is not assigned to any member'}."
+        )
+
+
+def _check_reference_keys(item: ParsedWork) -> None:
+    seen: set[str] = set()
+    for reference in item.references:
+        if not reference.key:
+            raise RecordRefused(f"citation {reference.position} of {item.doi} has no key.")
+        if reference.key in seen:
+            raise RecordRefused(f"citation key “{reference.key}” appears twice in the reference list of {item.doi}.")
+        seen.add(reference.key)
+
+
+def _copy_metadata(work: Work, item: ParsedWork, deposit: Deposit) -> None:
+    work.type = item.type
+    work.title = item.title
+    work.subtitle = item.subtitle
+    work.contributors = [asdict(c) for c in item.contributors]
+    work.container_title = item.container_title
+    work.issn = item.issn[:9]
+    work.isbn = item.isbn[:17]
+    work.volume = item.volume[:100]
+    work.issue = item.issue[:100]
+    work.first_page = item.first_page[:100]
+    work.last_page = item.last_page[:100]
+    work.publication_year = item.publication_year
+    work.publisher = item.publisher[:255]
+    work.resource_url = item.resource_url[:2000]
+    work.deposit_timestamp = item.timestamp
+    work.last_deposit = deposit
+    work.references_count = len(item.references)
+
+
+def _replace_references(work: Work, item: ParsedWork) -> None:
+    """The deposited reference list replaces the old one (and so the citations it made)."""
+    work.references.all().delete()
+    try:
+        Reference.objects.bulk_create(_references(work, item.references))
+    except IntegrityError as error:  # the checks above should make this unreachable
+        raise RecordRefused(f"the reference list of {work.doi} could not be stored: {error}") from error
+
+
+def _references(work: Work, parsed: Iterable) -> list[Reference]:
+    return [
+        Reference(
+            citing_work=work,
+            key=ref.key[:255],
+            position=ref.position,
+            doi=normalize_doi(ref.doi),
+            unstructured=ref.unstructured,
+            journal_title=ref.journal_title,
+            author=ref.author,
+            volume=ref.volume[:100],
+            issue=ref.issue[:100],
+            first_page=ref.first_page[:100],
+            year=ref.year[:20],
+            article_title=ref.article_title,
+            issn=ref.issn[:20],
+            isbn=ref.isbn[:20],
+            series_title=ref.series_title,
+            volume_title=ref.volume_title,
+            edition_number=ref.edition_number[:50],
+            component_number=ref.component_number[:50],
+            type=ref.type[:40],
+        )
+        for ref in parsed
+    ]
+
+
+def _refresh_counts(deposit: Deposit) -> None:
+    results = RecordResult.objects.filter(deposit=deposit)
+    Deposit.objects.filter(pk=deposit.pk).update(
+        success_count=results.filter(status=RecordResult.Status.SUCCESS).count(),
+        warning_count=results.filter(status=RecordResult.Status.WARNING).count(),
+        failure_count=results.filter(status=RecordResult.Status.FAILURE).count(),
+    )
+
+
+def _finish(deposit: Deposit, *, status: str, message: str = "") -> Deposit:
+    _refresh_counts(deposit)
+    Deposit.objects.filter(pk=deposit.pk).update(status=status, message=message, finished=timezone.now())
+    deposit.refresh_from_db()
+    log.info("deposit %s %s: %s", deposit.pk, status, message or f"{deposit.success_count} ok, {deposit.failure_count} failed")
+    return deposit

@@ -1,0 +1,76 @@
+"""A member's pages about what it registered: its overview (prefixes, works with counts),
+its deposit history with the upload form, and one deposit's log."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from deposits.forms import DepositUploadForm
+from deposits.models import Deposit
+from deposits.selectors import WORK_SORTS, deposits_of, results_of, works_of
+from deposits.services import deposit_create
+from members.access import can_deposit_for, can_view_member
+from members.shortcuts import member_or_404
+
+WORK_SORT_LABELS = [("cited", "Most cited"), ("doi", "DOI"), ("newest", "Newest"), ("year", "Year")]
+
+
+@login_required
+def member_overview(request, pk: int):
+    member = member_or_404(request, pk)
+    sort = request.GET.get("sort", "cited")
+    if sort not in WORK_SORTS:
+        sort = "cited"
+    page = Paginator(works_of(member, sort=sort), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deposits/member.html",
+        {
+            "member": member,
+            "prefixes": member.prefixes.all(),
+            "page": page,
+            "sort": sort,
+            "sorts": WORK_SORT_LABELS,
+            "can_deposit": can_deposit_for(request.user, member),
+        },
+    )
+
+
+@login_required
+def deposit_list(request, pk: int):
+    member = member_or_404(request, pk)
+    can_deposit = can_deposit_for(request.user, member)
+    form = DepositUploadForm()
+    if request.method == "POST":
+        if not can_deposit:
+            raise Http404("No such page.")
+        form = DepositUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                deposit = deposit_create(member=member, file=upload, filename=upload.name, uploaded_by=request.user)
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(request, f"{deposit.filename} was received and is queued for processing.")
+                return redirect("deposits:detail", pk=deposit.pk)
+    page = Paginator(deposits_of(member), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deposits/list.html",
+        {"member": member, "page": page, "form": form, "can_deposit": can_deposit},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def deposit_detail(request, pk: int):
+    deposit = get_object_or_404(Deposit.objects.select_related("member", "uploaded_by"), pk=pk)
+    if not can_view_member(request.user, deposit.member_id):
+        raise Http404("No such deposit.")
+    context = {"deposit": deposit, "member": deposit.member, "results": results_of(deposit)}
+    if request.htmx:
+        return render(request, "deposits/_progress.html", context)
+    return render(request, "deposits/detail.html", context)

@@ -1,0 +1,23 @@
+"""Reading Crossref deposit XML into plain records, with no Django in it.
+
+`open_deposit(source)` is the one entry point; see `records.py` for what it yields.
+"""
+from deposits.xml.parser import open_deposit
+from deposits.xml.records import (
+    BatchHead,
+    Contributor,
+    DepositFileError,
+    ParsedReference,
+    ParsedWork,
+    RecordError,
+)
+
+__all__ = [
+    "BatchHead",
+    "Contributor",
+    "DepositFileError",
+    "ParsedReference",
+    "ParsedWork",
+    "RecordError",
+    "open_deposit",
+]

@@ -1,0 +1,350 @@
+"""Streaming reader for Crossref deposit XML: the `head` first, then one record per work.
+
+`open_deposit` checks the file as a whole (size, DTD, root, namespace, head) and returns a
+`DepositStream`; iterating it walks the body with `iterparse`, turning each finished work
+element into a ParsedWork (or a RecordError) and then dropping the element, so memory stays
+bounded by one work plus the parser's read-ahead, not by the size of the file.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from lxml import etree
+
+from deposits.xml.elements import child, child_text, local_name
+from deposits.xml.hardened import (
+    DTD_REFUSED,
+    MEGABYTE,
+    BoundedReader,
+    has_doctype,
+    iterparse,
+    open_bounded,
+)
+from deposits.xml.records import BatchHead, DepositFileError, ParsedWork, RecordError
+from deposits.xml.works import (
+    Container,
+    preferred_identifier,
+    publication_year,
+    publisher,
+    read_work,
+)
+
+MAX_DEPOSIT_BYTES = 10 * MEGABYTE  # Crossref's own limit per deposited file
+
+# Deposit schema series read by this parser ("major.minor"; any patch level). A new schema
+# version whose element names we already understand is one more entry here.
+SUPPORTED_SCHEMA_SERIES = ("4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "5.0", "5.1", "5.2", "5.3", "5.4")
+
+_SCHEMA_NAMESPACE = re.compile(r"http://www\.crossref\.org/schema/(?P<version>(?P<series>\d+\.\d+)\.\d+)")
+_LINE_AND_COLUMN = re.compile(r",? line \d+, column \d+\s*$")
+
+Record = ParsedWork | RecordError
+
+
+def schema_version(namespace: str | None) -> str | None:
+    """`5.4.0` for `http://www.crossref.org/schema/5.4.0`; None if we do not read that namespace."""
+    match = _SCHEMA_NAMESPACE.fullmatch(namespace or "")
+    if match is None or match["series"] not in SUPPORTED_SCHEMA_SERIES:
+        return None
+    return match["version"]
+
+
+class DepositStream:
+    """An opened deposit: `head` at once, then its records (ParsedWork | RecordError) by iteration.
+
+    Iterate it once. Records come in document order; a DepositFileError may still be raised
+    part-way (e.g. the file is cut short), in which case nothing from the file may be applied.
+    """
+
+    def __init__(self, *, head: BatchHead, records: Iterator[Record], reader: BoundedReader, root):
+        self.head = head
+        self._records = records
+        self._reader = reader
+        self._root = root
+
+    def __iter__(self) -> Iterator[Record]:
+        return self._records
+
+    def close(self) -> None:
+        """Stop reading and release the file (needed only when not iterated to the end)."""
+        self._records.close()
+        self._reader.close()
+
+    def __enter__(self) -> DepositStream:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def held_element_count(self) -> int:
+        """How many XML elements are in memory now.
+
+        Bounded by the current work plus the parser's read-ahead, however long the file is.
+        """
+        return sum(1 for _ in self._root.iter())
+
+
+def open_deposit(
+    source: str | os.PathLike | BinaryIO, *, max_bytes: int = MAX_DEPOSIT_BYTES
+) -> DepositStream:
+    """Open a deposit file (a path or a binary file object) and read up to the end of its head.
+
+    Raises DepositFileError when the file as a whole is unusable.
+    """
+    reader = open_bounded(source, max_bytes=max_bytes)
+    try:
+        events = _events(reader)
+        root = _checked_root(events)
+        head = _batch_head(events, root)
+    except BaseException:
+        reader.close()
+        raise
+    return DepositStream(head=head, records=_records(events, head, reader), reader=reader, root=root)
+
+
+# --- the event stream ------------------------------------------------------------------------
+
+
+def _events(reader: BoundedReader) -> Iterator[tuple[str, etree._Element, int]]:
+    """(event, element, depth) with the root at depth 0; parse failures become DepositFileError."""
+    depth = -1
+    try:
+        for event, element in iterparse(reader):
+            if event == "start":
+                depth += 1
+                yield event, element, depth
+            else:
+                yield event, element, depth
+                depth -= 1
+    except etree.XMLSyntaxError as error:
+        raise _unreadable_file(error, reader, root_seen=depth >= 0) from error
+
+
+def _unreadable_file(error: etree.XMLSyntaxError, reader: BoundedReader, *, root_seen: bool):
+    if not reader.saw_content:
+        return DepositFileError("The file is empty.")
+    if not root_seen and (b"<!DOCTYPE" in reader.prolog or b"<!ENTITY" in reader.prolog):
+        return DepositFileError(DTD_REFUSED)
+    detail = _LINE_AND_COLUMN.sub("", error.msg or str(error)).strip()
+    return DepositFileError(f"The file is not well-formed XML: {detail}", line=error.lineno or None)
+
+
+def _forget(element: etree._Element) -> None:
+    """Drop a processed element and its already-processed elder siblings from the tree."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is None:
+        return
+    while element.getprevious() is not None:
+        del parent[0]
+
+
+# --- root and head ---------------------------------------------------------------------------
+
+
+def _checked_root(events) -> etree._Element:
+    first = next(events, None)
+    if first is None:
+        raise DepositFileError("The file is empty.")
+    _event, root, _depth = first
+    if has_doctype(root):
+        raise DepositFileError(DTD_REFUSED)
+    name = local_name(root)
+    if name != "doi_batch":
+        raise DepositFileError(
+            f"The root element is <{name}>; a deposit's root element is <doi_batch>.",
+            line=root.sourceline,
+        )
+    namespace = etree.QName(root).namespace
+    if schema_version(namespace) is None:
+        raise DepositFileError(
+            f"The namespace {namespace or '(none)'!r} of doi_batch is not a Crossref deposit schema "
+            f"namespace; expected http://www.crossref.org/schema/X.Y.Z for versions "
+            f"{SUPPORTED_SCHEMA_SERIES[0]} to {SUPPORTED_SCHEMA_SERIES[-1]}.",
+            line=root.sourceline,
+        )
+    return root
+
+
+def _batch_head(events, root: etree._Element) -> BatchHead:
+    for event, element, depth in events:
+        if depth != 1:
+            continue
+        name = local_name(element)
+        if event == "start" and name == "body":
+            raise DepositFileError("The deposit has no <head> before its <body>.", line=element.sourceline)
+        if event == "end" and name == "head":
+            head = _head_from(element, etree.QName(root).namespace)
+            _forget(element)
+            return head
+    raise DepositFileError("The deposit has no <head>.")
+
+
+def _head_from(element: etree._Element, namespace: str) -> BatchHead:
+    timestamp = child_text(element, "timestamp")
+    return BatchHead(
+        namespace=namespace,
+        schema_version=schema_version(namespace),
+        doi_batch_id=child_text(element, "doi_batch_id"),
+        timestamp=int(timestamp) if timestamp.isascii() and timestamp.isdigit() else None,
+        depositor_name=child_text(element, "depositor", "depositor_name"),
+        depositor_email=child_text(element, "depositor", "email_address"),
+        registrant=child_text(element, "registrant"),
+    )
+
+
+# --- the body --------------------------------------------------------------------------------
+
+# Body elements whose children are works (read one by one as each ends) and their metadata.
+_CONTAINERS = frozenset({"journal", "book", "conference", "database", "report-paper", "standard"})
+
+# Works that stand directly in <body>.
+_STANDALONE_TYPES = {
+    "posted_content": "posted-content",
+    "dissertation": "dissertation",
+    "peer_review": "peer-review",
+}
+
+# Works inside a container element: (container, work element) -> type.
+_CONTAINED_TYPES = {
+    ("journal", "journal_article"): "journal-article",
+    ("conference", "conference_paper"): "proceedings-article",
+    ("database", "dataset"): "dataset",
+    ("report-paper", "content_item"): "report-component",
+    ("standard", "content_item"): "other",
+}
+
+# A container's metadata element -> where its title is. Works inside take it as container_title.
+_CONTAINER_TITLES = {
+    "journal_metadata": ("full_title",),
+    "book_metadata": ("titles", "title"),
+    "book_series_metadata": ("titles", "title"),
+    "book_set_metadata": ("titles", "title"),
+    "proceedings_metadata": ("proceedings_title",),
+    "proceedings_series_metadata": ("proceedings_title",),
+    "database_metadata": ("titles", "title"),
+    "report-paper_metadata": ("titles", "title"),
+    "report-paper_series_metadata": ("titles", "title"),
+    "standard_metadata": ("titles", "title"),
+}
+
+# Metadata elements that are works themselves when they carry doi_data. Journal, proceedings
+# and database DOIs are left out on purpose: their metadata is repeated in every container
+# element of a batch, so they would come out as the same DOI many times.
+_METADATA_WORK_TYPES = {
+    "book_metadata": "book",
+    "book_series_metadata": "book",
+    "book_set_metadata": "book",
+    "report-paper_metadata": "report",
+    "report-paper_series_metadata": "report",
+    "standard_metadata": "standard",
+}
+
+_BOOK_TYPES = {"edited_book": "edited-book", "monograph": "monograph", "reference": "reference-book"}
+_CHAPTER_TYPES = {
+    "chapter": "book-chapter",
+    "section": "book-section",
+    "part": "book-part",
+    "track": "book-track",
+    "reference_entry": "reference-entry",
+    "other": "other",
+}
+
+
+def _records(events, head: BatchHead, reader: BoundedReader) -> Iterator[Record]:
+    try:
+        yield from _body_records(events, head.timestamp)
+    finally:
+        reader.close()
+
+
+def _body_records(events, head_timestamp: int | None) -> Iterator[Record]:
+    in_body = False
+    container = Container()
+    for event, element, depth in events:
+        if depth == 1 and local_name(element) == "body":
+            in_body = event == "start"
+        elif not in_body or depth < 2:
+            continue
+        elif event == "start":
+            if depth == 2:
+                container = Container()  # a new journal, book, conference...
+        elif depth == 2:
+            yield from _standalone_work(element, head_timestamp)
+            _forget(element)
+        elif depth == 3 and local_name(element.getparent()) in _CONTAINERS:
+            yield from _container_part(element, container, head_timestamp)
+            _forget(element)
+
+
+def _standalone_work(element: etree._Element, head_timestamp: int | None) -> Iterator[Record]:
+    name = local_name(element)
+    work_type = _STANDALONE_TYPES.get(name)
+    if work_type is None:
+        return  # a container (its works were read as they ended) or unsupported (sa_component...)
+    institution = child_text(element, "institution", "institution_name")
+    if name == "posted_content":
+        container = Container(title=institution or child_text(element, "group_title"))
+    else:
+        container = Container(publisher=institution)
+    yield read_work(element, type=work_type, container=container, head_timestamp=head_timestamp)
+
+
+def _container_part(element: etree._Element, container: Container, head_timestamp: int | None):
+    part = local_name(element)
+    kind = local_name(element.getparent())
+    if part == "journal_issue":
+        _describe_issue(container, element)
+    elif part in _CONTAINER_TITLES:
+        _describe_container(container, element)
+        if part in _METADATA_WORK_TYPES and child(element, "doi_data") is not None:
+            yield read_work(
+                element,
+                type=_metadata_work_type(element, part),
+                container=container,
+                head_timestamp=head_timestamp,
+                container_title=_series_title(element),
+            )
+    elif kind == "book" and part == "content_item":
+        work_type = _CHAPTER_TYPES.get(element.get("component_type", ""), "book-chapter")
+        yield read_work(element, type=work_type, container=container, head_timestamp=head_timestamp)
+    elif (kind, part) in _CONTAINED_TYPES:
+        work_type = _CONTAINED_TYPES[(kind, part)]
+        yield read_work(element, type=work_type, container=container, head_timestamp=head_timestamp)
+
+
+def _describe_container(container: Container, metadata: etree._Element) -> None:
+    series = child(metadata, "series_metadata")
+    container.title = child_text(metadata, *_CONTAINER_TITLES[local_name(metadata)]) or child_text(
+        series, "titles", "title"
+    )
+    container.issn = preferred_identifier(metadata, "issn") or preferred_identifier(series, "issn")
+    container.isbn = preferred_identifier(metadata, "isbn") or preferred_identifier(
+        child(metadata, "set_metadata"), "isbn"
+    )
+    container.publisher = publisher(metadata) or child_text(metadata, "institution", "institution_name")
+    container.volume = child_text(metadata, "volume")
+    container.year = publication_year(metadata)
+
+
+def _describe_issue(container: Container, issue: etree._Element) -> None:
+    container.volume = child_text(issue, "journal_volume", "volume")
+    container.issue = child_text(issue, "issue")
+    container.year = publication_year(issue)
+
+
+def _metadata_work_type(metadata: etree._Element, part: str) -> str:
+    work_type = _METADATA_WORK_TYPES[part]
+    if work_type == "book":
+        return _BOOK_TYPES.get(metadata.getparent().get("book_type", ""), "book")
+    return work_type
+
+
+def _series_title(metadata: etree._Element) -> str:
+    """The series (or set) a book or report belongs to: its container title."""
+    return child_text(metadata, "series_metadata", "titles", "title") or child_text(
+        metadata, "set_metadata", "titles", "title"
+    )

@@ -1,0 +1,35 @@
+"""Who may do what: the one place that decides it for every page, command and endpoint.
+
+Views never test roles themselves; they ask here. Agents (a later issue) join here too.
+"""
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from members.models import Member, Membership, Role
+
+DEPOSIT_ROLES = frozenset({Role.ADMIN, Role.DEPOSITOR})
+
+
+def _role(user, member_id: int) -> str | None:
+    if not user or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return None
+    return Membership.objects.filter(user=user, member_id=member_id).values_list("role", flat=True).first()
+
+
+def can_view_member(user, member: Member | int) -> bool:
+    """The member's own pages: its works, deposits, and the lists of works citing its works."""
+    return _role(user, _id(member)) is not None
+
+
+def can_deposit_for(user, member: Member | int) -> bool:
+    return _role(user, _id(member)) in DEPOSIT_ROLES
+
+
+def can_view_citing_list(user, owner: Member | int | None) -> bool:
+    """Cited-by rule: only the member owning the cited work sees the list of works citing it."""
+    return owner is not None and can_view_member(user, owner)
+
+
+def _id(member: Member | int) -> int:
+    return member if isinstance(member, int) else member.pk

@@ -1,0 +1,58 @@
+"""Agency staff manage members, prefixes and users in the Django admin."""
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from members.models import Member, Membership, Prefix, User
+
+
+class PrefixInline(admin.TabularInline):
+    model = Prefix
+    extra = 1
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+
+
+class UserMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["member"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix_list", "created"]
+    search_fields = ["name", "prefixes__value"]
+    inlines = [PrefixInline, MembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("prefixes")
+
+    @admin.display(description="prefixes")
+    def prefix_list(self, member):
+        return ", ".join(p.value for p in member.prefixes.all())
+
+
+@admin.register(Prefix)
+class PrefixAdmin(admin.ModelAdmin):
+    list_display = ["value", "member", "created"]
+    search_fields = ["value", "member__name"]
+    autocomplete_fields = ["member"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [UserMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -1,0 +1,101 @@
+"""Members of the registration agency, their DOI prefixes, and their users' roles."""
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+PREFIX_RE = re.compile(r"^10\.\d{4,9}$")
+
+
+def validate_prefix(value: str) -> None:
+    if not PREFIX_RE.match(value):
+        raise ValidationError(f"“{value}” is not a DOI prefix: it must look like 10.1234 (10. then 4–9 digits).")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address. `is_staff`: registration agency staff."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Member(models.Model):
+    """An organisation that registers DOIs with the agency (a publisher, a society...)."""
+
+    name = models.CharField(max_length=255, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Prefix(models.Model):
+    """A DOI prefix (10.NNNN). Each belongs to exactly one member."""
+
+    value = models.CharField(max_length=20, unique=True, validators=[validate_prefix])
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="prefixes")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["value"]
+        verbose_name_plural = "prefixes"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    DEPOSITOR = "depositor", "Depositor"
+    EDITOR = "editor", "Editor"
+
+
+class Membership(models.Model):
+    """A user's place in a member organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EDITOR)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "member"], name="one_membership_per_user_and_member")]
+        ordering = ["member__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.member} ({self.get_role_display()})"

@@ -1,0 +1,15 @@
+"""Root URLs."""
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.views import home
+
+admin.site.site_header = "Cited-by Portal — agency administration"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("deposits.urls")),
+    path("", include("citations.urls")),
+]

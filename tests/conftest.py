@@ -1,0 +1,95 @@
+"""Fixtures shared by the whole suite, among them a real Celery worker process."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.celery import app as celery_app
+from tests.builders import member_with_admin
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    """Production serves hashed files made by collectstatic; tests render pages without that step."""
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def press(db):
+    """A member owning 10.5555 with its admin user."""
+    return member_with_admin("Cited Press", "10.5555", "admin@cited-press.example")
+
+
+@pytest.fixture
+def society(db):
+    """A second member owning 10.6666 with its admin user."""
+    return member_with_admin("Citing Society", "10.6666", "admin@citing-society.example")
+
+
+def wait_for(condition: Callable[[], bool], *, timeout: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.2)
+
+
+def _database_url() -> str:
+    """The URL of the test database this process uses, for a worker process to share it."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    if db["ENGINE"].endswith("postgresql"):
+        auth = f"{db['USER']}:{db['PASSWORD']}@" if db.get("PASSWORD") else (f"{db['USER']}@" if db.get("USER") else "")
+        return f"postgres://{auth}{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    raise RuntimeError(f"no worker URL for database engine {db['ENGINE']}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery worker` process consuming the tests' broker and using the test database."""
+    env = dict(os.environ, DATABASE_URL=_database_url(), MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    if getattr(settings, "CELERY_BROKER_FOLDER", None):
+        env["CELERY_BROKER_FOLDER"] = str(settings.CELERY_BROKER_FOLDER)
+    with django_db_blocker.unblock():
+        celery_app.control.purge()  # messages left by earlier runs name rows that no longer exist
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    log = log_path.open("w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-mingle", "--without-gossip", "--without-heartbeat"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(lambda: "ready." in log_path.read_text() or worker.poll() is not None, timeout=60, what="the worker to start")
+        if worker.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited at start:\n{log_path.read_text()}")
+        yield log_path
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """Use in tests that need the worker: data is committed so the worker process sees it."""
+    return celery_worker_process

@@ -1,0 +1,120 @@
+"""Registering works from deposits: per-record results, prefixes, timestamps, reference lists."""
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+
+from citations.models import Citation
+from citations.services import match_works
+from deposits.models import Deposit, RecordResult, Reference, Work
+from deposits.services import deposit_create_from_bytes, deposit_process
+from tests.xmlbuild import journal_article_deposit
+
+pytestmark = pytest.mark.django_db
+
+
+def process(member, articles, **kwargs) -> Deposit:
+    deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit(articles, **kwargs), filename="batch.xml")
+    return deposit_process(deposit_id=deposit.pk)
+
+
+def test_deposit_registers_works_and_their_references(press):
+    member, _ = press
+    deposit = process(member, [
+        {"doi": "10.5555/A.1", "title": "First", "authors": [("Ada", "Lovelace")], "year": 2020, "volume": "3",
+         "issue": "2", "first_page": "101", "references": [
+             {"key": "r1", "doi": "https://doi.org/10.1000/XYZ"},
+             {"key": "r2", "unstructured": "Someone, A. (1999). A thing. J. Stuff 1, 2."}]},
+    ])
+    assert (deposit.status, deposit.record_count, deposit.success_count, deposit.failure_count) == ("completed", 1, 1, 0)
+    work = Work.objects.get()
+    assert (work.doi, work.title, work.publication_year, work.volume, work.issue, work.first_page) == (
+        "10.5555/a.1", "First", 2020, "3", "2", "101")
+    assert work.container_title == "Journal of Tests" and work.owner == member
+    assert work.contributors[0]["surname"] == "Lovelace" and work.references_count == 2
+    refs = list(work.references.order_by("position").values_list("key", "doi", "unstructured"))
+    assert refs == [("r1", "10.1000/xyz", ""), ("r2", "", "Someone, A. (1999). A thing. J. Stuff 1, 2.")]
+    assert RecordResult.objects.get(deposit=deposit).message == "Successfully added"
+
+
+def test_doi_outside_members_prefixes_fails_alone(press, society):
+    member, _ = press
+    deposit = process(member, [
+        {"doi": "10.5555/ok.1", "title": "Mine"},
+        {"doi": "10.6666/theirs.1", "title": "Not mine"},
+        {"doi": "10.7777/nobody.1", "title": "Nobody's"},
+        {"doi": "10.5555/ok.2", "title": "Mine too"},
+    ])
+    assert (deposit.success_count, deposit.failure_count) == (2, 2)
+    assert set(Work.objects.values_list("doi", flat=True)) == {"10.5555/ok.1", "10.5555/ok.2"}
+    failures = {r.doi: r.message for r in deposit.results.filter(status="failure")}
+    assert "not under a prefix of Cited Press" in failures["10.6666/theirs.1"]
+    assert "belongs to another member" in failures["10.6666/theirs.1"]
+    assert "is not assigned to any member" in failures["10.7777/nobody.1"]
+
+
+def test_redeposit_with_newer_timestamp_replaces_metadata_and_references(press):
+    member, _ = press
+    target = {"doi": "10.5555/cited", "title": "Cited"}
+    process(member, [target, {"doi": "10.5555/citing", "title": "Old title", "references": [{"key": "a", "doi": "10.5555/cited"}]}],
+            timestamp=1)
+    match_works(work_ids=Work.objects.values_list("pk", flat=True))
+    assert Work.objects.get(doi="10.5555/cited").cited_by_count == 1
+
+    deposit = process(member, [{"doi": "10.5555/citing", "title": "New title", "references": [{"key": "b", "unstructured": "x"}]}],
+                      timestamp=2)
+    assert deposit.success_count == 1 and deposit.results.get().message == "Successfully updated"
+    assert Work.objects.get(doi="10.5555/citing").title == "New title"
+    assert list(Reference.objects.values_list("key", flat=True)) == ["b"]
+    assert Citation.objects.count() == 0
+    assert Work.objects.get(doi="10.5555/cited").cited_by_count == 0
+
+
+def test_redeposit_with_older_or_equal_timestamp_is_refused(press):
+    member, _ = press
+    process(member, [{"doi": "10.5555/x", "title": "Kept"}], timestamp=20240101)
+    deposit = process(member, [{"doi": "10.5555/x", "title": "Refused"}], timestamp=20240101)
+    assert deposit.failure_count == 1
+    assert deposit.results.get().message == (
+        "Record not processed because submitted version: 20240101 is less or equal to previously submitted version 20240101")
+    assert Work.objects.get().title == "Kept"
+
+
+def test_duplicate_citation_keys_fail_the_record_only(press):
+    member, _ = press
+    deposit = process(member, [
+        {"doi": "10.5555/dup", "references": [{"key": "k", "unstructured": "a"}, {"key": "k", "unstructured": "b"}]},
+        {"doi": "10.5555/fine", "references": [{"key": "k", "unstructured": "a"}]},
+    ])
+    assert (deposit.success_count, deposit.failure_count) == (1, 1)
+    assert "appears twice" in deposit.results.get(status="failure").message
+    assert list(Work.objects.values_list("doi", flat=True)) == ["10.5555/fine"]
+
+
+def test_malformed_file_fails_whole_deposit_with_line_and_registers_nothing(press):
+    member, _ = press
+    content = journal_article_deposit([{"doi": "10.5555/a"}, {"doi": "10.5555/b"}]).replace(b"</body>", b"</bdy></body>")
+    deposit = deposit_create_from_bytes(member=member, content=content, filename="broken.xml")
+    deposit = deposit_process(deposit_id=deposit.pk)
+    assert deposit.status == "failed"
+    assert deposit.message.startswith("broken.xml, line ")
+    assert Work.objects.count() == 0
+
+
+def test_processing_again_after_a_crash_applies_nothing_twice(press):
+    member, _ = press
+    deposit = process(member, [{"doi": "10.5555/a"}, {"doi": "10.5555/b"}])
+    # A redelivered task (worker killed after the work was done) finds the deposit final.
+    Deposit.objects.filter(pk=deposit.pk).update(status="processing")
+    again = deposit_process(deposit_id=deposit.pk)
+    assert (again.status, again.success_count, again.failure_count) == ("completed", 2, 0)
+    assert RecordResult.objects.filter(deposit=deposit).count() == 2
+
+
+@override_settings(DEPOSIT_MAX_BYTES=1000)
+def test_file_over_the_size_limit_is_refused_at_upload(press):
+    member, _ = press
+    with pytest.raises(ValidationError) as refused:
+        deposit_create_from_bytes(member=member, content=b"x" * 1001, filename="big.xml")
+    assert refused.value.messages == [
+        "big.xml is 1001\xa0bytes; a deposit file may be at most 1000\xa0bytes. Split it into several files."]
+    assert Deposit.objects.count() == 0
