@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test migrate demo clean
+.PHONY: install run test migrate demo clean browser
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,12 @@ run: demo
 
 # Tests get a broker folder and media folder of their own, so a running `make run` worker
 # never takes their tasks.
-test: install
+test: install browser
 	CELERY_BROKER_FOLDER=var/test-broker MEDIA_ROOT=var/test-media $(BIN)/pytest
+
+# Browser tests drive Debian's Chromium headless (never a downloaded browser build).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 clean:
 	rm -rf $(VENV) var

@@ -115,6 +115,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cited-by@portal.example"
 # --- Static and uploaded files -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = env_dir("MEDIA_ROOT", VAR_DIR / "media")

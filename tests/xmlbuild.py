@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,7 +16,10 @@ DEPOSIT_NS = "http://www.crossref.org/schema/5.4.0"
 UNIXREF_NS = "http://www.crossref.org/xschema/1.1"  # the `crossref` element of query output
 QUERY_NS = "http://www.crossref.org/qrschema/3.0"
 
-UNIXSD_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "crossref-unixsd"
+# The project's shared data sits beside the repository (CI clones it with shared/ next to it);
+# SHARED_DATA names another place.
+SHARED_DATA = Path(os.environ.get("SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+UNIXSD_DIR = SHARED_DATA / "crossref-unixsd"
 
 _ARTICLE_KEYS = {
     "doi", "title", "authors", "year", "volume", "issue", "first_page", "timestamp", "references",
@@ -43,8 +47,11 @@ _REFERENCE_KEYS = {"key", "type", *_CITATION_ELEMENTS}
 
 
 def unixsd_paths() -> list[Path]:
-    """The real Crossref records of shared data, sorted by file name."""
-    return sorted(UNIXSD_DIR.glob("*.xml"))
+    """The real Crossref records of shared data, sorted by file name. Missing data is an error, not a skip."""
+    paths = sorted(UNIXSD_DIR.glob("*.xml"))
+    if not paths:
+        raise FileNotFoundError(f"no real records in {UNIXSD_DIR}: put shared/ beside the repository or set SHARED_DATA")
+    return paths
 
 
 def deposit_from_unixsd(

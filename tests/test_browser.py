@@ -1,0 +1,112 @@
+"""The pages in a real headless Chromium (Debian's), as a member's staff would use them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from playwright.sync_api import Page, expect, sync_playwright
+
+from deposits.models import Deposit
+from deposits.services import deposit_process
+from tests.builders import PASSWORD, member_with_admin
+from tests.xmlbuild import journal_article_deposit
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTICLE = {"doi": "10.5555/browser.1", "title": "Seen in a browser", "authors": [("Bea", "Browser")], "year": 2025}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # While Playwright's sync API runs, its event loop lives in this thread, and Django would take
+    # every ORM call (the tests' own, fixture teardown) for one made from async code. They are
+    # plain synchronous calls, so the check is lifted for exactly as long as Playwright runs.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / name, full_page=True)
+
+
+def test_member_signs_in_uploads_a_deposit_and_sees_it_completed_by_the_worker(live_server, celery_worker, page, tmp_path):
+    member, admin = member_with_admin("Cited Press", "10.5555", "admin@cited-press.example")
+    sign_in(page, live_server.url, admin.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cited Press")
+    expect(page.get_by_text("10.5555", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Deposits").click()
+    deposit_file = tmp_path / "articles.xml"
+    deposit_file.write_bytes(journal_article_deposit([ARTICLE, {"doi": "10.6666/not-ours"}]))
+    page.get_by_label("Deposit XML file").set_input_files(deposit_file)
+    page.get_by_role("button", name="Upload and process").click()
+
+    expect(page.get_by_text("articles.xml was received and is queued for processing.")).to_be_visible()
+    progress = page.locator("#deposit-progress")
+    expect(progress).to_contain_text("Completed", timeout=60_000)
+    expect(progress).to_contain_text("1 of 2 records succeeded, 1 failed")
+    expect(page.get_by_role("row", name="10.5555/browser.1")).to_contain_text("Successfully added")
+    expect(page.get_by_role("row", name="10.6666/not-ours")).to_contain_text("not under a prefix of Cited Press")
+    screenshot(page, "deposit-completed.png")
+
+    page.get_by_role("link", name="Works").click()
+    expect(page.get_by_role("row", name="Seen in a browser")).to_contain_text("10.5555/browser.1")
+    screenshot(page, "member-works.png")
+
+
+def test_deposit_page_follows_processing_without_a_reload(live_server, transactional_db, page):
+    member, admin = member_with_admin("Cited Press", "10.5555", "admin@cited-press.example")
+    # Stored but not queued: this test plays the worker's part itself, at a moment it chooses.
+    deposit = Deposit(member=member, uploaded_by=admin, filename="slow.xml", sha256="0" * 64)
+    content = journal_article_deposit([ARTICLE])
+    deposit.size = len(content)
+    deposit.file.save("slow.xml", ContentFile(content))
+
+    sign_in(page, live_server.url, admin.email)
+    page.goto(f"{live_server.url}/deposits/{deposit.pk}/")
+    progress = page.locator("#deposit-progress")
+    expect(progress).to_contain_text("Queued")
+    page.evaluate("window.notReloaded = true")
+
+    deposit_process(deposit_id=deposit.pk)
+
+    expect(progress).to_contain_text("Completed", timeout=10_000)
+    expect(page.get_by_role("row", name="10.5555/browser.1")).to_contain_text("Successfully added")
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_pages_work_by_keyboard(live_server, transactional_db, page):
+    member, admin = member_with_admin("Cited Press", "10.5555", "admin@cited-press.example")
+    sign_in(page, live_server.url, admin.email)
+    page.goto(f"{live_server.url}/members/{member.pk}/deposits/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()  # shown when focused
+    file_input = page.get_by_label("Deposit XML file")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if file_input.evaluate("el => el === document.activeElement"):
+            break
+    expect(file_input).to_be_focused()
+    screenshot(page, "deposits-keyboard.png")
