@@ -82,9 +82,22 @@ def deposit_process(*, deposit_id: int) -> Deposit | None:
         return deposit
     Deposit.objects.filter(pk=deposit.pk).update(status=Deposit.Status.PROCESSING, started=deposit.started or timezone.now())
     try:
+        return _process(deposit)
+    except Exception:
+        # A bug must not leave the depositor watching "processing" for ever.
+        log.exception("deposit %s failed unexpectedly", deposit.pk)
+        _finish(deposit, status=Deposit.Status.FAILED, message=f"{deposit.filename}: an internal error stopped processing; "
+                "the records listed below were registered, the others were not. The agency's staff have the details.")
+        raise
+
+
+def _process(deposit: Deposit) -> Deposit:
+    try:
         head, records = _read_whole_file(deposit)
     except DepositFileError as error:
         return _finish(deposit, status=Deposit.Status.FAILED, message=_file_error_text(deposit, error))
+    except FileNotFoundError:
+        return _finish(deposit, status=Deposit.Status.FAILED, message=f"{deposit.filename}: the stored file is missing.")
     Deposit.objects.filter(pk=deposit.pk).update(doi_batch_id=head.doi_batch_id[:255], record_count=len(records))
     done = set(RecordResult.objects.filter(deposit=deposit).values_list("position", flat=True))
     pending = [(position, item) for position, item in enumerate(records, start=1) if position not in done]

@@ -4,6 +4,6 @@ from celery import shared_task
 from deposits.services import deposit_process
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True)
 def process_deposit(deposit_id: int) -> None:
     deposit_process(deposit_id=deposit_id)

@@ -118,3 +118,21 @@ def test_file_over_the_size_limit_is_refused_at_upload(press):
     assert refused.value.messages == [
         "big.xml is 1001\xa0bytes; a deposit file may be at most 1000\xa0bytes. Split it into several files."]
     assert Deposit.objects.count() == 0
+
+
+def test_deposit_whose_file_is_gone_fails_with_a_message(press):
+    member, _ = press
+    deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/a"}]), filename="gone.xml")
+    deposit.file.delete(save=False)
+    deposit = deposit_process(deposit_id=deposit.pk)
+    assert (deposit.status, deposit.message) == ("failed", "gone.xml: the stored file is missing.")
+
+
+def test_unexpected_error_marks_the_deposit_failed_instead_of_stuck(press, monkeypatch):
+    member, _ = press
+    deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/a"}]), filename="bug.xml")
+    monkeypatch.setattr("deposits.services._apply_chunk", lambda *args: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        deposit_process(deposit_id=deposit.pk)
+    deposit.refresh_from_db()
+    assert deposit.status == "failed" and "internal error" in deposit.message
