@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.template.defaultfilters import filesizeformat
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from deposits.doi import doi_prefix, normalize_doi
@@ -83,6 +83,8 @@ def deposit_process(*, deposit_id: int) -> Deposit | None:
     Deposit.objects.filter(pk=deposit.pk).update(status=Deposit.Status.PROCESSING, started=deposit.started or timezone.now())
     try:
         return _process(deposit)
+    except (OperationalError, InterfaceError):
+        raise  # the database went away: the task retries later and resumes
     except Exception:
         # A bug must not leave the depositor watching "processing" for ever.
         log.exception("deposit %s failed unexpectedly", deposit.pk)

@@ -2,9 +2,14 @@
 import os
 
 from celery import Celery
+from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Tasks retry on these: the database going away (a restart, a failover) is worth waiting for,
+# and every task is idempotent, so running it again after a partial run is safe.
+DATABASE_TROUBLE = (OperationalError, InterfaceError)

@@ -136,3 +136,19 @@ def test_unexpected_error_marks_the_deposit_failed_instead_of_stuck(press, monke
         deposit_process(deposit_id=deposit.pk)
     deposit.refresh_from_db()
     assert deposit.status == "failed" and "internal error" in deposit.message
+
+
+def test_database_outage_leaves_the_deposit_to_be_retried_not_failed(press, monkeypatch):
+    from django.db import OperationalError
+
+    member, _ = press
+    deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/a"}]), filename="db.xml")
+
+    def database_gone(*args):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("deposits.services._apply_chunk", database_gone)
+    with pytest.raises(OperationalError):
+        deposit_process(deposit_id=deposit.pk)
+    deposit.refresh_from_db()
+    assert deposit.status == "processing" and deposit.message == ""
