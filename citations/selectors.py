@@ -18,6 +18,5 @@ def citing_works(work: Work, *, viewer) -> QuerySet[Work]:
     return (
         Work.objects.filter(citations_made__cited_work=work)
         .annotate(found=Min("citations_made__created"))
-        .select_related("owner")
         .order_by("-found", "doi")
     )
