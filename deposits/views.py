@@ -60,7 +60,13 @@ def deposit_list(request, pk: int):
     return render(
         request,
         "deposits/list.html",
-        {"member": member, "page": page, "form": form, "can_deposit": can_deposit},
+        {
+            "member": member,
+            "page": page,
+            "form": form,
+            "can_deposit": can_deposit,
+            "has_unfinished": any(not deposit.is_final for deposit in page),
+        },
         status=400 if form.errors else 200,
     )
 

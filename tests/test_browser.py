@@ -74,7 +74,7 @@ def test_member_signs_in_uploads_a_deposit_and_sees_it_completed_by_the_worker(l
     screenshot(page, "member-works.png")
 
 
-def test_deposit_page_follows_processing_without_a_reload(live_server, transactional_db, page):
+def test_deposit_pages_follow_processing_without_a_reload(live_server, transactional_db, page):
     member, admin = member_with_admin("Cited Press", "10.5555", "admin@cited-press.example")
     # Stored but not queued: this test plays the worker's part itself, at a moment it chooses.
     deposit = Deposit(member=member, uploaded_by=admin, filename="slow.xml", sha256="0" * 64)
@@ -83,16 +83,22 @@ def test_deposit_page_follows_processing_without_a_reload(live_server, transacti
     deposit.file.save("slow.xml", ContentFile(content))
 
     sign_in(page, live_server.url, admin.email)
+    history = page.context.new_page()
+    history.goto(f"{live_server.url}/members/{member.pk}/deposits/")
+    expect(history.get_by_role("row", name="slow.xml")).to_contain_text("Queued")
     page.goto(f"{live_server.url}/deposits/{deposit.pk}/")
     progress = page.locator("#deposit-progress")
     expect(progress).to_contain_text("Queued")
-    page.evaluate("window.notReloaded = true")
+    for tab in (page, history):
+        tab.evaluate("window.notReloaded = true")
 
     deposit_process(deposit_id=deposit.pk)
 
     expect(progress).to_contain_text("Completed", timeout=10_000)
     expect(page.get_by_role("row", name="10.5555/browser.1")).to_contain_text("Successfully added")
-    assert page.evaluate("window.notReloaded") is True
+    expect(history.get_by_role("row", name="slow.xml")).to_contain_text("Completed", timeout=10_000)
+    for tab in (page, history):
+        assert tab.evaluate("window.notReloaded") is True
 
 
 def test_pages_work_by_keyboard(live_server, transactional_db, page):

@@ -101,3 +101,13 @@ def test_deposit_command_waits_for_the_worker_and_reports_each_record(celery_wor
     with pytest.raises(CommandError, match="1 record\\(s\\) failed"):
         call_command("deposit", str(bad), member=press.pk, wait=True, stdout=out)
     assert "Failure  10.6666/elsewhere" in out.getvalue()
+
+
+def test_deposit_history_refreshes_only_while_a_deposit_is_unfinished(client, press):
+    member, admin = press
+    client.force_login(admin)
+    deposit = upload(client, member, "q.xml", journal_article_deposit([CITED]))  # no worker here: stays queued
+    history = reverse("deposits:list", args=[member.pk])
+    assert 'hx-select="#deposit-history"' in client.get(history).content.decode()
+    Deposit.objects.filter(pk=deposit.pk).update(status=Deposit.Status.COMPLETED)
+    assert 'hx-select="#deposit-history"' not in client.get(history).content.decode()
