@@ -9,8 +9,8 @@ from dataclasses import asdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.db import DatabaseError, IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from deposits.doi import doi_prefix, normalize_doi
@@ -19,6 +19,7 @@ from deposits.signals import works_registered
 from deposits.xml import DepositFileError, ParsedWork, RecordError, open_deposit
 from members.models import Member
 from members.selectors import prefix_owner, prefixes_of
+from portal.celery import DATABASE_TROUBLE
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +84,13 @@ def deposit_process(*, deposit_id: int) -> Deposit | None:
     Deposit.objects.filter(pk=deposit.pk).update(status=Deposit.Status.PROCESSING, started=deposit.started or timezone.now())
     try:
         return _process(deposit)
-    except (OperationalError, InterfaceError):
+    except DATABASE_TROUBLE:
         raise  # the database went away: the task retries later and resumes
     except Exception:
         # A bug must not leave the depositor watching "processing" for ever.
         log.exception("deposit %s failed unexpectedly", deposit.pk)
         _finish(deposit, status=Deposit.Status.FAILED, message=f"{deposit.filename}: an internal error stopped processing; "
-                "the records listed below were registered, the others were not. The agency's staff have the details.")
+                "the records marked Success below were registered, the others were not. The agency's staff have the details.")
         raise
 
 
@@ -135,6 +136,8 @@ def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordErr
                 result.status, result.message = RecordResult.Status.SUCCESS, message
             except RecordRefused as refusal:
                 result.status, result.message = RecordResult.Status.FAILURE, str(refusal)
+            except DATABASE_TROUBLE:
+                raise  # not this record's fault: the whole chunk is redone when the task retries
             except DatabaseError as error:
                 # One bad record must not stop the batch; the log keeps the detail for staff.
                 log.exception("deposit %s record %s could not be stored", deposit.pk, position)

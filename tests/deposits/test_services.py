@@ -147,8 +147,9 @@ def test_database_outage_leaves_the_deposit_to_be_retried_not_failed(press, monk
     def database_gone(*args):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("deposits.services._apply_chunk", database_gone)
+    monkeypatch.setattr("deposits.services._apply_record", database_gone)
     with pytest.raises(OperationalError):
         deposit_process(deposit_id=deposit.pk)
     deposit.refresh_from_db()
     assert deposit.status == "processing" and deposit.message == ""
+    assert not deposit.results.exists()  # no record is blamed: all are redone on retry
