@@ -4,9 +4,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from citations.models import Citation
 from deposits.models import Reference, Work
@@ -19,8 +22,10 @@ def match_works(*, work_ids: Iterable[int]) -> int:
     """Link the DOI-bearing references of these works, and the references waiting for their DOIs.
 
     Idempotent: references already linked are left alone. Returns how many links were made.
+    Clears the works' `match_pending` unless they changed again meanwhile.
     """
     work_ids = list(work_ids)
+    started = timezone.now()
     outgoing = Reference.objects.filter(citing_work_id__in=work_ids)
     waiting = Reference.objects.filter(doi__in=Work.objects.filter(pk__in=work_ids).values("doi"))
     unlinked = (outgoing | waiting).exclude(doi="").filter(citation__isnull=True)
@@ -33,8 +38,17 @@ def match_works(*, work_ids: Iterable[int]) -> int:
     ]
     Citation.objects.bulk_create(links, ignore_conflicts=True)
     refresh_cited_by_counts(work_ids={link.cited_work_id for link in links})
+    Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
     log.info("matched %s of %s unlinked DOI references for %s works", len(links), len(references), len(work_ids))
     return len(links)
+
+
+def pending_work_ids(*, older_than: timedelta, limit: int) -> list[int]:
+    """Works registered or changed a while ago whose matching never finished (a lost task)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Work.objects.filter(match_pending=True, updated__lt=cutoff).order_by("updated").values_list("pk", flat=True)[:limit]
+    )
 
 
 def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:

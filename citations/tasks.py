@@ -1,10 +1,29 @@
 """Celery tasks of citations: thin, they take ids and call a service."""
-from celery import shared_task
+from datetime import timedelta
 
-from citations.services import match_works
+from celery import shared_task
+from django.conf import settings
+
+from citations.services import match_works, pending_work_ids
 from portal.celery import DATABASE_TROUBLE
 
 
 @shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, retry_backoff=True, retry_backoff_max=300, max_retries=10)
 def match_works_task(work_ids: list[int]) -> int:
     return match_works(work_ids=work_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, max_retries=3)
+def match_pending_works() -> int:
+    """Periodic (beat): queue matching again for works whose matching task was lost.
+
+    Bounded: at most MATCHING_RECONCILE_CHUNKS chunks per run; the next run takes the rest.
+    """
+    size = settings.MATCHING_CHUNK_SIZE
+    work_ids = pending_work_ids(
+        older_than=timedelta(seconds=settings.MATCHING_PENDING_GRACE_SECONDS),
+        limit=size * settings.MATCHING_RECONCILE_CHUNKS,
+    )
+    for start in range(0, len(work_ids), size):
+        match_works_task.delay(work_ids[start : start + size])
+    return len(work_ids)

@@ -37,9 +37,19 @@ class Deposit(models.Model):
     success_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     failure_count = models.PositiveIntegerField(default=0)
+    # One task at a time applies a deposit: it holds the lease (its token) and renews it with
+    # every chunk it commits. A lease that runs out means its task died; the reconciler
+    # re-queues the deposit and the next task resumes where the dead one stopped.
+    lease_token = models.CharField(max_length=32, blank=True)
+    lease_expires = models.DateTimeField(null=True, blank=True)
+    requeued = models.DateTimeField(null=True, blank=True, help_text="When the reconciler last re-queued it.")
+    attempts = models.PositiveIntegerField(default=0, help_text="Tasks that took this deposit up.")
 
     class Meta:
         ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["lease_expires"], condition=Q(status__in=["queued", "processing"]), name="deposit_unfinished"),
+        ]
 
     def __str__(self) -> str:
         return f"Deposit {self.pk} ({self.filename})"
@@ -95,11 +105,16 @@ class Work(models.Model):
     references_count = models.PositiveIntegerField(default=0)
     # Kept by the citations app (distinct citing works), so pages never count rows on the fly.
     cited_by_count = models.PositiveIntegerField(default=0)
+    # Set in the transaction that registers or changes the work; cleared by matching once the
+    # work's references and the references waiting for it have been matched. The database says
+    # what is still to do, so a lost task is found again (see citations.tasks.match_pending_works).
+    match_pending = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["doi"]
         indexes = [
             models.Index(fields=["owner", "-cited_by_count"], name="work_owner_count"),
+            models.Index(fields=["updated"], condition=Q(match_pending=True), name="work_match_pending"),
         ]
 
     def __str__(self) -> str:

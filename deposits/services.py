@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import asdict
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -49,7 +53,10 @@ def deposit_create(*, member: Member, file: File, filename: str, uploaded_by=Non
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
-    deposit = Deposit(member=member, uploaded_by=uploaded_by, filename=filename, size=size, sha256=digest.hexdigest())
+    deposit = Deposit(
+        member=member, uploaded_by=uploaded_by, filename=filename, size=size, sha256=digest.hexdigest(),
+        lease_expires=timezone.now() + timedelta(seconds=settings.DEPOSIT_QUEUE_PATIENCE_SECONDS),
+    )
     deposit.file.save(filename, file, save=False)
     deposit.save()
     _enqueue_processing(deposit)
@@ -61,19 +68,89 @@ def deposit_create_from_bytes(*, member: Member, content: bytes, filename: str, 
 
 
 def _enqueue_processing(deposit: Deposit) -> None:
+    transaction.on_commit(lambda: _send_processing_task(deposit.pk))
+
+
+def _send_processing_task(deposit_id: int) -> None:
+    """Queue the deposit's task. The row is the truth: if the broker is down, the deposit stays
+    "queued" and the reconciler queues it again once its patience runs out."""
     from deposits.tasks import process_deposit
 
-    transaction.on_commit(lambda: process_deposit.delay(deposit.pk))
+    try:
+        process_deposit.delay(deposit_id)
+    except Exception:  # the broker's errors vary with the transport; none may lose the upload
+        log.exception("deposit %s could not be queued now; the reconciler will queue it", deposit_id)
+
+
+def deposits_requeue_stale(*, limit: int = 100) -> list[int]:
+    """Queue again the unfinished deposits that no live task holds. Returns their ids.
+
+    Queued: waited longer than their patience (the message may never have reached the
+    broker). Processing: their lease ran out (the task's worker died). Each deposit is queued
+    at most once per lease period, so a long queue is not flooded with copies.
+    """
+    now = timezone.now()
+    stale = list(
+        Deposit.objects.filter(status__in=[Deposit.Status.QUEUED, Deposit.Status.PROCESSING])
+        .filter(Q(lease_expires__isnull=True) | Q(lease_expires__lt=now))
+        .filter(Q(requeued__isnull=True) | Q(requeued__lt=now - _lease_seconds()))
+        .order_by("created")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if stale:
+        Deposit.objects.filter(pk__in=stale).update(requeued=now)
+        for deposit_id in stale:
+            _send_processing_task(deposit_id)
+        log.warning("re-queued %s unfinished deposit(s) no task was holding: %s", len(stale), stale)
+    return stale
 
 
 # --- Processing (in the worker) ------------------------------------------------------------------
 
 
-def deposit_process(*, deposit_id: int) -> Deposit | None:
-    """Parse a queued deposit and register its records. Safe to run again after a crash.
+class LeaseLost(Exception):
+    """Another task took the deposit over (ours was presumed dead); stop without writing."""
 
-    Records already given a result are skipped, so a redelivered task resumes where the
-    killed one stopped and nothing is applied twice.
+
+def _lease_seconds() -> timedelta:
+    return timedelta(seconds=settings.DEPOSIT_LEASE_SECONDS)
+
+
+def deposit_claim(*, deposit_id: int) -> str | None:
+    """Take the deposit for this task: a new lease token, or None if a live task holds it.
+
+    A queued deposit is free; a processing one only when its lease ran out. One UPDATE with
+    the condition in its WHERE clause, so two tasks racing for it cannot both win.
+    """
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    free = Q(status=Deposit.Status.QUEUED) | Q(lease_expires__isnull=True) | Q(lease_expires__lt=now)
+    claimed = (
+        Deposit.objects.filter(free, pk=deposit_id, status__in=[Deposit.Status.QUEUED, Deposit.Status.PROCESSING])
+        .update(
+            status=Deposit.Status.PROCESSING,
+            lease_token=token,
+            lease_expires=now + _lease_seconds(),
+            started=Coalesce(F("started"), Value(now)),
+            attempts=F("attempts") + 1,
+        )
+    )
+    return token if claimed else None
+
+
+def _renew_lease(deposit: Deposit, token: str) -> None:
+    """Extend our lease; inside a chunk's transaction, so a chunk commits only while we hold it."""
+    renewed = Deposit.objects.filter(pk=deposit.pk, lease_token=token).update(lease_expires=timezone.now() + _lease_seconds())
+    if not renewed:
+        raise LeaseLost(f"deposit {deposit.pk} was taken over by another task")
+
+
+def deposit_process(*, deposit_id: int) -> Deposit | None:
+    """Parse a queued deposit and register its records. Safe to run again, and at the same time.
+
+    Records already given a result are skipped, so a task that takes over from a dead one
+    resumes where it stopped and nothing is applied twice; a task that finds the deposit held
+    by a live one leaves it alone.
     """
     deposit = Deposit.objects.filter(pk=deposit_id).first()
     if deposit is None:  # a message outliving its row (e.g. a database reset): nothing to do
@@ -81,20 +158,26 @@ def deposit_process(*, deposit_id: int) -> Deposit | None:
         return None
     if deposit.is_final:
         return deposit
-    Deposit.objects.filter(pk=deposit.pk).update(status=Deposit.Status.PROCESSING, started=deposit.started or timezone.now())
+    token = deposit_claim(deposit_id=deposit.pk)
+    if token is None:
+        log.info("deposit %s is being processed by another task; this one stops", deposit.pk)
+        return deposit
     try:
-        return _process(deposit)
+        return _process(deposit, token)
+    except LeaseLost as lost:
+        log.warning("%s; this task stops", lost)
+        return deposit
     except DATABASE_TROUBLE:
         raise  # the database went away: the task retries later and resumes
     except Exception:
         # A bug must not leave the depositor watching "processing" for ever.
         log.exception("deposit %s failed unexpectedly", deposit.pk)
-        _finish(deposit, status=Deposit.Status.FAILED, message=f"{deposit.filename}: an internal error stopped processing; "
-                "the records marked Success below were registered, the others were not. The agency's staff have the details.")
+        _finish(deposit, status=Deposit.Status.FAILED, message=f"{deposit.filename}: an internal error stopped processing. "
+                "The agency's staff have the details.")
         raise
 
 
-def _process(deposit: Deposit) -> Deposit:
+def _process(deposit: Deposit, token: str) -> Deposit:
     try:
         head, records = _read_whole_file(deposit)
     except DepositFileError as error:
@@ -105,7 +188,7 @@ def _process(deposit: Deposit) -> Deposit:
     done = set(RecordResult.objects.filter(deposit=deposit).values_list("position", flat=True))
     pending = [(position, item) for position, item in enumerate(records, start=1) if position not in done]
     for start in range(0, len(pending), RECORDS_PER_TRANSACTION):
-        _apply_chunk(deposit, pending[start : start + RECORDS_PER_TRANSACTION])
+        _apply_chunk(deposit, pending[start : start + RECORDS_PER_TRANSACTION], token)
         _refresh_counts(deposit)
     return _finish(deposit, status=Deposit.Status.COMPLETED)
 
@@ -122,8 +205,9 @@ def _file_error_text(deposit: Deposit, error: DepositFileError) -> str:
     return f"{where}: {error.message}"
 
 
-def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordError]]) -> None:
+def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordError]], token: str) -> None:
     with transaction.atomic():
+        _renew_lease(deposit, token)
         registered: list[int] = []
         for position, item in chunk:
             result = RecordResult(
@@ -213,6 +297,7 @@ def _copy_metadata(work: Work, item: ParsedWork, deposit: Deposit) -> None:
     work.deposit_timestamp = item.timestamp
     work.last_deposit = deposit
     work.references_count = len(item.references)
+    work.match_pending = True  # committed with the change, so matching cannot be forgotten
 
 
 def _replace_references(work: Work, item: ParsedWork) -> None:
@@ -262,7 +347,9 @@ def _refresh_counts(deposit: Deposit) -> None:
 
 def _finish(deposit: Deposit, *, status: str, message: str = "") -> Deposit:
     _refresh_counts(deposit)
-    Deposit.objects.filter(pk=deposit.pk).update(status=status, message=message, finished=timezone.now())
+    Deposit.objects.filter(pk=deposit.pk).update(
+        status=status, message=message, finished=timezone.now(), lease_token="", lease_expires=None
+    )
     deposit.refresh_from_db()
     log.info("deposit %s %s: %s", deposit.pk, status, message or f"{deposit.success_count} ok, {deposit.failure_count} failed")
     return deposit

@@ -60,33 +60,52 @@ def _database_url() -> str:
     raise RuntimeError(f"no worker URL for database engine {db['ENGINE']}")
 
 
+def worker_env(**extra: str) -> dict[str, str]:
+    """The environment of a worker process sharing this test run's database and files."""
+    env = dict(os.environ, DATABASE_URL=_database_url(), MEDIA_ROOT=str(settings.MEDIA_ROOT), SECRET_KEY=settings.SECRET_KEY)
+    if getattr(settings, "CELERY_BROKER_FOLDER", None):
+        env["CELERY_BROKER_FOLDER"] = str(settings.CELERY_BROKER_FOLDER)
+    env.update(extra)
+    return env
+
+
+def start_worker(log_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen:
+    """A real `celery worker` process (in a process group of its own, so it can be killed whole)."""
+    log = log_path.open("a")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO",
+         "--without-mingle", "--without-gossip", "--without-heartbeat", *args],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    log.close()
+    wait_for(lambda: "ready." in log_path.read_text() or worker.poll() is not None, timeout=60, what="the worker to start")
+    if worker.poll() is not None:
+        raise RuntimeError(f"the Celery worker exited at start:\n{log_path.read_text()}")
+    return worker
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real `celery worker` process consuming the tests' broker and using the test database."""
-    env = dict(os.environ, DATABASE_URL=_database_url(), MEDIA_ROOT=str(settings.MEDIA_ROOT))
-    if getattr(settings, "CELERY_BROKER_FOLDER", None):
-        env["CELERY_BROKER_FOLDER"] = str(settings.CELERY_BROKER_FOLDER)
     with django_db_blocker.unblock():
         celery_app.control.purge()  # messages left by earlier runs name rows that no longer exist
     log_path = tmp_path_factory.mktemp("worker") / "worker.log"
-    log = log_path.open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-mingle", "--without-gossip", "--without-heartbeat"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    worker = start_worker(log_path, worker_env(), "--pool=solo")
     try:
-        wait_for(lambda: "ready." in log_path.read_text() or worker.poll() is not None, timeout=60, what="the worker to start")
-        if worker.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited at start:\n{log_path.read_text()}")
         yield log_path
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
+        stop_worker(worker)
 
 
 @pytest.fixture

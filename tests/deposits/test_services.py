@@ -1,12 +1,22 @@
 """Registering works from deposits: per-record results, prefixes, timestamps, reference lists."""
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.utils import timezone
 
 from citations.models import Citation
 from citations.services import match_works
 from deposits.models import Deposit, RecordResult, Reference, Work
-from deposits.services import deposit_create_from_bytes, deposit_process
+from deposits.services import (
+    LeaseLost,
+    _renew_lease,
+    deposit_claim,
+    deposit_create_from_bytes,
+    deposit_process,
+    deposits_requeue_stale,
+)
 from tests.xmlbuild import journal_article_deposit
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +163,44 @@ def test_database_outage_leaves_the_deposit_to_be_retried_not_failed(press, monk
     deposit.refresh_from_db()
     assert deposit.status == "processing" and deposit.message == ""
     assert not deposit.results.exists()  # no record is blamed: all are redone on retry
+
+
+def test_a_deposit_is_applied_by_one_task_at_a_time(press):
+    member, _ = press
+    deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/one"}]), filename="a.xml")
+    first = deposit_claim(deposit_id=deposit.pk)
+    assert first and deposit_claim(deposit_id=deposit.pk) is None  # the live lease holds
+    Deposit.objects.filter(pk=deposit.pk).update(lease_expires=timezone.now() - timedelta(seconds=1))
+    second = deposit_claim(deposit_id=deposit.pk)
+    assert second and second != first  # a lease that ran out is taken over...
+    with pytest.raises(LeaseLost):
+        _renew_lease(deposit, first)  # ...and the presumed-dead task can no longer commit a chunk
+
+
+def test_reconciler_requeues_deposits_no_live_task_holds(press, monkeypatch):
+    member, _ = press
+    sent: list[int] = []
+    monkeypatch.setattr("deposits.tasks.process_deposit.delay", sent.append)
+    fresh = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/a"}]), filename="a.xml")
+    lost = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/b"}]), filename="b.xml")
+    dead = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/c"}]), filename="c.xml")
+    sent.clear()
+    past = timezone.now() - timedelta(seconds=1)
+    Deposit.objects.filter(pk=lost.pk).update(lease_expires=past)  # queued past its patience
+    deposit_claim(deposit_id=dead.pk)
+    Deposit.objects.filter(pk=dead.pk).update(lease_expires=past)  # processing, lease ran out
+    assert sorted(deposits_requeue_stale()) == sorted([lost.pk, dead.pk]) == sorted(sent)
+    assert fresh.pk not in sent
+    assert deposits_requeue_stale() == []  # once per lease period, not at every tick
+
+
+def test_upload_is_kept_when_the_broker_is_down(press, monkeypatch, django_capture_on_commit_callbacks):
+    member, _ = press
+
+    def broker_down(deposit_id):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("deposits.tasks.process_deposit.delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/a"}]), filename="a.xml")
+    assert Deposit.objects.get(pk=deposit.pk).status == Deposit.Status.QUEUED
