@@ -2,11 +2,13 @@
 
 The embedded default (no variables set) is SQLite plus a Celery broker kept in files under
 var/, so the portal runs on a bare machine. Production sets DATABASE_URL (PostgreSQL) and
-REDIS_URL (Celery broker, later the cache).
+REDIS_URL (Celery broker and the shared cache).
 """
+import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -22,8 +24,16 @@ def env_dir(name: str, default: Path) -> Path:
 
 
 DEBUG = env.bool("DEBUG", default=False)
-# The default key is for trying the portal only; production sets SECRET_KEY (see README).
-SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-set-SECRET_KEY-in-production")
+# The test suite (pytest, or `manage.py test`) runs with a fixed key of its own.
+TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. The portal refuses to start without one outside DEBUG: set SECRET_KEY "
+            "in the environment to a long random value (`make run` makes one for this machine in var/secret_key)."
+        )
+    SECRET_KEY = "insecure-key-for-debug-and-tests-only"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -93,6 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts (django-allauth, email + password) ----------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
+    "members.login_throttle.ThrottledLoginBackend",  # refuses first when an address must wait
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -107,10 +118,21 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="none")
 ACCOUNT_ADAPTER = "members.adapters.InvitationOnlyAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
+# Failed sign-ins are limited by members.login_throttle for every form; allauth's own limit,
+# counted per account, would let anyone lock any user out.
+ACCOUNT_RATE_LIMITS = {"login_failed": None, "login": None}
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cited-by@portal.example")
+
+# --- Cache: shared by every process (login limits count across web processes) ----------------
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL", default=REDIS_URL)}}
+else:
+    # The embedded default: a table in the database (`manage.py createcachetable`, run by make).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
 
 # --- Static and uploaded files -----------------------------------------------------------------
 STATIC_URL = "static/"
@@ -137,7 +159,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Celery ------------------------------------------------------------------------------------
 # Redis when REDIS_URL (or CELERY_BROKER_URL) is set; otherwise a broker kept in files, which
 # needs no server: good for trying the portal on one machine, not for production.
-REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_FOLDER = env_dir("CELERY_BROKER_FOLDER", VAR_DIR / "broker")
@@ -161,6 +182,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Matching ------------------------------------------------------------------------------------
 # How many works one matching task handles: tasks stay short and restartable.
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=200)
+
+# --- Convergence: the database is the truth, tasks are hints -------------------------------------
+# A task applying a deposit holds a lease it renews with every chunk; when a lease runs out its
+# worker is presumed dead and the reconciler queues the deposit again (the next task resumes).
+DEPOSIT_LEASE_SECONDS = env.int("DEPOSIT_LEASE_SECONDS", default=120)
+# How long a deposit may sit "queued" before the reconciler sends its task again (a message
+# lost by the broker, or never sent because the broker was down at upload time).
+DEPOSIT_QUEUE_PATIENCE_SECONDS = env.int("DEPOSIT_QUEUE_PATIENCE_SECONDS", default=300)
+# Works still marked for matching this long after their change had their task lost.
+MATCHING_PENDING_GRACE_SECONDS = env.int("MATCHING_PENDING_GRACE_SECONDS", default=120)
+MATCHING_RECONCILE_CHUNKS = env.int("MATCHING_RECONCILE_CHUNKS", default=10)
+RECONCILE_EVERY_SECONDS = env.float("RECONCILE_EVERY_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-deposits": {"task": "deposits.tasks.requeue_stale_deposits", "schedule": RECONCILE_EVERY_SECONDS},
+    "match-pending-works": {"task": "citations.tasks.match_pending_works", "schedule": RECONCILE_EVERY_SECONDS},
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(env_dir("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule"))
 
 # --- Internationalisation and the rest ---------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -1,0 +1,97 @@
+"""One rate limit for every login form: the portal's, the admin's, and any other `authenticate()`.
+
+Failures are counted in the shared cache (Redis in production, the database cache on the
+embedded default), so every web process sees the same counts. They are keyed on the client's
+address with the account, and on the address alone: someone failing at an account from
+elsewhere never locks its owner out, while one address guessing at one account, or at many,
+is slowed down by a back-off that doubles with each failure past the free ones.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.core.cache import cache
+from django.dispatch import receiver
+
+# (free failures, first back-off in seconds) per key kind; the back-off doubles from there.
+FREE_FAILURES = {"pair": 5, "address": 30}
+FIRST_BACKOFF_SECONDS = {"pair": 30, "address": 60}
+MAX_BACKOFF_SECONDS = 15 * 60
+REMEMBER_SECONDS = 24 * 60 * 60
+
+
+def now() -> float:
+    return time.time()
+
+
+def _address(request) -> str:
+    return (request.META.get("REMOTE_ADDR") or "unknown") if request is not None else "no-request"
+
+
+def _keys(request, account: str) -> dict[str, str]:
+    address = _address(request)
+    pair = hashlib.sha256(f"{address}\n{account.strip().lower()}".encode()).hexdigest()
+    return {"pair": f"login-failures:pair:{pair}", "address": f"login-failures:address:{address}"}
+
+
+def account_of(credentials: dict) -> str:
+    """The account a login names, whichever form sent it (admin: username, allauth: email/login)."""
+    for field in ("email", "username", "login"):
+        if credentials.get(field):
+            return str(credentials[field])
+    return ""
+
+
+def wait_seconds(request, account: str) -> int:
+    """0 when this address may try this account now; else how many seconds it must wait."""
+    waits = [0.0]
+    for kind, key in _keys(request, account).items():
+        failures, last = cache.get(key) or (0, 0.0)
+        over = failures - FREE_FAILURES[kind]
+        if over >= 0:
+            backoff = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS[kind] * 2**over)
+            waits.append(last + backoff - now())
+    return max(0, int(max(waits) + 0.999))
+
+
+def refusal_message(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    wait = f"{minutes} min {rest} s" if minutes else f"{rest} s"
+    return f"Too many failed sign-in attempts from your address for this account. Try again in {wait}."
+
+
+def record_failure(request, account: str) -> None:
+    if wait_seconds(request, account):
+        return  # a refused attempt was never checked: it does not lengthen the wait
+    for key in _keys(request, account).values():
+        failures, _ = cache.get(key) or (0, 0.0)
+        cache.set(key, (failures + 1, now()), REMEMBER_SECONDS)
+
+
+def record_success(request, account: str) -> None:
+    cache.delete(_keys(request, account)["pair"])
+
+
+@receiver(user_login_failed, dispatch_uid="login_throttle_failure")
+def _count_failure(sender, credentials, request=None, **kwargs) -> None:
+    record_failure(request, account_of(credentials))
+
+
+@receiver(user_logged_in, dispatch_uid="login_throttle_success")
+def _forget_failures(sender, request, user, **kwargs) -> None:
+    record_success(request, user.get_username())
+
+
+class ThrottledLoginBackend:
+    """First in AUTHENTICATION_BACKENDS: refuses, before any password is checked, an address
+    that must wait. Forms check `wait_seconds` first to say why; this covers every other path."""
+
+    def authenticate(self, request, **credentials):
+        from django.core.exceptions import PermissionDenied
+
+        if wait_seconds(request, account_of(credentials)):
+            raise PermissionDenied("login throttled")
+        return None
+    # No get_user(): this backend never signs anyone in, so sessions never name it.

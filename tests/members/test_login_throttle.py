@@ -1,0 +1,83 @@
+"""One rate limit for every sign-in form, counted in the shared cache, keyed on address and account."""
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from members import login_throttle
+from tests.builders import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ATTACKER = {"REMOTE_ADDR": "203.0.113.9"}
+OWNER = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The throttle's clock, moved by hand."""
+    moment = [1_000_000.0]
+    monkeypatch.setattr(login_throttle, "now", lambda: moment[0])
+    return moment
+
+
+@pytest.fixture
+def staff(press):
+    _, admin = press
+    admin.is_staff = True
+    admin.save()
+    return admin
+
+
+def admin_login(client, email, password, address):
+    return client.post(reverse("admin:login"), {"username": email, "password": password}, **address)
+
+
+def portal_login(client, email, password, address):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, **address)
+
+
+def test_admin_login_is_rate_limited_then_recovers_after_the_backoff(client, staff, clock):
+    for _ in range(30):
+        assert admin_login(client, staff.email, "wrong", ATTACKER).status_code == 200
+    refused = admin_login(client, staff.email, PASSWORD, ATTACKER)
+    assert refused.status_code == 200 and "Too many failed sign-in attempts" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    clock[0] += login_throttle.MAX_BACKOFF_SECONDS + 1
+    assert admin_login(client, staff.email, PASSWORD, ATTACKER).status_code == 302
+
+
+def test_failures_at_the_admin_and_the_portal_count_together(client, press, staff, clock):
+    for _ in range(3):
+        admin_login(client, staff.email, "wrong", ATTACKER)
+        portal_login(client, staff.email, "wrong", ATTACKER)
+    body = portal_login(client, staff.email, PASSWORD, ATTACKER).content.decode()
+    assert "Too many failed sign-in attempts" in body
+    assert "_auth_user_id" not in client.session
+
+
+def test_someone_elses_failures_never_lock_the_owner_out(client, press, clock):
+    _, owner = press
+    for _ in range(40):
+        portal_login(client, owner.email, "wrong", ATTACKER)
+    assert "Too many failed" in portal_login(client, owner.email, PASSWORD, ATTACKER).content.decode()
+    response = portal_login(client, owner.email, PASSWORD, OWNER)
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(owner.pk)
+
+
+def test_backoff_grows_with_each_failure_and_a_refused_attempt_does_not_lengthen_it(client, press, clock):
+    _, owner = press
+    request = type("R", (), {"META": ATTACKER})()
+    for _ in range(login_throttle.FREE_FAILURES["pair"]):
+        portal_login(client, owner.email, "wrong", ATTACKER)
+    first = login_throttle.wait_seconds(request, owner.email)
+    assert first == login_throttle.FIRST_BACKOFF_SECONDS["pair"]
+    portal_login(client, owner.email, "wrong", ATTACKER)  # refused while waiting: not counted
+    assert login_throttle.wait_seconds(request, owner.email) == first
+    clock[0] += first
+    portal_login(client, owner.email, "wrong", ATTACKER)
+    assert login_throttle.wait_seconds(request, owner.email) == 2 * first
+
+
+def test_counts_live_in_a_cache_every_process_shares():
+    backend = settings.CACHES["default"]["BACKEND"]
+    assert backend in {"django.core.cache.backends.db.DatabaseCache", "django.core.cache.backends.redis.RedisCache"}
