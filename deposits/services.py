@@ -11,13 +11,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from deposits.doi import doi_prefix, normalize_doi
+from deposits.doi import InvalidDOI, doi_prefix, normalize_doi, parse_doi
+from deposits.limits import first_problem
 from deposits.models import Deposit, RecordResult, Reference, Work
 from deposits.signals import works_registered
 from deposits.xml import DepositFileError, ParsedWork, RecordError, open_deposit
@@ -222,11 +223,15 @@ def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordErr
                 result.status, result.message = RecordResult.Status.FAILURE, str(refusal)
             except DATABASE_TROUBLE:
                 raise  # not this record's fault: the whole chunk is redone when the task retries
-            except DatabaseError as error:
-                # One bad record must not stop the batch; the log keeps the detail for staff.
+            except Exception as error:
+                # One bad record must not stop the batch, whatever went wrong with it; the log
+                # keeps the detail for staff.
                 log.exception("deposit %s record %s could not be stored", deposit.pk, position)
                 result.status = RecordResult.Status.FAILURE
-                result.message = f"line {item.line}: the record could not be stored ({type(error).__name__})."
+                result.message = (
+                    f"line {item.line}: the record could not be stored ({type(error).__name__}); "
+                    "the agency's staff have the details."
+                )
             result.save()
         if registered:
             transaction.on_commit(lambda: works_registered.send(sender=Work, work_ids=registered))
@@ -235,9 +240,10 @@ def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordErr
 def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Work, str]:
     if isinstance(item, RecordError):
         raise RecordRefused(f"line {item.line}: {item.message}")
-    doi = normalize_doi(item.doi)
-    if not doi:
-        raise RecordRefused(f"line {item.line}: “{item.doi}” is not a DOI.")
+    try:
+        doi = parse_doi(item.doi)
+    except InvalidDOI as problem:
+        raise RecordRefused(f"line {item.line}: {problem}.") from None
     _check_prefix(deposit.member, doi)
     if item.timestamp is None:
         raise RecordRefused(f"line {item.line}: no timestamp (give head/timestamp or doi_data/timestamp).")
@@ -253,8 +259,14 @@ def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Wor
     created = work is None
     work = work or Work(doi=doi, owner=deposit.member)
     _copy_metadata(work, item, deposit)
+    if problem := first_problem(work):
+        raise RecordRefused(f"line {item.line}: {doi}: {problem}.")
+    references = _references(work, item.references)
+    for reference in references:
+        if problem := first_problem(reference):
+            raise RecordRefused(f"line {item.line}: citation “{reference.key[:80]}” of {doi}: {problem}.")
     work.save()
-    _replace_references(work, item)
+    _replace_references(work, references)
     return work, "Successfully added" if created else "Successfully updated"
 
 
@@ -285,26 +297,26 @@ def _copy_metadata(work: Work, item: ParsedWork, deposit: Deposit) -> None:
     work.subtitle = item.subtitle
     work.contributors = [asdict(c) for c in item.contributors]
     work.container_title = item.container_title
-    work.issn = item.issn[:9]
-    work.isbn = item.isbn[:17]
-    work.volume = item.volume[:100]
-    work.issue = item.issue[:100]
-    work.first_page = item.first_page[:100]
-    work.last_page = item.last_page[:100]
+    work.issn = item.issn
+    work.isbn = item.isbn
+    work.volume = item.volume
+    work.issue = item.issue
+    work.first_page = item.first_page
+    work.last_page = item.last_page
     work.publication_year = item.publication_year
-    work.publisher = item.publisher[:255]
-    work.resource_url = item.resource_url[:2000]
+    work.publisher = item.publisher
+    work.resource_url = item.resource_url
     work.deposit_timestamp = item.timestamp
     work.last_deposit = deposit
     work.references_count = len(item.references)
     work.match_pending = True  # committed with the change, so matching cannot be forgotten
 
 
-def _replace_references(work: Work, item: ParsedWork) -> None:
+def _replace_references(work: Work, references: list[Reference]) -> None:
     """The deposited reference list replaces the old one (and so the citations it made)."""
     work.references.all().delete()
     try:
-        Reference.objects.bulk_create(_references(work, item.references))
+        Reference.objects.bulk_create(references)
     except IntegrityError as error:  # the checks above should make this unreachable
         raise RecordRefused(f"the reference list of {work.doi} could not be stored: {error}") from error
 
@@ -313,24 +325,24 @@ def _references(work: Work, parsed: Iterable) -> list[Reference]:
     return [
         Reference(
             citing_work=work,
-            key=ref.key[:255],
+            key=ref.key,
             position=ref.position,
             doi=normalize_doi(ref.doi),
             unstructured=ref.unstructured,
             journal_title=ref.journal_title,
             author=ref.author,
-            volume=ref.volume[:100],
-            issue=ref.issue[:100],
-            first_page=ref.first_page[:100],
-            year=ref.year[:20],
+            volume=ref.volume,
+            issue=ref.issue,
+            first_page=ref.first_page,
+            year=ref.year,
             article_title=ref.article_title,
-            issn=ref.issn[:20],
-            isbn=ref.isbn[:20],
+            issn=ref.issn,
+            isbn=ref.isbn,
             series_title=ref.series_title,
             volume_title=ref.volume_title,
-            edition_number=ref.edition_number[:50],
-            component_number=ref.component_number[:50],
-            type=ref.type[:40],
+            edition_number=ref.edition_number,
+            component_number=ref.component_number,
+            type=ref.type,
         )
         for ref in parsed
     ]
