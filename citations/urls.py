@@ -1,10 +1,15 @@
+"""Work pages. A DOI may hold any printable character, "/cited-by" and ".." included, so each
+page has its own prefix before the DOI (no suffix route can collide) and links are built by
+`citations.links.work_url`, which keeps dot segments from being collapsed by browsers."""
 from django.urls import path
 
 from citations import views
 
 app_name = "citations"
 urlpatterns = [
-    path("works/", views.work_lookup, name="lookup"),
-    path("works/<path:doi>/cited-by/", views.work_cited_by, name="cited_by"),
-    path("works/<path:doi>/", views.work_public, name="work"),
+    path("doi/", views.work_lookup, name="lookup"),
+    path("doi/<doi:doi>", views.work_public, name="work"),
+    path("cited-by/<doi:doi>", views.work_cited_by, name="cited_by"),
+    # The pages lived under /works/<doi>/ before; old links and bookmarks still arrive.
+    path("works/<path:old>/", views.work_old_url, name="old_url"),
 ]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from deposits.doi import doi_url_path
 from members.models import Member
 
 
@@ -126,7 +127,7 @@ class Work(models.Model):
 
     @property
     def doi_url(self) -> str:
-        return f"https://doi.org/{self.doi}"
+        return f"https://doi.org/{doi_url_path(self.doi)}"
 
 
 class Reference(models.Model):

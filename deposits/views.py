@@ -5,14 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from deposits.forms import DepositUploadForm
 from deposits.models import Deposit
 from deposits.selectors import WORK_SORTS, deposits_of, results_of, works_of
 from deposits.services import deposit_create
 from members.access import can_deposit_for, can_view_member
-from members.shortcuts import member_or_404
+from members.shortcuts import NOT_FOUND, member_or_404
 
 WORK_SORT_LABELS = [("cited", "Most cited"), ("doi", "DOI"), ("newest", "Newest"), ("year", "Year")]
 
@@ -45,7 +45,7 @@ def deposit_list(request, pk: int):
     form = DepositUploadForm()
     if request.method == "POST":
         if not can_deposit:
-            raise Http404("No such page.")
+            raise Http404(NOT_FOUND)
         form = DepositUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -73,9 +73,9 @@ def deposit_list(request, pk: int):
 
 @login_required
 def deposit_detail(request, pk: int):
-    deposit = get_object_or_404(Deposit.objects.select_related("member", "uploaded_by"), pk=pk)
-    if not can_view_member(request.user, deposit.member_id):
-        raise Http404("No such deposit.")
+    deposit = Deposit.objects.select_related("member", "uploaded_by").filter(pk=pk).first()
+    if deposit is None or not can_view_member(request.user, deposit.member_id):
+        raise Http404(NOT_FOUND)
     context = {"deposit": deposit, "member": deposit.member, "results": results_of(deposit)}
     if request.htmx:
         return render(request, "deposits/_progress.html", context)

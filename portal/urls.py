@@ -1,9 +1,12 @@
 """Root URLs."""
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from deposits.doi import DoiConverter
 
 from portal.views import home
 
+register_converter(DoiConverter, "doi")
 admin.site.site_header = "Cited-by Portal — agency administration"
 
 urlpatterns = [
