@@ -106,6 +106,21 @@ def deposits_requeue_stale(*, limit: int = 100) -> list[int]:
     return stale
 
 
+def deposit_files_purge(*, older_than: timedelta) -> int:
+    """Remove the stored files of deposits that registered nothing, once they are this old.
+
+    Their rows (and per-record results) stay, so the depositor still reads what went wrong.
+    """
+    cutoff = timezone.now() - older_than
+    done = Deposit.objects.filter(status__in=Deposit.FINAL_STATUSES, success_count=0, finished__lt=cutoff).exclude(file="")
+    removed = 0
+    for deposit in done.iterator():
+        deposit.file.delete(save=False)
+        Deposit.objects.filter(pk=deposit.pk).update(file="")
+        removed += 1
+    return removed
+
+
 # --- Processing (in the worker) ------------------------------------------------------------------
 
 

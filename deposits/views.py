@@ -47,6 +47,10 @@ def deposit_list(request, pk: int):
         if not can_deposit:
             raise Http404(NOT_FOUND)
         form = DepositUploadForm(request.POST, request.FILES)
+        if refused := getattr(request, "upload_refused", None):
+            form.errors.clear()
+            form.add_error("file", refused)
+            return _deposit_page(request, member, form, can_deposit, status=413)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -56,6 +60,10 @@ def deposit_list(request, pk: int):
             else:
                 messages.success(request, f"{deposit.filename} was received and is queued for processing.")
                 return redirect("deposits:detail", pk=deposit.pk)
+    return _deposit_page(request, member, form, can_deposit, status=400 if form.errors else 200)
+
+
+def _deposit_page(request, member, form, can_deposit: bool, *, status: int):
     page = Paginator(deposits_of(member), 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -67,7 +75,7 @@ def deposit_list(request, pk: int):
             "can_deposit": can_deposit,
             "has_unfinished": any(not deposit.is_final for deposit in page),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 

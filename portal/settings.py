@@ -153,8 +153,19 @@ STORAGES = {
 # --- Deposits ------------------------------------------------------------------------------------
 # Crossref's own limit for one deposit file.
 DEPOSIT_MAX_BYTES = env.int("DEPOSIT_MAX_BYTES", default=10 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields other than files
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Bodies over the deposit limit are cut before they are read whole; anonymous requests never
+# get a file written (deposits.uploads). The production web server sets its own body limit too.
+FILE_UPLOAD_HANDLERS = [
+    "deposits.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+# Files of deposits that registered nothing are removed after this many days.
+FAILED_DEPOSIT_FILE_RETENTION_DAYS = env.int("FAILED_DEPOSIT_FILE_RETENTION_DAYS", default=30)
 
 # --- Celery ------------------------------------------------------------------------------------
 # Redis when REDIS_URL (or CELERY_BROKER_URL) is set; otherwise a broker kept in files, which
@@ -197,6 +208,7 @@ RECONCILE_EVERY_SECONDS = env.float("RECONCILE_EVERY_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-deposits": {"task": "deposits.tasks.requeue_stale_deposits", "schedule": RECONCILE_EVERY_SECONDS},
     "match-pending-works": {"task": "citations.tasks.match_pending_works", "schedule": RECONCILE_EVERY_SECONDS},
+    "purge-failed-deposit-files": {"task": "deposits.tasks.purge_failed_deposit_files", "schedule": 24 * 60 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_dir("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule"))
 

@@ -1,4 +1,5 @@
 """Registering works from deposits: per-record results, prefixes, timestamps, reference lists."""
+import os
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from deposits.services import (
     _renew_lease,
     deposit_claim,
     deposit_create_from_bytes,
+    deposit_files_purge,
     deposit_process,
     deposits_requeue_stale,
 )
@@ -204,3 +206,18 @@ def test_upload_is_kept_when_the_broker_is_down(press, monkeypatch, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/a"}]), filename="a.xml")
     assert Deposit.objects.get(pk=deposit.pk).status == Deposit.Status.QUEUED
+
+
+def test_files_of_deposits_that_registered_nothing_are_removed_after_retention(press):
+    member, _ = press
+    failed = process(member, [{"doi": "10.6666/not-ours"}])
+    good = process(member, [{"doi": "10.5555/ours"}])
+    assert failed.success_count == 0 and good.success_count == 1
+    path = failed.file.path
+    assert deposit_files_purge(older_than=timedelta(days=30)) == 0  # not old enough yet
+    Deposit.objects.update(finished=timezone.now() - timedelta(days=31))
+    assert deposit_files_purge(older_than=timedelta(days=30)) == 1
+    failed.refresh_from_db()
+    good.refresh_from_db()
+    assert not failed.file and not os.path.exists(path)
+    assert good.file and failed.results.count() == 1  # the log stays
