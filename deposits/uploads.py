@@ -33,9 +33,6 @@ class BoundedUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.limit = settings.DEPOSIT_MAX_BYTES
         self.received = 0
-        user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
-            return _refused_unread(self.request, "Sign in to upload files.")
         if content_length and content_length > self.limit + _FRAMING_ALLOWANCE:
             return _refused_unread(
                 self.request,
@@ -43,6 +40,13 @@ class BoundedUploadHandler(FileUploadHandler):
                 f"{filesizeformat(self.limit)}. Split it into several files.",
             )
         return None  # parse as usual, counting (receive_data_chunk)
+
+    def new_file(self, *args, **kwargs):
+        # Form fields of anonymous requests are read (a sign-in form may be multipart); files not.
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            _refuse(self.request, "Sign in to upload files.")
+        super().new_file(*args, **kwargs)
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
