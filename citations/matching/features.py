@@ -27,6 +27,7 @@ class WorkFeatures:
     title: str  # normalised title (with subtitle)
     main_title: str  # before the subtitle, when that is a title of its own
     title_info: float  # 0..1: how informative the title is on its own
+    title_words: frozenset[str]  # its content words, for a cheap first look before fuzzy matching
     is_notice: bool  # "Correction to: ...", "Erratum", "Retraction ..."
     authors: tuple[str, ...]  # normalised, name-folded family names, first author first
     containers: tuple[str, ...]  # normalised variants: full, ISO 4, short title
@@ -58,6 +59,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         title=title,
         main_title=main_title,
         title_info=min(1.0, len(title_words) / weights.TITLE_INFORMATIVE_WORDS),
+        title_words=frozenset(title_words),
         is_notice=title.startswith(NOTICE_WORDS),
         authors=tuple(fold_name(normalize(name)) for name in work.authors if normalize(name)),
         containers=containers,

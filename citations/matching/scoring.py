@@ -7,6 +7,7 @@ call (`ReferenceView`), each work once per process (`work_features`).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -43,6 +44,7 @@ class ReferenceView:
     string: ParsedString | None
     string_compact: str
     title: str  # structured article_title (or volume_title for a whole book), normalised
+    title_words: frozenset[str]
     title_info: float
     containers: tuple[str, ...]  # structured journal/book/series titles, normalised
     author: str  # structured author, normalised and name-folded
@@ -102,6 +104,7 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
         string=string,
         string_compact=string.text.replace(" ", "") if string else "",
         title=title,
+        title_words=frozenset(title.split()),
         title_info=min(1.0, len(content_words(title.split())) / weights.TITLE_INFORMATIVE_WORDS),
         containers=containers,
         author=author,
@@ -183,15 +186,30 @@ def title_agreement(view: ReferenceView, work: WorkFeatures) -> tuple[float, flo
     if not work.title:
         return 0.0, 0.0
     if view.title:
-        sim = title_similarity(view.title, work)
+        share = _shared_words(view.title_words, work)
+        if share < weights.TITLE_PREFILTER_MIN_SHARE:
+            sim = share * weights.TITLE_PREFILTER_DISCOUNT
+        else:
+            sim = title_similarity(view.title, work)
         info = min(view.title_info, work.title_info)
         if sim < weights.TITLE_UNRELATED_SIM and info >= weights.GATE_TITLE_INFO:
             return -1.0, sim
         return _ramp(sim) * info, sim
     if view.string is not None:
-        sim = title_in_string(view.string.text, work)
+        share = _shared_words(view.string.tokens, work)
+        if share < weights.TITLE_PREFILTER_MIN_SHARE:
+            sim = share * weights.TITLE_PREFILTER_DISCOUNT
+        else:
+            sim = title_in_string(view.string.text, work)
         return _ramp(sim) * work.title_info, sim
     return 0.0, 0.0
+
+
+def _shared_words(words: frozenset[str], work: WorkFeatures) -> float:
+    """Share of the work's title content words that the reference contains (1.0 when it has none)."""
+    if not work.title_words:
+        return 1.0
+    return len(work.title_words & words) / len(work.title_words)
 
 
 def title_similarity(title: str, work: WorkFeatures) -> float:
@@ -247,10 +265,11 @@ def _names_found(folded_text: str, tokens, work: WorkFeatures) -> float:
     if any(name_in(folded_text, other) for other in work.authors[1:6] if len(other) >= 3):
         return weights.AUTHOR_OTHER_AGREEMENT
     if len(first) >= weights.AUTHOR_FUZZY_MIN_LENGTH and tokens:
-        best = process.extractOne(
-            first, tokens, scorer=Levenshtein.normalized_similarity, score_cutoff=weights.AUTHOR_FUZZY_MIN
-        )
-        if best is not None:
+        # OCR damage keeps a name's length and usually its first letter: compare only those tokens.
+        near = [t for t in tokens if abs(len(t) - len(first)) <= 2 and (t[0] == first[0] or t[-1] == first[-1])]
+        if near and process.extractOne(
+            first, near, scorer=Levenshtein.normalized_similarity, score_cutoff=weights.AUTHOR_FUZZY_MIN
+        ) is not None:
             return weights.AUTHOR_FUZZY_AGREEMENT
     return 0.0
 
@@ -334,16 +353,20 @@ def container_similarity(given: str, work: WorkFeatures) -> float:
     """A structured journal/book title against the work's container (abbreviations allowed)."""
     if given in work.containers:
         return 1.0
+    return _container_similarity(given, work.containers)
+
+
+@functools.lru_cache(maxsize=131_072)
+def _container_similarity(given: str, containers: tuple[str, ...]) -> float:
     compact = given.replace(" ", "")
-    if any(compact == variant.replace(" ", "") for variant in work.containers):
+    if any(compact == variant.replace(" ", "") for variant in containers):
         return 1.0
     given_variants = container_variants(given)  # the given title's own ISO 4 form
-    if any(variant in work.containers for variant in given_variants[1:]):
+    if any(variant in containers for variant in given_variants[1:]):
         return 1.0
-    full = work.containers[0]
-    if is_abbreviation_of(given, full):
+    if is_abbreviation_of(given, containers[0]):
         return weights.CONTAINER_ABBREVIATION_AGREEMENT
-    return max(fuzz.token_sort_ratio(given, variant) / 100 for variant in work.containers) * 0.9
+    return max(fuzz.token_sort_ratio(given, variant) / 100 for variant in containers) * 0.9
 
 
 def is_abbreviation_of(short: str, full: str) -> bool:

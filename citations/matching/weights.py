@@ -58,6 +58,11 @@ TITLE_SIM_FULL = 0.97
 # A title with fewer content words than this is weak evidence ("Editorial", "Nature"):
 # its agreement is scaled by content_words / TITLE_INFORMATIVE_WORDS.
 TITLE_INFORMATIVE_WORDS = 4
+# Fuzzy title comparison is the costly step; a title sharing fewer than this share of its
+# content words with the reference is not compared character by character (its similarity is
+# taken as that share times TITLE_PREFILTER_DISCOUNT, far below the floor).
+TITLE_PREFILTER_MIN_SHARE = 0.34
+TITLE_PREFILTER_DISCOUNT = 0.6
 # Structured article_title below this similarity is "unrelated" (a contradiction).
 TITLE_UNRELATED_SIM = 0.50
 # A subtitle-less match against the main title only counts this much of a full match.
