@@ -26,6 +26,7 @@ BOOK_TYPES = frozenset({"book", "monograph", "edited-book", "reference-book", "b
 class WorkFeatures:
     title: str  # normalised title (with subtitle)
     main_title: str  # before the subtitle, when that is a title of its own
+    subtitle_words: frozenset[str]  # content words after the main title
     title_info: float  # 0..1: how informative the title is on its own
     title_words: frozenset[str]  # its content words, for a cheap first look before fuzzy matching
     is_notice: bool  # "Correction to: ...", "Erratum", "Retraction ..."
@@ -47,17 +48,19 @@ class WorkFeatures:
 @functools.lru_cache(maxsize=200_000)
 def work_features(work: WorkRecord) -> WorkFeatures:
     title = normalize(work.title)
-    main_title = ""
+    main_title, subtitle_words = "", frozenset()
     cut = _MAIN_TITLE_END.search(work.title or "")
     if cut:
         main = normalize(work.title[: cut.start()])
         if len(content_words(main.split())) >= 3 and main != title:
             main_title = main
+            subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
     title_words = content_words(title.split())
     containers = container_variants(work.container_title, work.short_container_title)
     return WorkFeatures(
         title=title,
         main_title=main_title,
+        subtitle_words=subtitle_words,
         title_info=min(1.0, len(title_words) / weights.TITLE_INFORMATIVE_WORDS),
         title_words=frozenset(title_words),
         is_notice=title.startswith(NOTICE_WORDS),

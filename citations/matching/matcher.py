@@ -146,9 +146,11 @@ def passed_gate(found: Agreements) -> str | None:
         agrees("author"), agrees("year"), agrees("container") or agrees("identifier"),
         agrees("volume"), agrees("page"),
     ))
+    contradictions = len(found.contradicted())
+    tolerated = 1 if found.title_sim >= weights.GATE_TITLE_TOLERATES_ONE_CONTRADICTION else 0
     if (
         found.title_sim >= weights.GATE_TITLE_SIM and found.title_info >= weights.GATE_TITLE_INFO
-        and found.fields["title"] > 0 and others >= weights.GATE_TITLE_OTHERS
+        and found.fields["title"] > 0 and others >= weights.GATE_TITLE_OTHERS and contradictions <= tolerated
     ):
         return "title"
     if (
@@ -156,8 +158,6 @@ def passed_gate(found: Agreements) -> str | None:
         and agrees("volume", 1.0) and agrees("page", 1.0) and (agrees("year") or agrees("author"))
     ):
         return "journal-volume-page"
-    if agrees("author") and agrees("year", 1.0) and agrees("volume", 1.0) and agrees("page", 1.0):
-        return "author-year-volume-page"
     if (
         agrees("container", 0.8) and agrees("page", 1.0) and agrees("author") and agrees("year")
         and found.fields["volume"] >= 0
@@ -165,7 +165,7 @@ def passed_gate(found: Agreements) -> str | None:
         return "container-page-author-year"  # book chapters, and articles registered without a volume
     if (
         found.title_sim >= weights.GATE_PARTIAL_TITLE_SIM and found.title_info >= 0.5
-        and found.fields["title"] > 0 and others >= weights.GATE_PARTIAL_TITLE_OTHERS
+        and found.fields["title"] > 0 and others >= weights.GATE_PARTIAL_TITLE_OTHERS and not contradictions
     ):
         return "partial-title"
     return None

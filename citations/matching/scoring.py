@@ -178,7 +178,7 @@ def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
 
 def _ramp(sim: float) -> float:
     low, high = weights.TITLE_SIM_FLOOR, weights.TITLE_SIM_FULL
-    return 0.0 if sim <= low else 1.0 if sim >= high else (sim - low) / (high - low)
+    return 0.0 if sim <= low else 1.0 if sim >= high else ((sim - low) / (high - low)) ** weights.TITLE_RAMP_POWER
 
 
 def title_agreement(view: ReferenceView, work: WorkFeatures) -> tuple[float, float]:
@@ -190,7 +190,7 @@ def title_agreement(view: ReferenceView, work: WorkFeatures) -> tuple[float, flo
         if share < weights.TITLE_PREFILTER_MIN_SHARE:
             sim = share * weights.TITLE_PREFILTER_DISCOUNT
         else:
-            sim = title_similarity(view.title, work)
+            sim = title_similarity(view.title, work, view.title_words)
         info = min(view.title_info, work.title_info)
         if sim < weights.TITLE_UNRELATED_SIM and info >= weights.GATE_TITLE_INFO:
             return -1.0, sim
@@ -200,7 +200,7 @@ def title_agreement(view: ReferenceView, work: WorkFeatures) -> tuple[float, flo
         if share < weights.TITLE_PREFILTER_MIN_SHARE:
             sim = share * weights.TITLE_PREFILTER_DISCOUNT
         else:
-            sim = title_in_string(view.string.text, work)
+            sim = title_in_string(view.string.text, work, view.string.tokens)
         return _ramp(sim) * work.title_info, sim
     return 0.0, 0.0
 
@@ -212,10 +212,19 @@ def _shared_words(words: frozenset[str], work: WorkFeatures) -> float:
     return len(work.title_words & words) / len(work.title_words)
 
 
-def title_similarity(title: str, work: WorkFeatures) -> float:
+def _omits_subtitle(words: frozenset[str], work: WorkFeatures) -> bool:
+    """The reference gives the main title alone (it does not carry another subtitle instead)."""
+    if not work.main_title:
+        return False
+    if not work.subtitle_words:
+        return True
+    return len(work.subtitle_words & words) / len(work.subtitle_words) < 0.5
+
+
+def title_similarity(title: str, work: WorkFeatures, words: frozenset[str]) -> float:
     """A structured title against the work's: whole, main title only, or one cut short."""
     sim = fuzz.ratio(title, work.title) / 100
-    if work.main_title:
+    if _omits_subtitle(words, work):
         sim = max(sim, fuzz.ratio(title, work.main_title) / 100 * weights.MAIN_TITLE_FACTOR)
     shorter, longer = sorted((len(title), len(work.title)))
     if longer and shorter / longer >= 0.5:
@@ -223,10 +232,10 @@ def title_similarity(title: str, work: WorkFeatures) -> float:
     return sim
 
 
-def title_in_string(text: str, work: WorkFeatures) -> float:
+def title_in_string(text: str, work: WorkFeatures, words: frozenset[str]) -> float:
     """How well the work's title occurs somewhere in the reference string (0..1)."""
     sim = _occurrence(work.title, text)
-    if work.main_title and sim < weights.TITLE_SIM_FULL:
+    if sim < weights.TITLE_SIM_FULL and _omits_subtitle(words, work):
         sim = max(sim, _occurrence(work.main_title, text) * weights.MAIN_TITLE_FACTOR)
     return sim
 
@@ -366,7 +375,7 @@ def _container_similarity(given: str, containers: tuple[str, ...]) -> float:
         return 1.0
     if is_abbreviation_of(given, containers[0]):
         return weights.CONTAINER_ABBREVIATION_AGREEMENT
-    return max(fuzz.token_sort_ratio(given, variant) / 100 for variant in containers) * 0.9
+    return max(fuzz.token_sort_ratio(given, variant) / 100 for variant in containers) * weights.CONTAINER_FUZZY_FACTOR
 
 
 def is_abbreviation_of(short: str, full: str) -> bool:

@@ -55,6 +55,9 @@ MARGIN = 0.12  # best minus runner-up (unclipped scores) below this: "ambiguous"
 # only "about the same topic" earns nothing, an OCR-damaged one most of the weight.
 TITLE_SIM_FLOOR = 0.70
 TITLE_SIM_FULL = 0.97
+# The ramp is raised to this power: near the top one word of difference ("... in mice" vs
+# "... in rats") must cost a lot, so that an exact title clearly beats its sibling paper's.
+TITLE_RAMP_POWER = 2.0
 # A title with fewer content words than this is weak evidence ("Editorial", "Nature"):
 # its agreement is scaled by content_words / TITLE_INFORMATIVE_WORDS.
 TITLE_INFORMATIVE_WORDS = 4
@@ -73,7 +76,9 @@ GATE_TITLE_SIM = 0.88  # "title agrees" for the title gate (similarity, before t
 GATE_TITLE_INFO = 0.75  # and the title has at least 3 of 4 informative words
 GATE_TITLE_OTHERS = 2  # title gate: this many of author/year/container/volume/page agree as well
 GATE_PARTIAL_TITLE_SIM = 0.72  # damaged or cut titles: a weaker title ...
-GATE_PARTIAL_TITLE_OTHERS = 3  # ... with this many other fields agreeing
+GATE_PARTIAL_TITLE_OTHERS = 3  # ... with this many other fields agreeing, and none contradicting
+# The title gate tolerates one contradicting field (a year or page typo) only for a title this close.
+GATE_TITLE_TOLERATES_ONE_CONTRADICTION = 0.95
 FIELD_AGREES = 0.5  # a field's agreement at least this counts as "agrees" for a gate
 
 # --- Author ---
@@ -87,6 +92,9 @@ CONTAINER_FUZZY_MIN = 0.92  # fuzzy match of a long container variant inside the
 CONTAINER_FUZZY_MIN_LENGTH = 12
 CONTAINER_COMPACT_MIN_LENGTH = 8  # "procnatlacadsciusa" inside the string without spaces
 CONTAINER_ABBREVIATION_AGREEMENT = 0.9
+# A structured journal title only "fuzzily like" the work's (Phys Rev B / Phys Rev D) earns no
+# agreement: its similarity is scaled by this, below any gate.
+CONTAINER_FUZZY_FACTOR = 0.75
 CONTAINER_CONTRADICTS_BELOW = 0.45  # structured journal title this unlike the work's: another journal
 
 # --- Pages ---
