@@ -23,6 +23,7 @@ from citations.matching.text import (
 )
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_NUMBER_TOKEN = re.compile(r"\b[a-z]*\d[a-z0-9]*")
 _YEAR = re.compile(r"(?<![\d.])(1[6-9]\d\d|20\d\d)(?![\d])")
 _PAGE = r"[a-z]{0,2}\d{1,8}"
 _RANGE = re.compile(rf"(?<![\w.])({_PAGE})\s*-+\s*({_PAGE})(?![\w])")
@@ -45,6 +46,7 @@ class ParsedString:
 
     text: str  # normalised words, identifiers cut out
     folded: str  # `text` with German transliteration folded, for names
+    name_tokens: tuple[str, ...]  # the first words of `folded`, where authors usually stand
     tokens: frozenset[str]
     content_words: tuple[str, ...]
     years: frozenset[int]
@@ -67,7 +69,7 @@ def parse_string(raw: str) -> ParsedString:
     text_plain = _DASH_RUN.sub("-", plain(without_identifiers(raw)))
     text = _NON_ALNUM.sub(" ", text_plain).strip()
     tokens = text.split()
-    numbers = frozenset(norm_number(t) for t in tokens if any(c.isdigit() for c in t))
+    numbers = frozenset(norm_number(t) for t in _NUMBER_TOKEN.findall(text))
     starts: set[str] = set()
     ends: set[str] = set()
     for match in _RANGE.finditer(text_plain):
@@ -86,9 +88,11 @@ def parse_string(raw: str) -> ParsedString:
     starts.update(page for volume, page in pairs if not (_is_year(volume) and page in pair_volumes))
     ends -= starts
     padded = f" {text} "
+    folded = fold_name(text)
     return ParsedString(
         text=text,
-        folded=fold_name(text),
+        folded=folded,
+        name_tokens=tuple(folded.split()[:40]),
         tokens=frozenset(tokens),
         content_words=tuple(content_words(tokens)),
         years=frozenset(int(y) for y in _YEAR.findall(text_plain)),

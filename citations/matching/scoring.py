@@ -258,8 +258,7 @@ def author_agreement(view: ReferenceView, work: WorkFeatures) -> float:
         found = _names_found(view.author, view.author_tokens, work)
         return found if found > 0 else -1.0
     if view.string is not None:
-        tokens = view.string.folded.split()
-        return _names_found(view.string.folded, tokens[:40], work)
+        return _names_found(view.string.folded, view.string.name_tokens, work)
     return 0.0
 
 
