@@ -1,0 +1,98 @@
+"""A registered work's fields in the form the scorer compares, computed once per work."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from citations.matching import weights
+from citations.matching.records import WorkRecord
+from citations.matching.text import (
+    NOTICE_WORDS,
+    content_words,
+    fold_name,
+    iso4_abbreviation,
+    norm_isbn,
+    norm_issn,
+    norm_number,
+    normalize,
+)
+
+_MAIN_TITLE_END = re.compile(r"[:?]|\s[-\u2013\u2014]\s|\.\s")
+BOOK_TYPES = frozenset({"book", "monograph", "edited-book", "reference-book", "book-set", "book-series", "report", "dissertation"})
+
+
+@dataclass(frozen=True)
+class WorkFeatures:
+    title: str  # normalised title (with subtitle)
+    main_title: str  # before the subtitle, when that is a title of its own
+    subtitle_words: frozenset[str]  # content words after the main title
+    title_info: float  # 0..1: how informative the title is on its own
+    title_words: frozenset[str]  # its content words, for a cheap first look before fuzzy matching
+    is_notice: bool  # "Correction to: ...", "Erratum", "Retraction ..."
+    authors: tuple[str, ...]  # normalised, name-folded family names, first author first
+    containers: tuple[str, ...]  # normalised variants: full, ISO 4, short title
+    container_compacts: tuple[str, ...]  # the same without spaces, long ones only
+    container_words: frozenset[str]  # content words of the full container title
+    year: int | None
+    volume: str
+    issue: str
+    first_page: str
+    last_page: str
+    issns: frozenset[str]
+    isbns: frozenset[str]
+    is_posted_content: bool
+    is_book: bool
+
+
+@functools.lru_cache(maxsize=200_000)
+def work_features(work: WorkRecord) -> WorkFeatures:
+    title = normalize(work.title)
+    main_title, subtitle_words = "", frozenset()
+    cut = _MAIN_TITLE_END.search(work.title or "")
+    if cut:
+        main = normalize(work.title[: cut.start()])
+        if len(content_words(main.split())) >= 3 and main != title:
+            main_title = main
+            subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
+    title_words = content_words(title.split())
+    containers = container_variants(work.container_title, work.short_container_title)
+    return WorkFeatures(
+        title=title,
+        main_title=main_title,
+        subtitle_words=subtitle_words,
+        title_info=min(1.0, len(title_words) / weights.TITLE_INFORMATIVE_WORDS),
+        title_words=frozenset(title_words),
+        is_notice=title.startswith(NOTICE_WORDS),
+        authors=tuple(fold_name(normalize(name)) for name in work.authors if normalize(name)),
+        containers=containers,
+        container_compacts=tuple(
+            c.replace(" ", "") for c in containers if len(c.replace(" ", "")) >= weights.CONTAINER_COMPACT_MIN_LENGTH
+        ),
+        container_words=frozenset(content_words(normalize(work.container_title).split())),
+        year=work.year,
+        volume=norm_number(work.volume),
+        issue=norm_number(work.issue),
+        first_page=norm_number(work.first_page),
+        last_page=norm_number(work.last_page),
+        issns=frozenset(filter(None, (norm_issn(i) for i in work.issn))),
+        isbns=frozenset(filter(None, (norm_isbn(i) for i in work.isbn))),
+        is_posted_content=work.type == "posted-content",
+        is_book=work.type in BOOK_TYPES,
+    )
+
+
+@functools.lru_cache(maxsize=262_144)
+def container_variants(container_title: str, short_container_title: str = "") -> tuple[str, ...]:
+    """The forms a journal's name takes in references: full, ISO 4 abbreviation, registry short title."""
+    variants: list[str] = []
+    for variant in (
+        normalize(container_title),
+        iso4_abbreviation(container_title),
+        normalize(short_container_title),
+    ):
+        if variant.startswith("the "):
+            variant = variant[4:]
+        if variant and variant not in variants:
+            variants.append(variant)
+    return tuple(variants)

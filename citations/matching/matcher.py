@@ -1,0 +1,171 @@
+"""Deciding which candidate, if any, a reference cites: precision first, then recall.
+
+A reference with a DOI is linked to that DOI's work or to nothing (a DOI waits for its work
+and is never fuzzy-linked elsewhere); its other fields can only flag it as contradicted.
+Without a DOI every eligible candidate is scored field by field (`scoring`), and the best is
+accepted only above the threshold, clearly ahead of the runner-up, and with several fields
+agreeing independently (a gate).
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from citations.matching import weights
+from citations.matching.features import WorkFeatures, work_features
+from citations.matching.records import MatchResult, ReferenceQuery, WorkRecord
+from citations.matching.scoring import Agreements, ReferenceView, agreements, view_reference
+
+
+def match(ref: ReferenceQuery, *, candidates: Sequence[WorkRecord]) -> MatchResult:
+    view = view_reference(ref)
+    if view.dois:
+        return _match_doi(view, candidates)
+    if _too_little(view):
+        return MatchResult(outcome="unmatched", method=view.method, reason="too-little-to-match")
+    if not candidates:
+        return MatchResult(outcome="unmatched", method=view.method, reason="no-candidates")
+    return _match_fields(view, candidates)
+
+
+# --- References with a DOI -----------------------------------------------------------------
+
+def _match_doi(view: ReferenceView, candidates: Sequence[WorkRecord]) -> MatchResult:
+    work = next((w for doi in view.dois for w in candidates if w.doi.lower() == doi), None)
+    if work is None:
+        return MatchResult(
+            outcome="unmatched", method="publisher-doi", reason="doi-not-registered",
+            details={"dois": list(view.dois)},
+        )
+    features = work_features(work)
+    found = agreements(view, features)
+    contradicted = _doi_contradictions(view, features, found)
+    agreed = ("doi",) + found.agreed()
+    if contradicted:
+        return MatchResult(
+            outcome="contradicted", method="publisher-doi", work=work, score=found.score, agreed=agreed,
+            reason="contradicted", details={"contradicted": list(contradicted), "fields": found.fields},
+        )
+    return MatchResult(
+        outcome="matched", method="publisher-doi", work=work, score=1.0, agreed=agreed, reason="doi",
+        details={"fields": found.fields},
+    )
+
+
+def _doi_contradictions(view: ReferenceView, work: WorkFeatures, found: Agreements) -> tuple[str, ...]:
+    """The fields that show the reference describes another work than its DOI's."""
+    fields = found.fields
+    contradicted = []
+    if fields["year"] < 0:
+        contradicted.append("year")
+    if fields["page"] < 0 and (view.first_page or work.first_page not in view.string.numbers):
+        contradicted.append("page")
+    if fields["container"] < 0 or fields["identifier"] < 0:
+        contradicted.append("container")
+    if fields["title"] < 0:
+        contradicted.append("title")
+    elif (
+        not view.title and view.string is not None and work.title
+        and len(view.string.content_words) >= weights.DOI_UNRELATED_MIN_WORDS
+        and found.title_sim < weights.TITLE_UNRELATED_SIM
+        and fields["author"] <= 0 and fields["container"] <= 0
+    ):
+        contradicted.append("title")  # a whole reference about something else
+    return tuple(contradicted)
+
+
+# --- References without a DOI --------------------------------------------------------------
+
+def _too_little(view: ReferenceView) -> bool:
+    if view.string is not None:
+        return len(view.string.content_words) < 2 and not view.string.volume_pages
+    informative = [view.title, view.containers, view.author, view.volume, view.first_page, view.issn, view.isbn]
+    return sum(1 for field in informative if field) < 2
+
+
+def _match_fields(view: ReferenceView, candidates: Sequence[WorkRecord]) -> MatchResult:
+    scored: list[tuple[WorkRecord, WorkFeatures, Agreements]] = []
+    seen: set[str] = set()
+    for work in candidates:
+        key = work.doi.lower() or f"id:{work.id}"
+        if key in seen:  # the same work fetched by two lookups
+            continue
+        seen.add(key)
+        features = work_features(work)
+        scored.append((work, features, agreements(view, features)))
+    names_journal = view.names_journal or (
+        view.string is not None and not view.string.says_preprint and any(_names_container(s) for s in scored)
+    )
+    eligible = [s for s in scored if _eligible(view, s[1], names_journal)]
+    if not eligible:
+        return MatchResult(outcome="unmatched", method=view.method, reason="below-threshold",
+                           details={"ineligible": len(scored)})
+    eligible.sort(key=lambda s: s[2].raw, reverse=True)
+    work, features, best = eligible[0]
+    runner_up = _runner_up(eligible, features)
+    details = {"fields": best.fields, "title_sim": round(best.title_sim, 3), "candidate": work.doi}
+    gate = passed_gate(best)
+    result = dict(method=view.method, score=best.score, runner_up=min(1.0, max(0.0, runner_up)))
+    if best.raw < weights.ACCEPT_SCORE or gate is None:
+        return MatchResult(outcome="unmatched", reason="below-threshold", details=details, **result)
+    if best.raw - runner_up < weights.MARGIN:
+        return MatchResult(outcome="unmatched", reason="ambiguous", details=details, **result)
+    details["gate"] = gate
+    return MatchResult(outcome="matched", work=work, agreed=best.agreed(), reason=gate, details=details, **result)
+
+
+def _names_container(scored) -> bool:
+    """The string names this journal article's journal (a long enough name to be sure)."""
+    _, features, found = scored
+    return (
+        not features.is_posted_content and not features.is_book and found.fields["container"] >= 0.8
+        and len(features.containers[0]) >= 8
+    )
+
+
+def _eligible(view: ReferenceView, work: WorkFeatures, names_journal: bool) -> bool:
+    if work.is_notice and not view.says_notice:
+        return False  # an erratum never stands in for the article it corrects
+    if work.is_posted_content and names_journal:
+        return False  # a reference naming a journal, volume or pages cites the published version
+    return True
+
+
+def _runner_up(eligible, best: WorkFeatures) -> float:
+    """The second-best score, not counting another version of the best (its preprint)."""
+    for _, features, found in eligible[1:]:
+        if features.is_posted_content != best.is_posted_content and features.title == best.title:
+            continue
+        return found.raw
+    return 0.0
+
+
+def passed_gate(found: Agreements) -> str | None:
+    """The name of the first combination of independently agreeing fields that holds, or None."""
+    agrees = found.agrees
+    others = sum((
+        agrees("author"), agrees("year"), agrees("container") or agrees("identifier"),
+        agrees("volume"), agrees("page"),
+    ))
+    contradictions = len(found.contradicted())
+    tolerated = 1 if found.title_sim >= weights.GATE_TITLE_TOLERATES_ONE_CONTRADICTION else 0
+    if (
+        found.title_sim >= weights.GATE_TITLE_SIM and found.title_info >= weights.GATE_TITLE_INFO
+        and found.fields["title"] > 0 and others >= weights.GATE_TITLE_OTHERS and contradictions <= tolerated
+    ):
+        return "title"
+    if (
+        (agrees("container", 0.8) or agrees("identifier"))
+        and agrees("volume", 1.0) and agrees("page", 1.0) and (agrees("year") or agrees("author"))
+    ):
+        return "journal-volume-page"
+    if (
+        agrees("container", 0.8) and agrees("page", 1.0) and agrees("author") and agrees("year")
+        and found.fields["volume"] >= 0
+    ):
+        return "container-page-author-year"  # book chapters, and articles registered without a volume
+    if (
+        found.title_sim >= weights.GATE_PARTIAL_TITLE_SIM and found.title_info >= 0.5
+        and found.fields["title"] > 0 and others >= weights.GATE_PARTIAL_TITLE_OTHERS and not contradictions
+    ):
+        return "partial-title"
+    return None

@@ -1,0 +1,423 @@
+"""Per-field agreement between one reference and one candidate work, and their weighted sum.
+
+Each field's agreement is in -1..1 (see `weights`). A field the reference gives as a structured
+element is compared with the work's field directly; otherwise the work's field is looked for
+*in* the unstructured string, whatever its style. The reference is analysed once per `match`
+call (`ReferenceView`), each work once per process (`work_features`).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from citations.matching import weights
+from citations.matching.features import WorkFeatures, container_variants
+from citations.matching.parse import ParsedString, name_in, parse_string
+from citations.matching.records import Method, ReferenceQuery
+from citations.matching.text import (
+    NOTICE_WORDS,
+    STOPWORDS,
+    content_words,
+    fold_name,
+    norm_isbn,
+    norm_issn,
+    norm_number,
+    normalize,
+    normalize_doi,
+    plain,
+)
+
+FIELDS = ("title", "author", "year", "container", "volume", "page", "issue", "identifier")
+_YEAR_IN_FIELD = re.compile(r"(1[6-9]\d\d|20\d\d)")
+
+
+@dataclass(frozen=True)
+class ReferenceView:
+    """A reference analysed once: its method, DOIs, structured fields normalised, parsed string."""
+
+    method: Method
+    dois: tuple[str, ...]
+    string: ParsedString | None
+    string_compact: str
+    title: str  # structured article_title (or volume_title for a whole book), normalised
+    title_words: frozenset[str]
+    title_info: float
+    containers: tuple[str, ...]  # structured journal/book/series titles, normalised
+    author: str  # structured author, normalised and name-folded
+    author_tokens: tuple[str, ...]
+    year: int | None
+    volume: str
+    issue: str
+    first_page: str
+    issn: str
+    isbn: str
+    says_notice: bool
+    names_journal: bool  # a journal, volume or pages named: never a preprint
+
+    @property
+    def has_fields(self) -> bool:
+        return bool(
+            self.title or self.containers or self.author or self.year or self.volume or self.first_page
+            or self.issn or self.isbn
+        )
+
+
+def view_reference(ref: ReferenceQuery) -> ReferenceView:
+    string = parse_string(ref.unstructured) if ref.unstructured and ref.unstructured.strip() else None
+    dois: list[str] = []
+    given = normalize_doi(ref.doi)
+    if given:
+        dois.append(given)
+    for doi in string.dois if string else ():
+        if doi not in dois:
+            dois.append(doi)
+    article_title = normalize(ref.article_title)
+    book_title = normalize(ref.volume_title)
+    title = article_title or book_title
+    containers = [normalize(ref.journal_title), normalize(ref.series_title)]
+    if article_title:  # a chapter: the book is its container
+        containers.append(book_title)
+    containers = tuple(c[4:] if c.startswith("the ") else c for c in containers if c)
+    author = fold_name(normalize(ref.author))
+    year_match = _YEAR_IN_FIELD.search(ref.year or "")
+    has_structured = bool(
+        title or containers or author or ref.volume or ref.first_page or ref.issn or ref.isbn or year_match
+    )
+    if dois:
+        method: Method = "publisher-doi"
+    elif has_structured and string is None:
+        method = "structured"
+    else:
+        method = "unstructured"
+    volume, issue, first_page = norm_number(ref.volume), norm_number(ref.issue), _first_page(ref.first_page)
+    says_preprint = bool(string and string.says_preprint)
+    names_journal = bool(normalize(ref.journal_title) or volume or first_page or issue) or bool(
+        string and string.shows_journal_numbering and not says_preprint
+    )
+    return ReferenceView(
+        method=method,
+        dois=tuple(dois),
+        string=string,
+        string_compact=string.text.replace(" ", "") if string else "",
+        title=title,
+        title_words=frozenset(title.split()),
+        title_info=min(1.0, len(content_words(title.split())) / weights.TITLE_INFORMATIVE_WORDS),
+        containers=containers,
+        author=author,
+        author_tokens=tuple(author.split()),
+        year=int(year_match.group(1)) if year_match else None,
+        volume=volume,
+        issue=issue,
+        first_page=first_page,
+        issn=norm_issn(ref.issn),
+        isbn=norm_isbn(ref.isbn),
+        says_notice=bool(string and string.says_notice) or title.startswith(NOTICE_WORDS),
+        names_journal=names_journal,
+    )
+
+
+def _first_page(value: str) -> str:
+    """ "1195-1202" -> "1195"; "e12769" stays."""
+    text = plain(value or "").strip()
+    text = re.split(r"\s*[-\u2013,]\s*", text, maxsplit=1)[0] if text else ""
+    return norm_number(text)
+
+
+@dataclass(frozen=True)
+class Agreements:
+    """One candidate's agreement per field, its title similarity, and the weighted score."""
+
+    fields: dict[str, float]
+    title_sim: float
+    title_info: float  # 0..1, the title's informativeness (a one-word title is weak evidence)
+    raw: float  # weighted sum / SCORE_SCALE, unclipped (margins are taken on this)
+
+    @property
+    def score(self) -> float:
+        return min(1.0, max(0.0, self.raw))
+
+    def agrees(self, name: str, at_least: float = weights.FIELD_AGREES) -> bool:
+        return self.fields.get(name, 0.0) >= at_least
+
+    def agreed(self) -> tuple[str, ...]:
+        names = []
+        for name in FIELDS:
+            if self.agrees(name):
+                names.append("container" if name == "identifier" else name)
+        return tuple(dict.fromkeys(names))
+
+    def contradicted(self) -> tuple[str, ...]:
+        return tuple(name for name in FIELDS if self.fields.get(name, 0.0) < 0)
+
+
+def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
+    title, title_sim = title_agreement(view, work)
+    title_info = min(view.title_info, work.title_info) if view.title else work.title_info
+    fields = {
+        "title": title,
+        "author": author_agreement(view, work),
+        "year": year_agreement(view, work),
+        "container": container_agreement(view, work),
+        "volume": volume_agreement(view, work),
+        "page": page_agreement(view, work),
+        "issue": 0.0,
+        "identifier": identifier_agreement(view, work),
+    }
+    fields["issue"] = issue_agreement(view, work) if fields["volume"] > 0 else 0.0
+    total = 0.0
+    for name, value in fields.items():
+        total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
+    return Agreements(fields=fields, title_sim=title_sim, title_info=title_info, raw=total / weights.SCORE_SCALE)
+
+
+# --- Title ---------------------------------------------------------------------------------
+
+def _ramp(sim: float) -> float:
+    low, high = weights.TITLE_SIM_FLOOR, weights.TITLE_SIM_FULL
+    return 0.0 if sim <= low else 1.0 if sim >= high else ((sim - low) / (high - low)) ** weights.TITLE_RAMP_POWER
+
+
+def title_agreement(view: ReferenceView, work: WorkFeatures) -> tuple[float, float]:
+    """(agreement, similarity). Similarity is 0..1 before the ramp and informativeness."""
+    if not work.title:
+        return 0.0, 0.0
+    if view.title:
+        share = _shared_words(view.title_words, work)
+        if share < weights.TITLE_PREFILTER_MIN_SHARE:
+            sim = share * weights.TITLE_PREFILTER_DISCOUNT
+        else:
+            sim = title_similarity(view.title, work, view.title_words)
+        info = min(view.title_info, work.title_info)
+        if sim < weights.TITLE_UNRELATED_SIM and info >= weights.GATE_TITLE_INFO:
+            return -1.0, sim
+        return _ramp(sim) * info, sim
+    if view.string is not None:
+        share = _shared_words(view.string.tokens, work)
+        if share < weights.TITLE_PREFILTER_MIN_SHARE:
+            sim = share * weights.TITLE_PREFILTER_DISCOUNT
+        else:
+            sim = title_in_string(view.string.text, work, view.string.tokens)
+        return _ramp(sim) * work.title_info, sim
+    return 0.0, 0.0
+
+
+def _shared_words(words: frozenset[str], work: WorkFeatures) -> float:
+    """Share of the work's title content words that the reference contains (1.0 when it has none)."""
+    if not work.title_words:
+        return 1.0
+    return len(work.title_words & words) / len(work.title_words)
+
+
+def _omits_subtitle(words: frozenset[str], work: WorkFeatures) -> bool:
+    """The reference gives the main title alone (it does not carry another subtitle instead)."""
+    if not work.main_title:
+        return False
+    if not work.subtitle_words:
+        return True
+    return len(work.subtitle_words & words) / len(work.subtitle_words) < 0.5
+
+
+def title_similarity(title: str, work: WorkFeatures, words: frozenset[str]) -> float:
+    """A structured title against the work's: whole, main title only, or one cut short."""
+    sim = fuzz.ratio(title, work.title) / 100
+    if _omits_subtitle(words, work):
+        sim = max(sim, fuzz.ratio(title, work.main_title) / 100 * weights.MAIN_TITLE_FACTOR)
+    shorter, longer = sorted((len(title), len(work.title)))
+    if longer and shorter / longer >= 0.5:
+        sim = max(sim, fuzz.partial_ratio(title, work.title) / 100 * weights.MAIN_TITLE_FACTOR)
+    return sim
+
+
+def title_in_string(text: str, work: WorkFeatures, words: frozenset[str]) -> float:
+    """How well the work's title occurs somewhere in the reference string (0..1)."""
+    sim = _occurrence(work.title, text)
+    if sim < weights.TITLE_SIM_FULL and _omits_subtitle(words, work):
+        sim = max(sim, _occurrence(work.main_title, text) * weights.MAIN_TITLE_FACTOR)
+    return sim
+
+
+def _occurrence(needle: str, text: str) -> float:
+    if not needle or not text:
+        return 0.0
+    sim = fuzz.partial_ratio(needle, text, score_cutoff=50) / 100
+    if len(needle) > len(text):  # the string is shorter than the title: only part of it can be there
+        sim *= len(text) / len(needle)
+    return sim
+
+
+# --- Author --------------------------------------------------------------------------------
+
+def author_agreement(view: ReferenceView, work: WorkFeatures) -> float:
+    if not work.authors:
+        return 0.0
+    if view.author:
+        found = _names_found(view.author, view.author_tokens, work)
+        return found if found > 0 else -1.0
+    if view.string is not None:
+        return _names_found(view.string.folded, view.string.name_tokens, work)
+    return 0.0
+
+
+def _names_found(folded_text: str, tokens, work: WorkFeatures) -> float:
+    first = work.authors[0]
+    if name_in(folded_text, first):
+        return 1.0
+    if " " in first:  # "van der berg" cited as "Berg", "ben abdallah" as "Abdallah"
+        last_word = first.rsplit(" ", 1)[1]
+        if len(last_word) >= 4 and name_in(folded_text, last_word):
+            return 0.8
+    if any(name_in(folded_text, other) for other in work.authors[1:6] if len(other) >= 3):
+        return weights.AUTHOR_OTHER_AGREEMENT
+    if len(first) >= weights.AUTHOR_FUZZY_MIN_LENGTH and tokens:
+        # OCR damage keeps a name's length and usually its first letter: compare only those tokens.
+        near = [t for t in tokens if abs(len(t) - len(first)) <= 2 and (t[0] == first[0] or t[-1] == first[-1])]
+        if near and process.extractOne(
+            first, near, scorer=Levenshtein.normalized_similarity, score_cutoff=weights.AUTHOR_FUZZY_MIN
+        ) is not None:
+            return weights.AUTHOR_FUZZY_AGREEMENT
+    return 0.0
+
+
+# --- Year, volume, issue, pages ------------------------------------------------------------
+
+def year_agreement(view: ReferenceView, work: WorkFeatures) -> float:
+    if work.year is None:
+        return 0.0
+    years = {view.year} if view.year else (view.string.years if view.string is not None else ())
+    if not years:
+        return 0.0
+    if work.year in years:
+        return 1.0
+    if any(abs(year - work.year) <= weights.YEAR_TOLERANCE for year in years):
+        return 0.5
+    return -1.0
+
+
+def volume_agreement(view: ReferenceView, work: WorkFeatures) -> float:
+    if not work.volume:
+        return 0.0
+    if view.volume:
+        return 1.0 if view.volume == work.volume else -1.0
+    if view.string is not None:
+        if work.volume in view.string.numbers:
+            return 1.0
+        pair_volumes = [v for v, _ in view.string.volume_pages if not (len(v) == 4 and v[:2] in ("19", "20"))]
+        if pair_volumes:
+            return -1.0
+    return 0.0
+
+
+def issue_agreement(view: ReferenceView, work: WorkFeatures) -> float:
+    if not work.issue:
+        return 0.0
+    if view.issue:
+        return 1.0 if view.issue == work.issue else 0.0
+    if view.string is not None and work.issue in view.string.numbers:
+        return 1.0
+    return 0.0
+
+
+def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
+    if not work.first_page:
+        return 0.0
+    if view.first_page:
+        if view.first_page == work.first_page:
+            return 1.0
+        return -1.0
+    string = view.string
+    if string is None:
+        return 0.0
+    if work.first_page in string.range_starts:
+        return 1.0
+    if work.first_page in string.range_ends:  # the cited article *ends* where this one starts
+        return -1.0
+    if work.first_page in string.numbers:
+        return weights.PAGE_ELSEWHERE_AGREEMENT
+    if work.last_page and work.last_page in string.range_ends:
+        return 0.3  # a typo in the first page, the last page agrees: no penalty, little credit
+    return -1.0 if string.shows_pages else 0.0
+
+
+# --- Container and identifiers -------------------------------------------------------------
+
+def container_agreement(view: ReferenceView, work: WorkFeatures) -> float:
+    if not work.containers:
+        return 0.0
+    if view.containers:
+        best = max(container_similarity(given, work) for given in view.containers)
+        if best < weights.CONTAINER_CONTRADICTS_BELOW and view.containers[0] and not work.is_book:
+            return -1.0
+        return best if best >= 0.8 else 0.0
+    if view.string is not None:
+        return _container_in_string(view, work)
+    return 0.0
+
+
+def container_similarity(given: str, work: WorkFeatures) -> float:
+    """A structured journal/book title against the work's container (abbreviations allowed)."""
+    if given in work.containers:
+        return 1.0
+    return _container_similarity(given, work.containers)
+
+
+@functools.lru_cache(maxsize=131_072)
+def _container_similarity(given: str, containers: tuple[str, ...]) -> float:
+    compact = given.replace(" ", "")
+    if any(compact == variant.replace(" ", "") for variant in containers):
+        return 1.0
+    given_variants = container_variants(given)  # the given title's own ISO 4 form
+    if any(variant in containers for variant in given_variants[1:]):
+        return 1.0
+    if is_abbreviation_of(given, containers[0]):
+        return weights.CONTAINER_ABBREVIATION_AGREEMENT
+    return max(fuzz.token_sort_ratio(given, variant) / 100 for variant in containers) * weights.CONTAINER_FUZZY_FACTOR
+
+
+def is_abbreviation_of(short: str, full: str) -> bool:
+    """"j cereb blood flow metab" abbreviates "journal of cerebral blood flow and metabolism"."""
+    short_words = [w for w in short.split() if w not in STOPWORDS]
+    full_words = [w for w in full.split() if w not in STOPWORDS]
+    if not short_words or len(short_words) != len(full_words):
+        return False
+    return all(_abbreviates(s, f) for s, f in zip(short_words, full_words))
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    if short == full:
+        return True
+    if short[0] != full[0] or len(short) > len(full):
+        return False
+    position = 0
+    for char in short:  # letters in order: "natl" in "national"
+        position = full.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _container_in_string(view: ReferenceView, work: WorkFeatures) -> float:
+    text = view.string.text
+    for variant in work.containers:
+        if name_in(text, variant):
+            return 1.0
+    for compact in work.container_compacts:
+        if compact in view.string_compact:
+            return 0.9
+    for variant in work.containers:
+        if len(variant) >= weights.CONTAINER_FUZZY_MIN_LENGTH:
+            sim = fuzz.partial_ratio(variant, text, score_cutoff=weights.CONTAINER_FUZZY_MIN * 100) / 100
+            if sim:
+                return 0.8
+    return 0.0
+
+
+def identifier_agreement(view: ReferenceView, work: WorkFeatures) -> float:
+    if view.issn and work.issns:
+        return 1.0 if view.issn in work.issns else -1.0
+    if view.isbn and work.isbns:
+        return 1.0 if view.isbn in work.isbns else 0.0  # a book has ISBNs per format: no penalty
+    return 0.0

@@ -1,0 +1,382 @@
+"""The matcher's decisions on the hard cases: styles, damage, distractors, DOIs, structured fields."""
+from __future__ import annotations
+
+import dataclasses
+
+from citations.matching import ReferenceQuery, WorkRecord, match
+
+SMITH = WorkRecord(
+    id=1, doi="10.1103/physrevb.12.345", title="Electron transport in disordered thin metallic films",
+    authors=("Smith", "Jones"), given_names=("John", "Karen"), container_title="Physical Review B",
+    issn=("2469-9950", "2469-9969"), year=2001, volume="12", issue="3", first_page="345", last_page="351",
+)
+# Same issue, starts where SMITH ends.
+NEIGHBOUR = WorkRecord(
+    id=2, doi="10.1103/physrevb.12.351", title="Phonon scattering at grain boundaries of copper films",
+    authors=("Nguyen",), given_names=("Anh",), container_title="Physical Review B", year=2001, volume="12",
+    issue="3", first_page="351", last_page="360",
+)
+SAME_PAGE_OTHER_JOURNAL = WorkRecord(
+    id=3, doi="10.1103/physrevd.12.345", title="Neutrino masses from lattice gauge theory",
+    authors=("Smith",), given_names=("Jane",), container_title="Physical Review D", year=2001, volume="12",
+    first_page="345", last_page="356",
+)
+MUELLER = WorkRecord(
+    id=4, doi="10.1000/ratio.2015.77", title="Über die Wirkung von Koffein auf das Arbeitsgedächtnis bei Studierenden",
+    authors=("Müller", "Schäfer"), given_names=("Jürgen", "Anna"), container_title="Zeitschrift für Psychologie",
+    year=2015, volume="223", issue="2", first_page="77", last_page="89",
+)
+DIABETES = WorkRecord(
+    id=5, doi="10.1212/wnl.0b013e3181f4d7f8",
+    title="Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study",
+    authors=("Ahtiluoto", "Polvikoski", "Peltonen"), given_names=("S.", "T.", "M."), container_title="Neurology",
+    issn=("0028-3878",), year=2010, volume="75", issue="13", first_page="1195", last_page="1202",
+)
+# The same authors, the same year, a similar title: another paper.
+DIABETES_SIBLING = WorkRecord(
+    id=6, doi="10.1212/wnl.0b013e3181f4d999",
+    title="Diabetes, Alzheimer disease, and vascular dementia: A population-based clinical study",
+    authors=("Ahtiluoto", "Polvikoski", "Peltonen"), given_names=("S.", "T.", "M."), container_title="Neurology",
+    issn=("0028-3878",), year=2010, volume="75", issue="21", first_page="1880", last_page="1887",
+)
+CORRECTION = WorkRecord(
+    id=7, doi="10.1212/wnl.0b013e3181f4d7f8.err",
+    title="Correction to: Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study",
+    authors=("Ahtiluoto", "Polvikoski", "Peltonen"), container_title="Neurology", year=2010, volume="75",
+    issue="18", first_page="1664",
+)
+PREPRINT = WorkRecord(
+    id=8, doi="10.1101/2009.12.01.123456", type="posted-content",
+    title="Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study",
+    authors=("Ahtiluoto", "Polvikoski", "Peltonen"), container_title="bioRxiv", year=2010,
+)
+BOOK = WorkRecord(
+    id=9, doi="10.7758/9781610441384", type="book", title="The Handbook of Research Synthesis",
+    authors=("Cooper", "Hedges"), given_names=("Harris", "Larry V."), container_title="", isbn=("9780871542267",),
+    year=1994,
+)
+CHAPTER = WorkRecord(
+    id=10, doi="10.1007/978-94-011-3110-0_17", type="book-chapter",
+    title="Behavioural and physiological indices of social relationships: comparative studies of New World monkeys",
+    authors=("Mendoza",), given_names=("Sally P.",), container_title="Primate Responses to Environmental Change",
+    year=1991, first_page="311", last_page="335",
+)
+JAPANESE = WorkRecord(
+    id=11, doi="10.1000/jp.2018.5", title="Gendai Nihon ni okeru toshi no kōrei-ka to chiiki komyuniti",
+    authors=("Tanaka",), given_names=("Hiroshi",), container_title="Shakaigaku Hyōron", year=2018, volume="69",
+    issue="1", first_page="55", last_page="72",
+)
+
+ALL = [SMITH, NEIGHBOUR, SAME_PAGE_OTHER_JOURNAL, MUELLER, DIABETES, DIABETES_SIBLING, CORRECTION, PREPRINT, BOOK, CHAPTER, JAPANESE]
+
+
+def unstructured(text: str, candidates=ALL):
+    return match(ReferenceQuery(unstructured=text), candidates=candidates)
+
+
+def assert_matches(result, work: WorkRecord):
+    assert result.outcome == "matched", (result.reason, result.details)
+    assert result.work == work
+    assert 0.0 <= result.score <= 1.0
+
+
+def assert_unmatched(result, reason: str | None = None):
+    assert result.outcome == "unmatched", (result.work, result.details)
+    assert result.work is None
+    if reason:
+        assert result.reason == reason
+
+
+# --- Styles ---------------------------------------------------------------------------------
+
+def test_title_less_aip_reference_matches_by_journal_volume_page():
+    result = unstructured("J. Smith, Phys. Rev. B 12, 345 (2001).")
+    assert_matches(result, SMITH)
+    assert result.method == "unstructured"
+    assert result.reason == "journal-volume-page"
+    assert {"container", "volume", "page", "year"} <= set(result.agreed)
+
+
+def test_title_less_reference_to_same_volume_and_page_of_another_journal_matches_that_journal_only():
+    assert_matches(unstructured("J. Smith, Phys. Rev. D 12, 345 (2001)."), SAME_PAGE_OTHER_JOURNAL)
+
+
+def test_title_less_reference_without_a_journal_we_know_stays_unmatched():
+    assert_unmatched(unstructured("J. Smith, Phys. Rev. E 12, 345 (2001)."))
+
+
+def test_elsevier_style_without_title_matches():
+    assert_matches(unstructured("J. Smith, K. Jones, Phys. Rev. B 12 (2001) 345–351."), SMITH)
+
+
+def test_apa_reference_matches():
+    text = (
+        "Ahtiluoto, S., Polvikoski, T., Peltonen, M., Solomon, A., Tuomilehto, J., Winblad, B., et al. (2010). "
+        "Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. "
+        "Neurology, 75(13), 1195–1202."
+    )
+    result = unstructured(text)
+    assert_matches(result, DIABETES)
+    assert result.reason == "title"
+    assert set(result.agreed) >= {"title", "author", "year", "container", "volume", "page"}
+
+
+def test_vancouver_reference_with_abbreviated_journal_and_short_page_range_matches():
+    text = "Smith J, Jones K. Electron transport in disordered thin metallic films. Phys Rev B. 2001;12(3):345-51."
+    assert_matches(unstructured(text), SMITH)
+
+
+def test_ieee_reference_matches():
+    text = 'J. Smith and K. Jones, "Electron transport in disordered thin metallic films," Phys. Rev. B, vol. 12, no. 3, pp. 345–351, 2001.'
+    assert_matches(unstructured(text), SMITH)
+
+
+def test_mla_reference_with_full_given_names_matches():
+    text = 'Smith, John, and Karen Jones. "Electron Transport in Disordered Thin Metallic Films." Physical Review B, vol. 12, no. 3, 2001, pp. 345-51.'
+    assert_matches(unstructured(text), SMITH)
+
+
+def test_acs_reference_year_volume_page_matches():
+    assert_matches(unstructured("Smith, J.; Jones, K. Phys. Rev. B 2001, 12, 345."), SMITH)
+
+
+def test_book_reference_matches_by_title_author_year():
+    assert_matches(unstructured("Cooper H, Hedges LV (1994) The handbook of research synthesis. Russell Sage Foundation, New York"), BOOK)
+
+
+def test_chapter_reference_matches_by_title_and_book():
+    text = (
+        "Mendoza SP (1991) Behavioural and physiological indices of social relationships: comparative studies of "
+        "New World monkeys. In: Box HO (ed) Primate Responses to Environmental Change. Chapman and Hall, London, pp 311–335"
+    )
+    assert_matches(unstructured(text), CHAPTER)
+
+
+# --- Damaged strings ------------------------------------------------------------------------
+
+def test_ocr_damaged_reference_still_matches():
+    text = "Ahti1uoto S, Polvikoski T. Diabetes, A1zheimer disease, and vascu1ar dementia: A popu1ation-based neuropath0logic study. Neuro1ogy 2010;75:1195-1202."
+    assert_matches(unstructured(text), DIABETES)
+
+
+def test_reference_cut_at_the_start_still_matches():
+    text = "ase, and vascular dementia: A population-based neuropathologic study. Neurology, 75(13), 1195–1202 (2010)."
+    assert_matches(unstructured(text), DIABETES)
+
+
+def test_reference_cut_at_the_end_still_matches():
+    text = "Ahtiluoto S, Polvikoski T, Peltonen M (2010) Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic st"
+    assert_matches(unstructured(text), DIABETES)
+
+
+def test_reference_without_authors_matches_by_title_and_journal():
+    text = "Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neurology. 2010;75:1195–202."
+    assert_matches(unstructured(text), DIABETES)
+
+
+def test_reference_with_a_page_typo_still_matches():
+    text = "Ahtiluoto S, et al. (2010) Diabetes, Alzheimer disease, and vascular dementia: a population-based neuropathologic study. Neurology 75:1159–1202"
+    assert_matches(unstructured(text), DIABETES)
+
+
+def test_reference_with_a_year_typo_still_matches():
+    text = "Ahtiluoto S, et al. (2001) Diabetes, Alzheimer disease, and vascular dementia: a population-based neuropathologic study. Neurology 75:1195–1202"
+    assert_matches(unstructured(text), DIABETES)
+
+
+def test_online_first_year_one_off_matches():
+    assert_matches(unstructured("J. Smith, Phys. Rev. B 12, 345 (2000)."), SMITH)
+
+
+def test_transliterated_umlaut_author_matches_each_spelling():
+    for name in ("Mueller J", "Müller J", "Muller J"):
+        text = f"{name}, Schaefer A (2015) Über die Wirkung von Koffein auf das Arbeitsgedächtnis bei Studierenden. Z Psychol 223:77–89"
+        assert_matches(unstructured(text), MUELLER)
+
+
+def test_non_english_title_without_diacritics_matches():
+    text = "Muller J. Uber die Wirkung von Koffein auf das Arbeitsgedachtnis bei Studierenden. Zeitschrift fur Psychologie. 2015;223(2):77-89."
+    assert_matches(unstructured(text), MUELLER)
+
+
+def test_romanised_japanese_title_with_and_without_macrons_matches():
+    for title in ("Gendai Nihon ni okeru toshi no kōrei-ka to chiiki komyuniti", "Gendai Nihon ni okeru toshi no koreika to chiiki komyuniti"):
+        assert_matches(unstructured(f"Tanaka H (2018) {title}. Shakaigaku Hyoron 69(1):55–72"), JAPANESE)
+
+
+# --- Distractors ----------------------------------------------------------------------------
+
+def test_same_authors_same_year_similar_title_loses_to_the_cited_paper():
+    text = "Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia: a population-based neuropathologic study. Neurology 2010;75:1195."
+    assert_matches(unstructured(text, [DIABETES_SIBLING, DIABETES]), DIABETES)
+
+
+def test_same_authors_similar_title_is_not_linked_when_the_cited_paper_is_not_registered():
+    text = "Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia: a population-based neuropathologic study. Neurology 2010;75:1195–1202."
+    assert_unmatched(unstructured(text, [DIABETES_SIBLING, SMITH, BOOK]))
+
+
+def test_similar_title_without_pages_is_ambiguous_between_the_two_papers():
+    text = "Ahtiluoto S, Polvikoski T. Diabetes, Alzheimer disease, and vascular dementia: a population-based study. Neurology. 2010."
+    assert_unmatched(unstructured(text, [DIABETES_SIBLING, DIABETES]), "ambiguous")
+
+
+def test_neighbour_in_the_same_issue_starting_on_the_cited_last_page_loses():
+    result = unstructured("J. Smith, K. Jones, Phys. Rev. B 12, 345–351 (2001).", [NEIGHBOUR, SMITH])
+    assert_matches(result, SMITH)
+
+
+def test_neighbour_in_the_same_issue_is_not_linked_when_the_cited_article_is_missing():
+    assert_unmatched(unstructured("J. Smith, Phys. Rev. B 12, 345–351 (2001).", [NEIGHBOUR, SAME_PAGE_OTHER_JOURNAL]))
+    assert_unmatched(unstructured("A. Nguyen, Phys. Rev. B 12, 352 (2001).", [NEIGHBOUR]))
+
+
+def test_correction_notice_never_wins_for_the_article_it_corrects():
+    text = "Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neurology 2010;75."
+    assert_matches(unstructured(text, [CORRECTION, DIABETES]), DIABETES)
+    assert_unmatched(unstructured(text, [CORRECTION]))
+
+
+def test_reference_that_cites_the_correction_itself_can_match_it():
+    text = "Correction to: Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neurology 2010;75(18):1664."
+    assert_matches(unstructured(text, [CORRECTION, DIABETES]), CORRECTION)
+
+
+def test_preprint_copy_is_never_linked_from_a_journal_reference():
+    text = "Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neurology. 2010;75(13):1195-1202."
+    assert_matches(unstructured(text, [PREPRINT, DIABETES]), DIABETES)
+    assert_unmatched(unstructured(text, [PREPRINT]))
+    structured = ReferenceQuery(
+        article_title=DIABETES.title, author="Ahtiluoto", journal_title="Neurology", year="2010", volume="75"
+    )
+    assert_unmatched(match(structured, candidates=[PREPRINT]))
+
+
+def test_preprint_reference_can_match_the_preprint():
+    text = "Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. bioRxiv preprint, 2010."
+    assert_matches(unstructured(text, [PREPRINT, SMITH]), PREPRINT)
+
+
+def test_reference_to_an_unregistered_work_on_the_same_topic_stays_unmatched():
+    text = "Peltonen M, Smith A (2012) Vascular risk factors and dementia in a population-based cohort. J Alzheimers Dis 30:1–12."
+    assert_unmatched(unstructured(text))
+
+
+def test_one_lucky_field_never_links():
+    assert_unmatched(unstructured("Smith J (2001) Personal communication."))
+    assert_unmatched(unstructured("Anonymous. Neurology 75, 2010."))
+
+
+def test_duplicate_records_of_one_work_are_ambiguous():
+    twin = dataclasses.replace(SMITH, id=99, doi="10.9999/duplicate")
+    assert_unmatched(unstructured("J. Smith, Phys. Rev. B 12, 345 (2001).", [SMITH, twin]), "ambiguous")
+
+
+# --- References with a DOI ------------------------------------------------------------------
+
+def test_doi_alone_matches_its_work_case_insensitively():
+    result = match(ReferenceQuery(doi="https://doi.org/10.1103/PhysRevB.12.345"), candidates=ALL)
+    assert_matches(result, SMITH)
+    assert (result.method, result.score, result.agreed[0]) == ("publisher-doi", 1.0, "doi")
+
+
+def test_doi_found_inside_an_unstructured_string_makes_it_a_doi_reference():
+    result = unstructured("Smith J, Jones K. Phys Rev B 12:345 (2001). doi:10.1103/PhysRevB.12.345.")
+    assert_matches(result, SMITH)
+    assert result.method == "publisher-doi"
+
+
+def test_unregistered_doi_waits_and_is_never_fuzzy_linked_elsewhere():
+    result = unstructured("J. Smith, Phys. Rev. B 12, 345 (2001). https://doi.org/10.1103/PhysRevB.12.999")
+    assert_unmatched(result, "doi-not-registered")
+    assert result.method == "publisher-doi"
+    assert_unmatched(match(ReferenceQuery(doi="10.9999/nowhere"), candidates=[]), "doi-not-registered")
+
+
+def test_doi_reference_whose_year_differs_by_more_than_one_is_contradicted():
+    result = match(ReferenceQuery(doi=SMITH.doi, year="1995"), candidates=ALL)
+    assert (result.outcome, result.reason, result.work) == ("contradicted", "contradicted", SMITH)
+    assert result.details["contradicted"] == ["year"]
+    assert 0.0 <= result.score <= 1.0
+
+
+def test_doi_reference_with_another_first_page_is_contradicted():
+    result = match(ReferenceQuery(doi=SMITH.doi, first_page="999", volume="12"), candidates=ALL)
+    assert result.outcome == "contradicted"
+    assert "page" in result.details["contradicted"]
+
+
+def test_doi_reference_in_another_journal_is_contradicted_but_abbreviations_are_not():
+    other = match(ReferenceQuery(doi=SMITH.doi, journal_title="Journal of Ecology"), candidates=ALL)
+    assert other.outcome == "contradicted"
+    assert other.details["contradicted"] == ["container"]
+    for journal in ("Phys. Rev. B", "Phys Rev B", "PHYSICAL REVIEW B", "The Physical Review B"):
+        assert match(ReferenceQuery(doi=SMITH.doi, journal_title=journal), candidates=ALL).outcome == "matched", journal
+
+
+def test_doi_reference_with_an_unrelated_title_is_contradicted():
+    result = match(ReferenceQuery(doi=SMITH.doi, article_title="A survey of bird migration routes over the Alps"), candidates=ALL)
+    assert result.outcome == "contradicted"
+    assert result.details["contradicted"] == ["title"]
+
+
+def test_doi_inside_a_string_about_another_work_is_contradicted():
+    text = "Peltonen M, Andersson K (2012) Bird migration routes over the Alps in autumn. Ibis 154:1–12. doi:10.1103/PhysRevB.12.345"
+    result = unstructured(text)
+    assert result.outcome == "contradicted"
+    assert result.work == SMITH
+
+
+def test_doi_reference_with_agreeing_fields_matches():
+    reference = ReferenceQuery(doi=SMITH.doi, journal_title="Phys. Rev. B", volume="12", first_page="345", year="2002", author="Smith J")
+    assert_matches(match(reference, candidates=ALL), SMITH)
+
+
+# --- Structured references ------------------------------------------------------------------
+
+def test_structured_journal_volume_page_year_without_title_or_author_matches():
+    reference = ReferenceQuery(journal_title="Phys. Rev. B", volume="12", first_page="345", year="2001")
+    result = match(reference, candidates=ALL)
+    assert_matches(result, SMITH)
+    assert result.method == "structured"
+
+
+def test_structured_reference_with_another_first_page_does_not_match():
+    reference = ReferenceQuery(journal_title="Physical Review B", volume="12", first_page="346", year="2001", author="Smith")
+    assert_unmatched(match(reference, candidates=ALL))
+
+
+def test_structured_issn_is_strong_evidence_for_the_journal():
+    reference = ReferenceQuery(issn="0028-3878", volume="75", first_page="1195", year="2010")
+    assert_matches(match(reference, candidates=ALL), DIABETES)
+
+
+def test_structured_title_author_year_matches_and_initials_in_author_do_not_matter():
+    for author in ("S Ahtiluoto", "Ahtiluoto, Sari", "Ahtiluoto S."):
+        reference = ReferenceQuery(article_title=DIABETES.title, author=author, year="2010")
+        assert_matches(match(reference, candidates=[DIABETES_SIBLING, DIABETES, CORRECTION, PREPRINT]), DIABETES)
+
+
+def test_structured_book_by_volume_title_and_chapter_by_book_title():
+    book = ReferenceQuery(volume_title="The Handbook of Research Synthesis", author="Cooper", year="1994")
+    assert_matches(match(book, candidates=ALL), BOOK)
+    chapter = ReferenceQuery(
+        volume_title="Primate Responses to Environmental Change", author="Mendoza", first_page="311", year="1991",
+        article_title="Behavioural and physiological indices of social relationships: comparative studies of New World monkeys",
+    )
+    assert_matches(match(chapter, candidates=ALL), CHAPTER)
+
+
+def test_structured_isbn_with_title_matches_book():
+    reference = ReferenceQuery(volume_title="Handbook of Research Synthesis", isbn="0-87154-226-7", year="1994")
+    assert_matches(match(reference, candidates=ALL), BOOK)
+
+
+def test_reference_with_almost_nothing_is_too_little_to_match():
+    assert_unmatched(match(ReferenceQuery(year="1994"), candidates=ALL), "too-little-to-match")
+    assert_unmatched(unstructured("Ibid."), "too-little-to-match")
+    assert_unmatched(match(ReferenceQuery(), candidates=ALL), "too-little-to-match")
+
+
+def test_no_candidates_says_so():
+    assert_unmatched(unstructured("J. Smith, Phys. Rev. B 12, 345 (2001).", []), "no-candidates")
