@@ -1,4 +1,4 @@
-"""A rough speed check of the matcher on the real records: `.venv/bin/python scripts/matcher_timing.py`.
+"""A rough speed check of the matcher on the real records: `.venv/bin/python bench/matcher_timing.py`.
 
 Not a test (no timed assertions anywhere): it prints match() calls per second with 20 candidates
 each, and index_text() works per second, in CPU time of one core (so a busy machine skews it less).
