@@ -1,7 +1,7 @@
 """Reading deposits and works."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 
 from deposits.doi import normalize_doi
 from deposits.models import Deposit, RecordResult, Work
@@ -30,5 +30,21 @@ def deposits_of(member: Member) -> QuerySet[Deposit]:
     return Deposit.objects.filter(member=member).select_related("uploaded_by")
 
 
-def results_of(deposit: Deposit) -> QuerySet[RecordResult]:
-    return RecordResult.objects.filter(deposit=deposit).order_by("position")
+_FAILURES_FIRST = Case(
+    When(status=RecordResult.Status.FAILURE, then=Value(0)),
+    When(status=RecordResult.Status.WARNING, then=Value(1)),
+    default=Value(2),
+)
+
+
+def results_of(deposit: Deposit, *, status: str = "") -> QuerySet[RecordResult]:
+    """A deposit's per-record results, failures first, then warnings, then in file order."""
+    results = RecordResult.objects.filter(deposit=deposit)
+    if status:
+        results = results.filter(status=status)
+    return results.order_by(_FAILURES_FIRST, "position")
+
+
+def newest_results(deposit: Deposit, *, count: int = 10) -> list[RecordResult]:
+    """The last records applied, for the live progress of an unfinished deposit."""
+    return list(RecordResult.objects.filter(deposit=deposit).order_by("-position")[:count])

@@ -8,12 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from deposits.forms import DepositUploadForm
-from deposits.models import Deposit
-from deposits.selectors import WORK_SORTS, deposits_of, results_of, works_of
+from deposits.models import Deposit, RecordResult
+from deposits.selectors import WORK_SORTS, deposits_of, newest_results, results_of, works_of
 from deposits.services import deposit_create
 from members.access import can_deposit_for, can_view_member
 from members.shortcuts import NOT_FOUND, member_or_404
 
+RESULTS_PER_PAGE = 100
 WORK_SORT_LABELS = [("cited", "Most cited"), ("doi", "DOI"), ("newest", "Newest"), ("year", "Year")]
 
 
@@ -84,7 +85,22 @@ def deposit_detail(request, pk: int):
     deposit = Deposit.objects.select_related("member", "uploaded_by").filter(pk=pk).first()
     if deposit is None or not can_view_member(request.user, deposit.member_id):
         raise Http404(NOT_FOUND)
-    context = {"deposit": deposit, "member": deposit.member, "results": results_of(deposit)}
+    status = request.GET.get("status", "")
+    if status not in RecordResult.Status.values:
+        status = ""
+    context = {"deposit": deposit, "member": deposit.member, "status": status}
+    if not deposit.is_final:
+        context["newest"] = newest_results(deposit)
+    else:
+        page = Paginator(results_of(deposit, status=status), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        context |= {
+            "page": page,
+            "statuses": [("", "All", deposit.record_count), ("failure", "Failures", deposit.failure_count),
+                         ("warning", "Warnings", deposit.warning_count), ("success", "Successes", deposit.success_count)],
+            "extra": f"&status={status}" if status else "",
+        }
     if request.htmx:
-        return render(request, "deposits/_progress.html", context)
+        # The live fragment: counts and the newest results while it runs; on the last poll, the
+        # first page of results too, swapped in out of band (no reload: focus and place stay).
+        return render(request, "deposits/_progress.html", context | {"results_out_of_band": deposit.is_final})
     return render(request, "deposits/detail.html", context)

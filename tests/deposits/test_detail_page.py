@@ -1,0 +1,55 @@
+"""A deposit's page stays small: results paginated, failures first, filterable; the live fragment
+carries counts and the newest results only."""
+import pytest
+from django.urls import reverse
+
+from deposits.models import Deposit, RecordResult
+
+pytestmark = pytest.mark.django_db
+
+RECORDS = 5000
+
+
+@pytest.fixture
+def big_deposit(press):
+    member, admin = press
+    deposit = Deposit.objects.create(member=member, filename="big.xml", sha256="0" * 64, status="processing", record_count=RECORDS)
+    RecordResult.objects.bulk_create(
+        RecordResult(deposit=deposit, position=n, doi=f"10.5555/r{n}", line=10 * n,
+                     status="failure" if n % 500 == 0 else "success",
+                     message=f"line {10 * n}: a failure message" if n % 500 == 0 else "Successfully added " + "x" * 100)
+        for n in range(1, RECORDS + 1)
+    )
+    Deposit.objects.filter(pk=deposit.pk).update(success_count=RECORDS - 10, failure_count=10)
+    return deposit
+
+
+def test_live_fragment_sends_counts_and_newest_results_only(client, press, big_deposit):
+    client.force_login(press[1])
+    fragment = client.get(reverse("deposits:detail", args=[big_deposit.pk]), headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert len(body) < 10_000, len(body)
+    assert "5000 of 5000 records done" in body and "10 failed so far" in body
+    assert "10.5555/r5000" in body and "10.5555/r4990" not in body
+
+
+def test_finished_deposit_pages_its_results_failures_first(client, press, big_deposit):
+    Deposit.objects.filter(pk=big_deposit.pk).update(status="completed")
+    client.force_login(press[1])
+    page = client.get(reverse("deposits:detail", args=[big_deposit.pk]))
+    body = page.content.decode()
+    assert len(body) < 150_000, len(body)
+    rows = page.context["page"].object_list
+    assert [r.status for r in rows[:10]] == ["failure"] * 10 and rows[10].position == 1
+    assert "Failures (10)" in body and "Page 1 of 50" in body
+
+    failures = client.get(reverse("deposits:detail", args=[big_deposit.pk]), {"status": "failure"})
+    assert [r.position for r in failures.context["page"].object_list] == list(range(500, 5001, 500))
+
+
+def test_last_poll_brings_the_results_without_a_reload(client, press, big_deposit):
+    Deposit.objects.filter(pk=big_deposit.pk).update(status="completed")
+    client.force_login(press[1])
+    body = client.get(reverse("deposits:detail", args=[big_deposit.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert 'id="results" hx-swap-oob="true"' in body and "Result per record" in body
+    assert 'hx-trigger="every 2s"' not in body
