@@ -7,7 +7,15 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test migrate demo clean browser
+# make run serves as production does (DEBUG off, static files collected); `make run DEBUG=1`
+# shows Django's debugging pages instead.
+DEBUG ?= 0
+SECRET_KEY_FILE := var/secret_key
+# A key made once for this machine; production sets SECRET_KEY itself (the portal refuses to
+# start without one when DEBUG is off).
+RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
+
+.PHONY: install run test migrate demo clean browser redis secret
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,14 +25,24 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-migrate: install
-	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+$(SECRET_KEY_FILE):
+	@mkdir -p var
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	@chmod 600 $@
+
+secret: $(SECRET_KEY_FILE)
+
+migrate: install secret
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 
 demo: migrate
-	DEBUG=1 $(BIN)/python manage.py load_demo
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
 
-# The portal on the embedded default: SQLite and a file-based Celery broker, both under var/.
+# The portal on the embedded default: SQLite and a file-based Celery broker, both under var/;
+# a web server, a worker and beat (the periodic reconciler).
 run: demo
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
 	@echo ""
 	@echo "  Cited-by Portal: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo login:      editor@open-demos.example / demo-password   (Journal of Open Demos)"
@@ -32,16 +50,20 @@ run: demo
 	@echo "  Agency admin:    admin@agency.example / demo-admin-password   (http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	DEBUG=1 $(BIN)/honcho start --port $(PORT)
+	$(RUN_ENV) $(BIN)/honcho start --port $(PORT)
 
 # Tests get a broker folder and media folder of their own, so a running `make run` worker
 # never takes their tasks.
-test: install browser
+test: install browser redis
 	CELERY_BROKER_FOLDER=var/test-broker MEDIA_ROOT=var/test-media $(BIN)/pytest
 
 # Browser tests drive Debian's Chromium headless (never a downloaded browser build).
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Redis comes from Debian's package; the suite starts servers of its own with it.
+redis:
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
 
 clean:
 	rm -rf $(VENV) var
