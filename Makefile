@@ -7,12 +7,12 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: install run test migrate demo clean browser
+.PHONY: install run test migrate demo clean browser bench-matching
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 install: $(INSTALLED)
@@ -42,6 +42,13 @@ test: install browser
 # Browser tests drive Debian's Chromium headless (never a downloaded browser build).
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Reference-matching benchmark: generates (once per seed and size, cached under var/bench/),
+# imports the registry into a fresh SQLite database, matches, times and scores. The last line is
+# name=value pairs. BENCH_ARGS passes options through, e.g. BENCH_ARGS=--quick.
+# (`install` brings the `bench` extra too: tests/bench runs in the main suite.)
+bench-matching: install
+	$(BIN)/python -m bench.matching.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var
