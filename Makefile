@@ -15,12 +15,12 @@ SECRET_KEY_FILE := var/secret_key
 # start without one when DEBUG is off).
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
-.PHONY: install run test migrate demo clean browser redis secret
+.PHONY: install run test migrate demo clean browser redis secret bench-matching
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 install: $(INSTALLED)
@@ -64,6 +64,13 @@ browser:
 # Redis comes from Debian's package; the suite starts servers of its own with it.
 redis:
 	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
+# Reference-matching benchmark: generates (once per seed and size, cached under var/bench/),
+# imports the registry into a fresh SQLite database, matches, times and scores. The last line is
+# name=value pairs. BENCH_ARGS passes options through, e.g. BENCH_ARGS=--quick.
+# (`install` brings the `bench` extra too: tests/bench runs in the main suite.)
+bench-matching: install
+	$(BIN)/python -m bench.matching.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var
