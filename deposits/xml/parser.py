@@ -129,6 +129,14 @@ def _unreadable_file(error: etree.XMLSyntaxError, reader: BoundedReader, *, root
     if not root_seen and (b"<!DOCTYPE" in reader.prolog or b"<!ENTITY" in reader.prolog):
         return DepositFileError(DTD_REFUSED)
     detail = _LINE_AND_COLUMN.sub("", error.msg or str(error)).strip()
+    if "XML_PARSE_HUGE" in detail or "Excessive depth" in detail:
+        # libxml2's safety limits (kept on: huge_tree=False), told in the depositor's terms.
+        return DepositFileError(
+            "An element of the file is too large to read: more than 10,000,000 characters of text in one "
+            "element, or elements nested more than 256 deep. Deposits never need either; check the file "
+            "for text pasted by mistake or a missing closing tag.",
+            line=error.lineno or None,
+        )
     return DepositFileError(f"The file is not well-formed XML: {detail}", line=error.lineno or None)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from deposits.xml.elements import child, child_text, children, local_name, preferred, text
+from deposits.xml.markup import rich_text
 from deposits.xml.records import Contributor, ParsedReference, ParsedWork, RecordError
 
 # A DOI as deposited: "10." + registrant code + "/" + suffix, no spaces, no resolver URL.
@@ -97,8 +98,8 @@ def _parsed_work(element, type, container, head_timestamp, container_title) -> P
         doi=doi,
         type=type,
         line=element.sourceline or 0,
-        title=child_text(element, "titles", "title"),
-        subtitle=child_text(element, "titles", "subtitle"),
+        title=rich_text(child(element, "titles", "title")),
+        subtitle=rich_text(child(element, "titles", "subtitle")),
         contributors=contributors(element),
         container_title=container.title if container_title is None else container_title,
         issn=preferred_identifier(element, "issn") or container.issn,

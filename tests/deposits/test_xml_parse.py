@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from deposits.xml import DepositFileError, ParsedWork, RecordError, open_deposit
+from deposits.xml.markup import plain_text
 from tests.xmlbuild import DEPOSIT_NS, deposit_from_unixsd, journal_article_deposit, unixsd_paths
 
 QUERY_NS = "http://www.crossref.org/qrschema/3.0"
@@ -149,7 +150,7 @@ def test_journal_article_fields_from_a_real_peerj_record():
 
     # The title holds <i>Neisseria</i>; its 8 figure components carry DOIs but are not works.
     assert work.doi == "10.7717/peerj.1698"
-    assert work.title == "NeisseriaBase: a specialised Neisseria genomic resource and analysis platform"
+    assert work.title == "NeisseriaBase: a specialised <i>Neisseria</i> genomic resource and analysis platform"
     assert (work.contributors[0].surname, work.contributors[0].given_name) == ("Zheng", "Wenning")
     assert len(work.contributors) == 11
     assert work.container_title == "PeerJ"
@@ -211,8 +212,9 @@ def test_title_with_inline_markup_keeps_its_words():
 
     (work,) = works_of(handmade_deposit(body))
 
-    assert work.title == "Role of TP53 in H2O and x cells"
-    assert work.subtitle == "a short note"
+    assert work.title == "Role of <i>TP53</i> in H<sub>2</sub>O and <math><mi>x</mi></math> <b>cells</b>"
+    assert plain_text(work.title) == "Role of TP53 in H2O and x cells"
+    assert work.subtitle == "a <u>short</u> note"
 
 
 def test_builder_text_with_xml_special_characters_round_trips():
@@ -223,7 +225,8 @@ def test_builder_text_with_xml_special_characters_round_trips():
 
     (work,) = works_of(data)
 
-    assert work.title == 'Salt & <pepper> "quoted"'
+    assert plain_text(work.title) == 'Salt & <pepper> "quoted"'
+    assert work.title == 'Salt &amp; &lt;pepper&gt; "quoted"'
     assert work.references[0].unstructured == "A & B <2020>"
     assert work.references[0].type == "journal-article"
 
