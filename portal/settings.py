@@ -161,6 +161,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Matching ------------------------------------------------------------------------------------
 # How many works one matching task handles: tasks stay short and restartable.
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=200)
+# The agency's own member: owner of works imported (import_works) under no member's prefix.
+AGENCY_MEMBER_NAME = env("AGENCY_MEMBER_NAME", default="Registration agency")
 
 # --- Internationalisation and the rest ---------------------------------------------------------
 LANGUAGE_CODE = "en"
