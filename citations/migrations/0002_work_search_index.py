@@ -1,7 +1,9 @@
 """The registry's search index, in each database's own engine, and a lookup by (volume, first page).
 
 SQLite: an FTS5 virtual table (work id = rowid) holding each work's index text.
-PostgreSQL: a table of (work id, text, tsvector) with a GIN index on the tsvector; with the
+PostgreSQL: a table of (work id, text, tsvector) with a GIN index on the tsvector (no foreign
+key: like the FTS5 table it is kept by citations.receivers, and Django's flush, which truncates
+only its models' tables, must not be refused); with the
 pg_trgm extension (contrib) also a trigram index on the text, skipped with a notice where
 the extension is not installed or may not be created.
 Both: a B-tree index on deposits_work (volume, first_page).
@@ -21,7 +23,7 @@ SQLITE = [
 ]
 POSTGRESQL = [
     """CREATE TABLE IF NOT EXISTS citations_work_search (
-        work_id bigint PRIMARY KEY REFERENCES deposits_work (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        work_id bigint PRIMARY KEY,
         text text NOT NULL,
         document tsvector NOT NULL
     )""",
