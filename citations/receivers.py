@@ -1,12 +1,30 @@
-"""Listening to deposits: newly registered works start matching, removed links fix counts."""
+"""Listening to deposits: registered works enter the search index and start matching; removed
+works leave the index; removed links fix counts."""
+import logging
+
 from django.conf import settings
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from citations.models import Citation
+from citations.search import work_index
 from citations.services import refresh_cited_by_counts
 from citations.tasks import match_works_task
+from deposits.models import Work
 from deposits.signals import works_registered
+
+log = logging.getLogger(__name__)
+
+
+# Connected before queue_matching, so the index already holds these works when matching starts.
+@receiver(works_registered)
+def index_registered_works(sender, work_ids, **kwargs) -> None:
+    # Sent after the deposit committed: a failure here must not fail the deposit, whose works
+    # are registered; they stay findable by DOI and rebuild_work_index puts them in the index.
+    try:
+        work_index().index_works(work_ids)
+    except Exception:
+        log.exception("works %s are registered but not in the search index: run manage.py rebuild_work_index", list(work_ids)[:20])
 
 
 @receiver(works_registered)
@@ -14,6 +32,12 @@ def queue_matching(sender, work_ids, **kwargs) -> None:
     size = settings.MATCHING_CHUNK_SIZE
     for start in range(0, len(work_ids), size):
         match_works_task.delay(list(work_ids[start : start + size]))
+
+
+@receiver(post_delete, sender=Work)
+def unindex_removed_work(sender, instance: Work, using: str, **kwargs) -> None:
+    # In the deleting transaction: the index row goes (or stays) with the work.
+    work_index(using=using).remove_works([instance.pk])
 
 
 @receiver(post_delete, sender=Citation)

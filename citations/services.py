@@ -1,8 +1,8 @@
-"""Creating citation links and keeping cited-by counts right."""
+"""Matching references to registered works, creating citation links, keeping cited-by counts right."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from datetime import timedelta
 
@@ -11,7 +11,10 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from citations import matching
+from citations.matching.records import MatchResult, ReferenceQuery
 from citations.models import Citation
+from citations.search import WorkIndex, work_index
 from deposits.models import Reference, Work
 
 log = logging.getLogger(__name__)
@@ -63,3 +66,17 @@ def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
         .values("n")
     )
     Work.objects.filter(pk__in=work_ids).update(cited_by_count=Coalesce(Subquery(distinct_citing), Value(0)))
+
+
+def match_reference_queries(
+    queries: Sequence[ReferenceQuery], *, index: WorkIndex | None = None, limit: int = 20
+) -> list[MatchResult]:
+    """The matcher's answer for each reference, in order: candidates from the index, then `match`.
+
+    The matcher says what to look up (`candidate_query`); the index fetches the candidates of the
+    whole batch in a few queries; the matcher picks among them. Pass one `index` for many calls
+    to reuse its cache of works (a long-lived process should make a new one now and then).
+    """
+    index = index or work_index()
+    candidates = index.candidates([matching.candidate_query(query) for query in queries], limit=limit)
+    return [matching.match(query, candidates=found) for query, found in zip(queries, candidates)]

@@ -193,6 +193,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Matching ------------------------------------------------------------------------------------
 # How many works one matching task handles: tasks stay short and restartable.
 MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=200)
+# The agency's own member: owner of works imported (import_works) under no member's prefix.
+AGENCY_MEMBER_NAME = env("AGENCY_MEMBER_NAME", default="Registration agency")
 
 # --- Convergence: the database is the truth, tasks are hints -------------------------------------
 # A task applying a deposit holds a lease it renews with every chunk; when a lease runs out its

@@ -69,19 +69,20 @@ def redis_url(tmp_path):
 
 
 def _broker(kind: str, tmp_path, redis_url_factory) -> tuple[dict[str, str], Celery]:
-    """Worker environment and a producer app for a broker of this test's own."""
+    """Worker environment and a producer app for a broker of this test's own (never the current
+    app: the portal's tasks must keep sending to the suite's broker after this test)."""
     if kind == "files":
         folder = tmp_path / "broker"
         for sub in ("queue", "control"):
             (folder / sub).mkdir(parents=True)
-        producer = Celery("producer", broker="filesystem://localhost/")
+        producer = Celery("producer", broker="filesystem://localhost/", set_as_current=False)
         producer.conf.broker_transport_options = {
             "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
             "control_folder": str(folder / "control"), "store_processed": False,
         }
         return {"CELERY_BROKER_FOLDER": str(folder), "REDIS_URL": "", "CELERY_BROKER_URL": "filesystem://localhost/"}, producer
     url = redis_url_factory()
-    return {"REDIS_URL": url, "CELERY_BROKER_URL": url}, Celery("producer", broker=url)
+    return {"REDIS_URL": url, "CELERY_BROKER_URL": url}, Celery("producer", broker=url, set_as_current=False)
 
 
 def _large_deposit() -> bytes:

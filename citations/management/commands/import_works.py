@@ -1,0 +1,41 @@
+"""manage.py import_works PATH...: load works from Crossref's public data file format (JSON Lines)."""
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from citations.crossref_data import data_files
+from citations.work_import import BATCH_SIZE, import_works
+
+# Bad lines printed one by one up to this many; the summary counts them all.
+PROBLEMS_SHOWN = 100
+
+
+class Command(BaseCommand):
+    help = (
+        "Upsert works (by DOI) from .jsonl / .jsonl.gz files of Crossref REST work objects (also "
+        "{status, message} envelopes and .json files with items), or directories of them, and index them."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="files or directories")
+        parser.add_argument("--with-references", action="store_true", help="also store each work's `reference` list")
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="works per transaction (default %(default)s)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *, paths, with_references, batch_size, no_progress, **options):
+        try:
+            total = sum(file.stat().st_size for path in paths for file in data_files(path))
+        except FileNotFoundError as error:
+            raise CommandError(str(error)) from error
+        shown = 0
+
+        def on_problem(path: str, line: int, reason: str) -> None:
+            nonlocal shown
+            shown += 1
+            if shown <= PROBLEMS_SHOWN:
+                bar.write(f"{path}:{line}: skipped: {reason}", file=self.stderr._out)
+            elif shown == PROBLEMS_SHOWN + 1:
+                bar.write("(more skipped lines are only counted)", file=self.stderr._out)
+
+        with tqdm(total=total, unit="B", unit_scale=True, desc="import_works", file=self.stderr._out, disable=no_progress) as bar:
+            summary = import_works(paths, with_references=with_references, batch_size=batch_size, on_problem=on_problem, on_bytes=bar.update)
+        self.stdout.write(summary.line())

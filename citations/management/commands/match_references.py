@@ -1,0 +1,42 @@
+"""manage.py match_references --input refs.jsonl --output out.jsonl: match references to registered works."""
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from citations.reference_file import CHUNK_LINES, match_chunks, read_chunks
+
+
+class Command(BaseCommand):
+    help = (
+        'Read one reference per line ({"id": ..., "unstructured": ...} or Crossref REST fields: journal-title, '
+        'author, volume, first-page, year, article-title, DOI, ...) and write {"id", "DOI", "score", "method"} per line, in order.'
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input", required=True, help="JSON Lines, one reference per line")
+        parser.add_argument("--output", required=True, help="where the answers go (JSON Lines, same order)")
+        parser.add_argument("--workers", type=int, default=1, help="processes matching in parallel (default 1)")
+        parser.add_argument("--chunk-size", type=int, default=CHUNK_LINES, help="lines per unit of work (default %(default)s)")
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *, input, output, workers, chunk_size, no_progress, **options):
+        if workers < 1 or chunk_size < 1:
+            raise CommandError("--workers and --chunk-size must be at least 1")
+        try:
+            total = _count_lines(input)
+        except OSError as error:
+            raise CommandError(f"{input}: {error.strerror or error}") from error
+        errors = written = 0
+        with open(input, "rb") as source, open(output, "wb") as target, tqdm(
+            total=total, unit="refs", desc="match_references", file=self.stderr._out, disable=no_progress
+        ) as bar:
+            for answers in match_chunks(read_chunks(source, size=chunk_size), workers=workers):
+                target.writelines(answers)
+                errors += sum(b'"error":' in line for line in answers)
+                written += len(answers)
+                bar.update(len(answers))
+        self.stdout.write(f"{written} references answered ({errors} bad lines) with {workers} worker(s)")
+
+
+def _count_lines(path: str) -> int:
+    with open(path, "rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))

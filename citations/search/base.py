@@ -1,0 +1,227 @@
+"""The interface every search index of the registry offers, and what all of them share.
+
+An index answers a `CandidateQuery` (the matcher's question) with candidate `WorkRecord`s:
+works with one of its DOIs, works at one of its (volume, first page) pairs, and the works
+whose index text (`citations.matching.index_text`) best matches its free text.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+
+from django.db import connections, transaction
+
+from citations import matching
+from citations.matching.records import CandidateQuery, WorkRecord
+from citations.search.records import IDS_PER_QUERY, WORK_COLUMNS, work_record, work_records
+from citations.search.terms import MAX_QUERY_TERMS, terms
+from deposits.doi import normalize_doi
+from deposits.models import Work
+
+# Works fetched per query for one (volume, first page) pair before they are ranked by text.
+MAX_VOLUME_PAGE_HITS = 500
+# A word in more works than this share (and at least this many) is common: not asked for.
+COMMON_FRACTION = 0.002
+COMMON_MIN_DOCS = 200
+# Common words are still asked for when a text has too few others, unless in more than this share.
+COMMON_CEILING = 0.05
+# A query asks for the few most specific words, and for works having two of them when it has
+# three or more: ranking every work that has any one word is what makes a query slow.
+SPECIFIC_TERMS = 6
+MIN_PAIR_TERMS = 3
+STATS_SECONDS = 600
+_STATS: dict[tuple[str, str], tuple[dict[str, int], int, float]] = {}  # per process: (common terms, works, when)
+
+
+class WorkIndex(ABC):
+    """Candidate works for references, kept in the database's own full-text engine.
+
+    Instances cache `WorkRecord`s by id (a process matching many references fetches each
+    work once); make a new instance, or call `index_works`, to see changed works.
+    """
+
+    vendor: str = ""
+
+    def __init__(self, *, using: str = "default", cache_size: int = 200_000):
+        self.using = using
+        self.cache_size = cache_size
+        self._records: dict[int, WorkRecord] = {}
+        self._stats = None
+
+    @property
+    def connection(self):
+        return connections[self.using]
+
+    # --- Reading ----------------------------------------------------------------------------
+
+    def search(self, query: CandidateQuery, *, limit: int = 20) -> list[WorkRecord]:
+        """Candidates for one query: DOI hits, then (volume, first page) hits, then text hits by rank."""
+        return self.candidates([query], limit=limit)[0]
+
+    def candidates(self, queries: Sequence[CandidateQuery], *, limit: int = 20) -> list[list[WorkRecord]]:
+        """`search` for many queries at once: each kind of lookup is one round of queries for all."""
+        by_doi = self.ids_by_doi(d for q in queries for d in q.dois)
+        by_volume_page = self.ids_by_volume_page(p for q in queries for p in q.volume_pages)
+        by_text = self.text_search_ids([q.text for q in queries], limit=limit)
+        wanted: list[list[int]] = []
+        for query, text_hits in zip(queries, by_text):
+            ids = [by_doi[doi] for doi in map(_doi_key, query.dois) if doi in by_doi]
+            at_pages = [i for pair in query.volume_pages for i in by_volume_page.get(_pair_key(pair), ())]
+            if len(at_pages) > limit:
+                at_pages = self.rank_ids(at_pages, query.text, limit=limit)
+            wanted.append(list(dict.fromkeys(ids + at_pages + text_hits)))
+        records = self.records(i for ids in wanted for i in ids)
+        return [[records[i] for i in ids if i in records] for ids in wanted]
+
+    def records(self, work_ids: Iterable[int]) -> dict[int, WorkRecord]:
+        """WorkRecords by id, from the cache or one query per 900 missing ids."""
+        work_ids = set(work_ids)
+        missing = work_ids.difference(self._records)
+        if missing:
+            if len(self._records) + len(missing) > self.cache_size:
+                self._records.clear()
+            self._records.update(work_records(missing, using=self.using))
+        return {i: self._records[i] for i in work_ids if i in self._records}
+
+    def ids_by_doi(self, dois: Iterable[str]) -> dict[str, int]:
+        """Registered works' ids by (normalised) DOI."""
+        dois = list({_doi_key(d) for d in dois} - {""})
+        found: dict[str, int] = {}
+        for start in range(0, len(dois), IDS_PER_QUERY):
+            found.update(Work.objects.using(self.using).filter(doi__in=dois[start : start + IDS_PER_QUERY]).values_list("doi", "pk"))
+        return found
+
+    def ids_by_volume_page(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
+        """Ids of the works at each (volume, first page), through the B-tree index on both columns."""
+        pairs = list({_pair_key(p) for p in pairs if p[0] and p[1]})
+        found: dict[tuple[str, str], list[int]] = {}
+        table = Work._meta.db_table
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(pairs), IDS_PER_QUERY // 2):
+                chunk = pairs[start : start + IDS_PER_QUERY // 2]
+                rows = ", ".join(["(%s, %s)"] * len(chunk))
+                # A join on a VALUES list: SQLite answers `(a, b) IN (VALUES ...)` by scanning the table.
+                cursor.execute(
+                    f"WITH wanted (volume, first_page) AS (VALUES {rows}) SELECT w.volume, w.first_page, w.id "
+                    f"FROM wanted JOIN {table} w ON w.volume = wanted.volume AND w.first_page = wanted.first_page ORDER BY w.id",
+                    [v for pair in chunk for v in pair],
+                )
+                for volume, page, pk in cursor.fetchall():
+                    hits = found.setdefault((volume, page), [])
+                    if len(hits) < MAX_VOLUME_PAGE_HITS:
+                        hits.append(pk)
+        return found
+
+    @abstractmethod
+    def text_search_ids(self, texts: Sequence[str], *, limit: int) -> list[list[int]]:
+        """For each text, the ids of the best-ranked works whose index text has any of its words."""
+
+    @abstractmethod
+    def rank_ids(self, work_ids: Sequence[int], text: str, *, limit: int) -> list[int]:
+        """`limit` of these works, those best matching `text` first."""
+
+    def query_terms(self, text: str) -> list[str]:
+        """The words worth asking for: the most specific few, never the registry's common words.
+
+        Ranking costs the engines time for every row a word matches, and a word in most
+        works ("journal", "of") tells the matcher nothing, so those are left out unless the
+        text has too few others. Longer words go first: they are more often specific.
+        """
+        words = terms(text)[:MAX_QUERY_TERMS]
+        common = self.common_terms()
+        chosen = sorted((w for w in words if w not in common), key=len, reverse=True)[:SPECIFIC_TERMS]
+        if len(chosen) < MIN_PAIR_TERMS:
+            ceiling = COMMON_CEILING * self._stats[1] if self._stats else 0
+            usable = sorted((common[w], w) for w in words if w in common and common[w] <= ceiling)
+            chosen += [w for _, w in usable[: MIN_PAIR_TERMS - len(chosen)]]
+        return chosen
+
+    def common_terms(self) -> dict[str, int]:
+        """Words in more than COMMON_FRACTION of the works (at least COMMON_MIN_DOCS), by how many.
+
+        Counted at most every STATS_SECONDS per process and database (a full pass over the index).
+        """
+        key = (self.vendor, str(self.connection.settings_dict["NAME"]))
+        stats = _STATS.get(key)
+        if stats is None or time.monotonic() - stats[2] > STATS_SECONDS:
+            works = self.indexed_count()
+            threshold = max(COMMON_MIN_DOCS, int(works * COMMON_FRACTION))
+            stats = _STATS[key] = (self.term_counts(above=threshold) if works > threshold else {}, works, time.monotonic())
+        self._stats = stats
+        return stats[0]
+
+    def forget_statistics(self) -> None:
+        _STATS.pop((self.vendor, str(self.connection.settings_dict["NAME"])), None)
+        self._stats = None
+
+    @abstractmethod
+    def indexed_count(self) -> int: ...
+
+    @abstractmethod
+    def term_counts(self, *, above: int) -> dict[str, int]:
+        """Every indexed word found in more than `above` works, with how many."""
+
+    # --- Keeping it current ------------------------------------------------------------------
+
+    def index_works(self, work_ids: Iterable[int]) -> int:
+        """(Re)index these works from their rows; ids of deleted works are removed. Returns how many were indexed."""
+        work_ids = list(dict.fromkeys(work_ids))
+        fresh = work_records(work_ids, using=self.using)
+        self._records.update(fresh)
+        with transaction.atomic(using=self.using):
+            self.remove_works([i for i in work_ids if i not in fresh])
+            self.write_texts([(pk, matching.index_text(record)) for pk, record in fresh.items()])
+        return len(fresh)
+
+    def remove_works(self, work_ids: Iterable[int]) -> None:
+        work_ids = list(work_ids)
+        for pk in work_ids:
+            self._records.pop(pk, None)
+        for start in range(0, len(work_ids), IDS_PER_QUERY):
+            self.delete_texts(work_ids[start : start + IDS_PER_QUERY])
+
+    def rebuild(self, *, chunk_size: int = 5000, progress=None) -> int:
+        """Index every work afresh (after `index_text` changed, or to repair). Returns how many."""
+        self._records.clear()
+        self.clear()
+        done, last = 0, 0
+        while True:
+            rows = list(Work.objects.using(self.using).filter(pk__gt=last).order_by("pk").values_list(*WORK_COLUMNS)[:chunk_size])
+            if not rows:
+                break
+            self.write_texts([(row[0], matching.index_text(work_record(row))) for row in rows])
+            done, last = done + len(rows), rows[-1][0]
+            if progress:
+                progress(len(rows))
+        self.optimize()
+        return done
+
+    @abstractmethod
+    def write_texts(self, texts: Sequence[tuple[int, str]]) -> None:
+        """Store (work id, index text) pairs, replacing what these works had."""
+
+    @abstractmethod
+    def delete_texts(self, work_ids: Sequence[int]) -> None: ...
+
+    @abstractmethod
+    def clear(self) -> None: ...
+
+    def optimize(self) -> None:
+        """Tidy the index after a bulk load (merge segments, refresh statistics)."""
+
+    @staticmethod
+    def any_two(words: Sequence[str], *, both: str, either: str, quote=lambda w: w) -> str:
+        """A query for works with two of `words` (any one when fewer than three are given)."""
+        if len(words) < MIN_PAIR_TERMS:
+            return f" {either} ".join(map(quote, words))
+        return f" {either} ".join(f"({quote(a)} {both} {quote(b)})" for a, b in itertools.combinations(words, 2))
+
+
+def _doi_key(doi: str) -> str:
+    return normalize_doi(doi) or (doi or "").strip().lower()
+
+
+def _pair_key(pair: tuple[str, str]) -> tuple[str, str]:
+    return (str(pair[0]).strip(), str(pair[1]).strip())

@@ -1,0 +1,129 @@
+"""The index on PostgreSQL: a tsvector per work under a GIN index, ranked by ts_rank.
+
+When pg_trgm is installed, a trigram index over the same text catches what no word matches
+(misspelt or run-together titles); the migration leaves it out where the extension is missing.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from citations.search.base import WorkIndex
+from citations.search.terms import terms
+
+SEARCH_TABLE = "citations_work_search"
+TRIGRAM_INDEX = "citations_work_search_trgm"
+
+
+class PostgresWorkIndex(WorkIndex):
+    vendor = "postgresql"
+    _has_trigrams: bool | None = None
+
+    def text_search_ids(self, texts: Sequence[str], *, limit: int) -> list[list[int]]:
+        found: list[list[int]] = [[] for _ in texts]
+        numbered = [(n, self.tsquery(text)) for n, text in enumerate(texts)]
+        numbered = [(n, q) for n, q in numbered if q]
+        if not numbered:
+            return found
+        # One round trip for the whole batch: a LATERAL top-k per query.
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"""SELECT q.n, s.work_id FROM unnest(%s::int[], %s::text[]) AS q(n, expr)
+                CROSS JOIN LATERAL (
+                    SELECT work_id, ts_rank(document, query) AS score
+                    FROM {SEARCH_TABLE}, to_tsquery('simple', q.expr) AS query
+                    WHERE document @@ query ORDER BY score DESC, work_id LIMIT %s
+                ) AS s ORDER BY q.n, s.score DESC, s.work_id""",
+                [[n for n, _ in numbered], [q for _, q in numbered], limit],
+            )
+            for n, work_id in cursor.fetchall():
+                found[n].append(work_id)
+        for n, text in enumerate(texts):
+            if not found[n] and text and self.has_trigrams():
+                found[n] = self.similar_ids(text, limit=limit)
+        return found
+
+    def similar_ids(self, text: str, *, limit: int) -> list[int]:
+        """Works whose text shares the most trigrams with `text` (pg_trgm word similarity)."""
+        words = " ".join(self.query_terms(text))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT work_id FROM {SEARCH_TABLE} WHERE %s <%% text ORDER BY %s <<-> text, work_id LIMIT %s",
+                [words, words, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def rank_ids(self, work_ids: Sequence[int], text: str, *, limit: int) -> list[int]:
+        expression = self.tsquery(text)
+        ranked: list[int] = []
+        if expression:
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"""SELECT work_id FROM {SEARCH_TABLE}, to_tsquery('simple', %s) AS query
+                    WHERE work_id = ANY(%s) ORDER BY ts_rank(document, query) DESC, work_id LIMIT %s""",
+                    [expression, list(work_ids), limit],
+                )
+                ranked = [row[0] for row in cursor.fetchall()]
+        return list(dict.fromkeys(ranked + list(work_ids)))[:limit]
+
+    def tsquery(self, text: str) -> str:
+        """to_tsquery text: two of the words (letters and digits only, so nothing is an operator)."""
+        return self.any_two(self.query_terms(text), both="&", either="|")
+
+    def indexed_count(self) -> int:
+        # The planner's estimate: exact enough to scale a threshold, and free.
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [SEARCH_TABLE])
+            row = cursor.fetchone()
+            return max(int(row[0]), 0) if row else 0
+
+    def term_counts(self, *, above: int) -> dict[str, int]:
+        # ANALYZE keeps the most common lexemes of the column with their share of rows.
+        works = self.indexed_count()
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats WHERE tablename = %s AND attname = 'document'",
+                [SEARCH_TABLE],
+            )
+            row = cursor.fetchone()
+        if not row or not row[0]:
+            return {}
+        counts = {word: int(share * works) for word, share in zip(row[0], row[1])}
+        return {word: n for word, n in counts.items() if n > above}
+
+    def has_trigrams(self) -> bool:
+        if self._has_trigrams is None:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX])
+                self._has_trigrams = cursor.fetchone() is not None
+        return self._has_trigrams
+
+    def write_texts(self, texts: Sequence[tuple[int, str]]) -> None:
+        if texts:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(
+                    f"""INSERT INTO {SEARCH_TABLE} (work_id, text, document) VALUES (%s, %s, to_tsvector('simple', %s))
+                    ON CONFLICT (work_id) DO UPDATE SET text = EXCLUDED.text, document = EXCLUDED.document""",
+                    # The document is built from the same words the query is made of, so both split text alike.
+                    [(pk, words, words) for pk, words in ((pk, " ".join(terms(text))) for pk, text in texts)],
+                )
+
+    def delete_texts(self, work_ids: Sequence[int]) -> None:
+        if work_ids:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {SEARCH_TABLE} WHERE work_id = ANY(%s)", [list(work_ids)])
+
+    def clear(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {SEARCH_TABLE}")
+
+    def optimize(self) -> None:
+        with self.connection.cursor() as cursor:
+            # A bulk load leaves its entries in the GIN indexes' pending lists, which every query
+            # scans in full (48 ms instead of 1 ms on 200,000 works) until a vacuum merges them.
+            cursor.execute(
+                "SELECT gin_clean_pending_list(indexrelid::regclass) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid "
+                "JOIN pg_am a ON a.oid = (SELECT relam FROM pg_class WHERE oid = i.indexrelid) WHERE c.relname = %s AND a.amname = 'gin'",
+                [SEARCH_TABLE],
+            )
+            cursor.execute(f"ANALYZE {SEARCH_TABLE}")
+        self.forget_statistics()

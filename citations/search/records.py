@@ -1,0 +1,49 @@
+"""Work rows as the matcher sees them: the one place a `Work` row becomes a `WorkRecord`."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from citations.matching.records import WorkRecord
+from deposits.models import Work
+
+# The columns `work_record` reads, in this order (also the order import_works builds rows in).
+WORK_COLUMNS = (
+    "id", "doi", "type", "title", "subtitle", "contributors", "container_title", "issn", "isbn",
+    "publication_year", "volume", "issue", "first_page", "last_page",
+)
+
+# SQLite allows 32,766 parameters in a statement, Django assumes 999: stay under both.
+IDS_PER_QUERY = 900
+
+
+def work_record(row: Sequence) -> WorkRecord:
+    """A `WorkRecord` from a row of WORK_COLUMNS (contributors as the decoded JSON list)."""
+    (pk, doi, type_, title, subtitle, contributors, container_title, issn, isbn,
+     year, volume, issue, first_page, last_page) = row
+    authors = [c for c in contributors or () if c.get("role", "author") == "author" and c.get("surname")]
+    return WorkRecord(
+        id=pk,
+        doi=doi,
+        type=type_ or "journal-article",
+        title=f"{title}: {subtitle}" if title and subtitle else title or subtitle or "",
+        authors=tuple(c["surname"] for c in authors),
+        given_names=tuple(c.get("given_name") or "" for c in authors),
+        container_title=container_title or "",
+        issn=(issn,) if issn else (),
+        isbn=(isbn,) if isbn else (),
+        year=year,
+        volume=volume or "",
+        issue=issue or "",
+        first_page=first_page or "",
+        last_page=last_page or "",
+    )
+
+
+def work_records(work_ids: Iterable[int], *, using: str = "default") -> dict[int, WorkRecord]:
+    """The records of these works by id; ids of works that do not exist are left out."""
+    work_ids = list(dict.fromkeys(work_ids))
+    records: dict[int, WorkRecord] = {}
+    for start in range(0, len(work_ids), IDS_PER_QUERY):
+        rows = Work.objects.using(using).filter(pk__in=work_ids[start : start + IDS_PER_QUERY]).values_list(*WORK_COLUMNS)
+        records.update((row[0], work_record(row)) for row in rows)
+    return records

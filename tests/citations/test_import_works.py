@@ -1,0 +1,136 @@
+"""import_works: Crossref REST work objects in, works (owned, indexed) out; safe to run again."""
+import gzip
+from io import StringIO
+
+import orjson
+import pytest
+from django.core.management import call_command
+
+from citations.matching.records import CandidateQuery
+from citations.search import work_index
+from deposits.models import Reference, Work
+from deposits.services import deposit_create_from_bytes, deposit_process
+from members.models import Member
+from tests.citations.crossref_builder import jsonl, write_jsonl
+from tests.xmlbuild import journal_article_deposit
+
+pytestmark = pytest.mark.django_db
+
+WORKS = [
+    {"doi": "10.5555/A.1", "title": "Phonon dispersion in strained graphene", "authors": [("Ada", "Lovelace")],
+     "container_title": "Journal of Chemical Physics", "issn": "0021-9606", "year": 2004, "volume": "120", "issue": "7",
+     "first_page": "345", "last_page": "350"},
+    {"doi": "10.7777/b.2", "title": "Tidal rhythms of estuarine mudflats", "authors": [("Mary", "Anning"), ("W", "Smith")],
+     "container_title": "Estuarine Letters", "year": 1999, "volume": "9", "first_page": "12"},
+]
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("import_works", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_imports_jsonl_with_every_field_and_indexes_it(tmp_path, press):
+    out, _ = run(write_jsonl(tmp_path / "works.jsonl", WORKS))
+    assert "2 works read: 2 created, 0 updated, 0 skipped" in out and "works/s" in out
+    work = Work.objects.get(doi="10.5555/a.1")
+    assert (work.title, work.container_title, work.issn, work.volume, work.issue, work.first_page, work.last_page, work.publication_year) == (
+        "Phonon dispersion in strained graphene", "Journal of Chemical Physics", "0021-9606", "120", "7", "345", "350", 2004)
+    assert [(c["given_name"], c["surname"], c["role"]) for c in work.contributors] == [("Ada", "Lovelace", "author")]
+    assert work.resource_url == "https://doi.org/10.5555/A.1"
+    found = work_index().search(CandidateQuery(text="estuarine mudflats anning"))
+    assert [w.doi for w in found][:1] == ["10.7777/b.2"]
+
+
+def test_imports_gzip_envelopes_and_a_directory_of_files(tmp_path, press):
+    folder = tmp_path / "dump"
+    (folder / "part").mkdir(parents=True)
+    write_jsonl(folder / "a.jsonl.gz", WORKS[:1], envelope=True)
+    write_jsonl(folder / "part" / "b.jsonl", WORKS[1:])
+    (folder / "c.json").write_bytes(orjson.dumps({"items": [orjson.loads(jsonl([{**WORKS[0], "doi": "10.5555/c.3"}]))]}))
+    (folder / "notes.txt").write_text("not data")
+    out, _ = run(folder)
+    assert "3 works read: 3 created" in out
+    assert set(Work.objects.values_list("doi", flat=True)) == {"10.5555/a.1", "10.7777/b.2", "10.5555/c.3"}
+
+
+def test_running_again_updates_and_creates_nothing(tmp_path, press):
+    path = write_jsonl(tmp_path / "works.jsonl.gz", WORKS)
+    run(path)
+    before = {w.doi: (w.pk, w.title, w.owner_id) for w in Work.objects.all()}
+    out, _ = run(path)
+    assert "2 works read: 0 created, 2 updated, 0 skipped" in out
+    assert {w.doi: (w.pk, w.title, w.owner_id) for w in Work.objects.all()} == before
+    assert len(work_index().text_search_ids(["phonon graphene"], limit=20)[0]) == 1
+
+
+def test_changed_metadata_replaces_the_old_and_its_index_text(tmp_path, press):
+    run(write_jsonl(tmp_path / "one.jsonl", WORKS))
+    run(write_jsonl(tmp_path / "two.jsonl", [{**WORKS[0], "title": "Magnon transport in ferrites"}]))
+    assert Work.objects.get(doi="10.5555/a.1").title == "Magnon transport in ferrites"
+    index = work_index()
+    assert index.text_search_ids(["phonon graphene"], limit=5) == [[]]
+    assert len(index.text_search_ids(["magnon ferrites"], limit=5)[0]) == 1
+
+
+def test_works_under_a_members_prefix_are_its_others_the_agencys(tmp_path, press, settings):
+    settings.AGENCY_MEMBER_NAME = "The Agency"
+    run(write_jsonl(tmp_path / "works.jsonl", WORKS))
+    assert Work.objects.get(doi="10.5555/a.1").owner == press[0]
+    assert Work.objects.get(doi="10.7777/b.2").owner == Member.objects.get(name="The Agency")
+
+
+def test_bad_lines_are_reported_with_file_and_line_and_the_rest_imported(tmp_path, press):
+    good = jsonl(WORKS).splitlines()
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join([good[0], b'{"DOI": "10.5555/broken", "title": [', b'{"title": ["no DOI"]}', b"[1, 2]", b"", good[1]]) + b"\n")
+    out, err = run(path)
+    assert f"{path}:2: skipped: not JSON" in err
+    assert f"{path}:3: skipped: no valid DOI" in err
+    assert f"{path}:4: skipped: not a work object" in err
+    assert "6 works read" not in out and "5 works read: 2 created, 0 updated, 3 skipped" in out
+    assert Work.objects.count() == 2
+
+
+def test_a_work_registered_by_deposit_is_kept_as_deposited(tmp_path, press):
+    deposit = deposit_create_from_bytes(member=press[0], content=journal_article_deposit([{"doi": "10.5555/a.1", "title": "As deposited"}]), filename="d.xml")
+    deposit_process(deposit_id=deposit.pk)
+    out, err = run(write_jsonl(tmp_path / "works.jsonl", WORKS))
+    assert "1 created, 0 updated, 1 skipped (1 registered by a member's deposit" in out
+    assert "works.jsonl:1: skipped: registered by a member's deposit" in err
+    assert Work.objects.get(doi="10.5555/a.1").title == "As deposited"
+
+
+def test_references_are_stored_with_their_keys_and_replaced_on_rerun(tmp_path, press):
+    references = [
+        {"key": "ref1", "DOI": "10.7777/B.2", "doi-asserted-by": "publisher"},
+        {"key": "ref2", "unstructured": "Anning M (1999) Estuarine Letters 9, 12", "year": "1999"},
+        {"journal-title": "Estuarine Letters", "author": "Anning", "volume": "9", "first-page": "12", "article-title": "Tidal rhythms"},
+    ]
+    path = write_jsonl(tmp_path / "works.jsonl", [{**WORKS[0], "references": references}, WORKS[1]])
+    out, _ = run(path, "--with-references")
+    assert "3 references" in out
+    work = Work.objects.get(doi="10.5555/a.1")
+    stored = list(Reference.objects.filter(citing_work=work).values_list("key", "position", "doi", "journal_title", "first_page", "article_title"))
+    assert stored == [("ref1", 1, "10.7777/b.2", "", "", ""), ("ref2", 2, "", "", "", ""), ("3", 3, "", "Estuarine Letters", "12", "Tidal rhythms")]
+    assert work.references_count == 3
+    run(write_jsonl(tmp_path / "works.jsonl", [{**WORKS[0], "references": references[:1]}]), "--with-references")
+    assert list(Reference.objects.filter(citing_work=work).values_list("key", flat=True)) == ["ref1"]
+
+
+def test_missing_path_is_a_command_error(tmp_path):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="no such file"):
+        run(tmp_path / "absent.jsonl")
+
+
+def test_works_beyond_one_batch_are_all_written(tmp_path, press):
+    path = tmp_path / "big.jsonl.gz"
+    with gzip.open(path, "wb") as handle:
+        for n in range(3000):
+            handle.write(orjson.dumps({"DOI": f"10.7777/w.{n}", "title": [f"Work number {n}"]}) + b"\n")
+    out, _ = run(path, "--batch-size", "1000")
+    assert "3000 works read: 3000 created" in out
+    assert Work.objects.count() == 3000

@@ -1,0 +1,101 @@
+"""The registry's search index: kept current as works come and go, and finding them every way the matcher asks."""
+import pytest
+from django.core.management import call_command
+
+from citations.matching.records import CandidateQuery
+from citations.search import work_index, work_record
+from deposits.models import Work
+from deposits.services import deposit_create_from_bytes, deposit_process
+from tests.xmlbuild import journal_article_deposit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_matching_tasks")]
+
+GRAPHENE = {
+    "doi": "10.5555/Graphene.1",
+    "title": "Phonon dispersion in strained graphene bilayers",
+    "authors": [("Ada", "Lovelace"), ("Charles", "Babbage")],
+    "year": 2004,
+    "volume": "120",
+    "issue": "7",
+    "first_page": "345",
+}
+OTHER = {"doi": "10.5555/other", "title": "Tidal rhythms of estuarine mudflats", "authors": [("Mary", "Anning")], "volume": "9", "first_page": "12"}
+
+
+def register(member, articles, captured, *, timestamp=20240101000000, journal="Journal of Chemical Physics"):
+    with captured(execute=True):  # works_registered is sent on commit
+        deposit = deposit_create_from_bytes(
+            member=member, content=journal_article_deposit(articles, timestamp=timestamp, journal_title=journal), filename="d.xml"
+        )
+        deposit_process(deposit_id=deposit.pk)
+
+
+def dois(records) -> list[str]:
+    return [record.doi for record in records]
+
+
+def test_registered_work_is_found_by_title_words(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    assert dois(work_index().search(CandidateQuery(text="phonon dispersion graphene"))) == ["10.5555/graphene.1"]
+
+
+def test_found_by_author_and_abbreviated_journal_words(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE], django_capture_on_commit_callbacks)
+    register(press[0], [OTHER], django_capture_on_commit_callbacks, journal="Estuarine Letters")
+    found = work_index().search(CandidateQuery(text="Lovelace A, J. Chem. Phys."))
+    assert dois(found)[0] == "10.5555/graphene.1"
+    assert "10.5555/other" not in dois(found)
+
+
+def test_found_by_volume_and_first_page_without_any_text(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    assert dois(work_index().search(CandidateQuery(volume_pages=(("120", "345"),)))) == ["10.5555/graphene.1"]
+    assert work_index().search(CandidateQuery(volume_pages=(("120", "346"),))) == []
+
+
+def test_found_by_doi_in_any_form(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    found = work_index().search(CandidateQuery(dois=("https://doi.org/10.5555/GRAPHENE.1", "10.9999/not-registered")))
+    assert dois(found) == ["10.5555/graphene.1"]
+
+
+def test_candidates_answer_each_query_of_a_batch_in_order(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    answers = work_index().candidates([CandidateQuery(text="estuarine mudflats"), CandidateQuery(), CandidateQuery(text="graphene bilayers")])
+    assert [dois(a)[:1] for a in answers] == [["10.5555/other"], [], ["10.5555/graphene.1"]]
+
+
+def test_redeposit_replaces_the_indexed_text(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE], django_capture_on_commit_callbacks)
+    register(press[0], [{**GRAPHENE, "title": "Magnon transport in thin ferrites"}], django_capture_on_commit_callbacks, timestamp=20250101000000)
+    index = work_index()
+    assert dois(index.search(CandidateQuery(text="magnon ferrites"))) == ["10.5555/graphene.1"]
+    assert index.search(CandidateQuery(text="phonon dispersion")) == []
+    assert index.search(CandidateQuery(dois=("10.5555/graphene.1",)))[0].title == "Magnon transport in thin ferrites"
+
+
+def test_deleted_work_leaves_the_index(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    Work.objects.get(doi="10.5555/graphene.1").delete()
+    assert work_index().text_search_ids(["phonon dispersion graphene"], limit=20) == [[]]
+
+
+def test_rebuild_indexes_works_the_index_never_saw(press):
+    # Registered without the on-commit signal, so only a rebuild can put them in the index.
+    deposit = deposit_create_from_bytes(member=press[0], content=journal_article_deposit([GRAPHENE, OTHER]), filename="d.xml")
+    deposit_process(deposit_id=deposit.pk)
+    assert work_index().search(CandidateQuery(text="phonon graphene")) == []
+    call_command("rebuild_work_index", stdout=None, stderr=None)
+    assert dois(work_index().search(CandidateQuery(text="phonon graphene"))) == ["10.5555/graphene.1"]
+
+
+def test_work_record_takes_authors_family_names_and_title_with_subtitle():
+    contributors = [
+        {"surname": "Editor", "given_name": "E", "role": "editor"},
+        {"surname": "Lovelace", "given_name": "Ada", "role": "author"},
+        {"surname": "CERN Collaboration", "given_name": "", "role": "author", "is_organization": True},
+    ]
+    row = (7, "10.5555/x", "book-chapter", "Main", "And more", contributors, "Book", "1234-5679", "", 2001, "3", "", "5", "9")
+    record = work_record(row)
+    assert (record.id, record.title, record.authors, record.given_names) == (7, "Main: And more", ("Lovelace", "CERN Collaboration"), ("Ada", ""))
+    assert (record.issn, record.isbn, record.year, record.first_page, record.last_page, record.type) == (("1234-5679",), (), 2001, "5", "9", "book-chapter")
