@@ -7,13 +7,14 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citations import matching
 from citations.matching.records import MatchResult, ReferenceQuery
 from citations.models import Citation, RejectedMatch, UnmatchedReference
+from citations.reference_index import index_references, references_for_works, unindex_references
 from citations.search import WorkIndex, work_index
 from deposits.models import Reference, Work
 
@@ -29,26 +30,59 @@ MATCH_BATCH = 500
 
 
 def match_works(*, work_ids: Iterable[int]) -> int:
-    """Match the unlinked references of these works, and the references waiting for their DOIs.
+    """Match what concerns these (new or changed) works; returns how many links were made.
+
+    - their unlinked references;
+    - references waiting for their DOIs, and unmatched references the reference index finds by
+      their title words or volume/page/year (never a scan of every reference);
+    - the matcher's links to them (not editors' confirmed ones), re-checked: metadata may have changed.
 
     Three kinds of reference, one flow (`match_reference_queries`): a DOI checked against the
-    reference's other fields, structured fields, unstructured text. Idempotent: references
-    already linked are left alone, rejected links are never made again. The matching (reading,
-    CPU) happens outside any transaction; each batch's links are written in a short one. Clears
-    the works' `match_pending` unless they changed again meanwhile. Returns how many links were made.
+    reference's other fields, structured fields, unstructured text. Idempotent; rejected links are
+    never made again. The matching (reading, CPU) runs outside transactions; each batch's writes
+    take a short one. Clears the works' `match_pending` unless they changed again meanwhile.
     """
     work_ids = list(work_ids)
     started = timezone.now()
-    outgoing = Reference.objects.filter(citing_work_id__in=work_ids)
-    waiting = Reference.objects.filter(doi__in=Work.objects.filter(pk__in=work_ids).values("doi"))
-    unlinked = (outgoing | waiting).filter(citation__isnull=True).order_by("pk")
-    rows = list(unlinked.values("pk", "citing_work_id", "key", *QUERY_FIELDS))
+    works = list(Work.objects.filter(pk__in=work_ids).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
+    outgoing = Q(citing_work_id__in=work_ids, citation__isnull=True)
+    waiting = Q(doi__in=[work["doi"] for work in works], citation__isnull=True)
+    found = Q(pk__in=references_for_works(works))
+    recheck = Q(citation__cited_work_id__in=work_ids, citation__status=Citation.Status.LINKED)
+    rows = list(
+        Reference.objects.filter(outgoing | waiting | found | recheck)
+        .order_by("pk")
+        .values("pk", "citing_work_id", "key", "citation__cited_work_id", *QUERY_FIELDS)
+    )
+    return _match_rows(rows, work_ids=work_ids, started=started)
+
+
+def rematch_references(*, reference_ids: Iterable[int]) -> int:
+    """Try again references left unmatched (the periodic retry of the rest, in bounded chunks)."""
+    rows = list(
+        Reference.objects.filter(pk__in=list(reference_ids), citation__isnull=True)
+        .order_by("pk")
+        .values("pk", "citing_work_id", "key", "citation__cited_work_id", *QUERY_FIELDS)
+    )
+    return _match_rows(rows, work_ids=[], started=timezone.now())
+
+
+def unmatched_reference_ids(*, limit: int) -> list[int]:
+    """The unmatched references tried longest ago, except those that wait for a decision or a DOI."""
+    settled = ["rejected", "self-reference", "doi-not-registered"]
+    return list(
+        UnmatchedReference.objects.exclude(reason__in=settled).order_by("tried").values_list("reference_id", flat=True)[:limit]
+    )
+
+
+def _match_rows(rows: list[dict], *, work_ids: list[int], started) -> int:
     made = 0
     index = work_index()
     for start in range(0, len(rows), MATCH_BATCH):
         made += _match_and_link(rows[start : start + MATCH_BATCH], index=index)
-    Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
-    log.info("matched %s of %s unlinked references for %s works", made, len(rows), len(work_ids))
+    if work_ids:
+        Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
+    log.info("matched %s of %s references for %s works", made, len(rows), len(work_ids))
     return made
 
 
@@ -56,12 +90,19 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
     results = match_reference_queries([_query_of(row) for row in rows], index=index)
     rejected = _rejections_for({row["citing_work_id"] for row in rows})
     links: list[Citation] = []
+    unlinked: list[int] = []  # re-checked links the matcher no longer stands by
     unmatched: dict[int, str] = {}
     for row, result in zip(rows, results):
-        cited = result.work.id if result.work is not None else None
-        if cited is None:
+        current = row["citation__cited_work_id"]
+        cited = result.work.id if result.work is not None and result.outcome == "matched" else None
+        if current is not None:
+            if cited == current:
+                continue
+            unlinked.append(row["pk"])
+        if result.work is None:
             unmatched[row["pk"]] = result.reason or "no-candidates"
             continue
+        cited = result.work.id
         if (row["citing_work_id"], row["key"], cited) in rejected:
             unmatched[row["pk"]] = "rejected"
             continue
@@ -76,18 +117,26 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
                 status=Citation.Status.FLAGGED if result.outcome == "contradicted" else Citation.Status.LINKED,
             )
         )
+    recount = {link.cited_work_id for link in links}
     with transaction.atomic():
         # A re-deposit may have replaced some of these references while they were matched.
         alive = set(Reference.objects.filter(pk__in=[row["pk"] for row in rows]).values_list("pk", flat=True))
+        if unlinked:
+            stale = Citation.objects.filter(reference_id__in=unlinked, status=Citation.Status.LINKED)
+            recount.update(stale.values_list("cited_work_id", flat=True))
+            stale.delete()
         links = [link for link in links if link.reference_id in alive]
         Citation.objects.bulk_create(links, ignore_conflicts=True)
-        linked = {link.reference_id for link in links}
+        linked = [link.reference_id for link in links]
         UnmatchedReference.objects.filter(reference_id__in=linked).delete()
+        unindex_references(linked)
+        now = timezone.now()
         UnmatchedReference.objects.bulk_create(
-            [UnmatchedReference(reference_id=pk, reason=reason[:30]) for pk, reason in unmatched.items() if pk in alive],
+            [UnmatchedReference(reference_id=pk, reason=reason[:30], tried=now) for pk, reason in unmatched.items() if pk in alive],
             update_conflicts=True, unique_fields=["reference"], update_fields=["reason", "tried"],
         )
-        refresh_cited_by_counts(work_ids={link.cited_work_id for link in links})
+        index_references(row for row in rows if row["pk"] in unmatched and row["pk"] in alive)
+        refresh_cited_by_counts(work_ids=recount)
     return sum(1 for link in links if link.status != Citation.Status.FLAGGED)
 
 

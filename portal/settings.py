@@ -200,10 +200,14 @@ DEPOSIT_QUEUE_PATIENCE_SECONDS = env.int("DEPOSIT_QUEUE_PATIENCE_SECONDS", defau
 # Works still marked for matching this long after their change had their task lost.
 MATCHING_PENDING_GRACE_SECONDS = env.int("MATCHING_PENDING_GRACE_SECONDS", default=120)
 MATCHING_RECONCILE_CHUNKS = env.int("MATCHING_RECONCILE_CHUNKS", default=10)
+# Unmatched references are tried again, the longest-untried first, this many every so often.
+MATCHING_RETRY_CHUNK = env.int("MATCHING_RETRY_CHUNK", default=2000)
+MATCHING_RETRY_EVERY_SECONDS = env.float("MATCHING_RETRY_EVERY_SECONDS", default=600.0)
 RECONCILE_EVERY_SECONDS = env.float("RECONCILE_EVERY_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-deposits": {"task": "deposits.tasks.requeue_stale_deposits", "schedule": RECONCILE_EVERY_SECONDS},
     "match-pending-works": {"task": "citations.tasks.match_pending_works", "schedule": RECONCILE_EVERY_SECONDS},
+    "retry-unmatched-references": {"task": "citations.tasks.retry_unmatched_references", "schedule": MATCHING_RETRY_EVERY_SECONDS},
     "purge-failed-deposit-files": {"task": "deposits.tasks.purge_failed_deposit_files", "schedule": 24 * 60 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_dir("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule"))

@@ -2,6 +2,7 @@
 import pytest
 
 from citations.models import Citation, RejectedMatch, UnmatchedReference
+from citations.reference_index import references_for_works
 from citations.selectors import citing_works
 from citations.services import match_works
 from deposits.models import Reference, Work
@@ -96,3 +97,44 @@ def test_a_rejected_link_is_never_made_again_even_after_a_redeposit(press, socie
     cite(society, references, timestamp=20250101000000)  # re-deposit: new reference rows, same key
     assert link_for("r1") is None and Reference.objects.filter(key="r1").count() == 1
     assert UnmatchedReference.objects.get(reference__key="r1").reason == "rejected"
+
+
+def test_a_new_work_finds_the_unmatched_references_that_cite_it_through_the_index(press, society, monkeypatch):
+    cite(society, [
+        {"key": "text", "unstructured": "Halvorsen I, Okafor T. Seasonal velocity of outlet glaciers in southeast "
+                                        "Greenland. Journal of Glaciology Letters. 2019;47(3):211-229."},
+        {"key": "short", "unstructured": "I. Halvorsen, J. Glaciol. Lett. 47, 211 (2019)."},
+    ])
+    assert UnmatchedReference.objects.filter(reference__key__in=["text", "short"]).count() == 2
+    deposit(press[0], [CITED])
+    cited = Work.objects.get(doi=CITED["doi"])
+    found = []
+    monkeypatch.setattr("citations.services.references_for_works", lambda works: found.extend(references_for_works(works)) or set(found))
+    match_works(work_ids=[cited.pk])
+    assert set(found) == set(Reference.objects.filter(key__in=["text", "short"]).values_list("pk", flat=True))
+    assert link_for("text").cited_work == cited and link_for("text").method == "unstructured"
+    assert link_for("short").cited_work == cited
+    assert not UnmatchedReference.objects.filter(reference__key__in=["text", "short"]).exists()
+
+
+def test_the_periodic_retry_takes_the_longest_untried_first_in_bounded_chunks(press, society):
+    from citations.services import rematch_references, unmatched_reference_ids
+
+    cite(society, [{"key": f"r{n}", "unstructured": f"Nobody N. Unregistered thing {n}. Nowhere {n}, 1 (2001)."} for n in range(5)])
+    oldest = unmatched_reference_ids(limit=2)
+    assert len(oldest) == 2
+    rematch_references(reference_ids=oldest)
+    assert set(unmatched_reference_ids(limit=3)).isdisjoint(oldest)  # just tried: now last in line
+
+
+def test_links_to_a_changed_work_are_rechecked(press, society, registry):
+    cite(society, [{"key": "text", "unstructured": "Halvorsen I, Okafor T. Seasonal velocity of outlet glaciers in "
+                                                   "southeast Greenland. Journal of Glaciology Letters. 2019;47(3):211-229."}])
+    assert link_for("text").cited_work == registry
+    changed = {**CITED, "title": "Tidal mixing of nutrients in Arctic fjords", "authors": [("Someone", "Else")],
+               "year": 2002, "volume": "9", "issue": "1", "first_page": "1"}
+    deposit(press[0], [changed], timestamp=20250101000000)
+    match_works(work_ids=[registry.pk])
+    assert link_for("text") is None
+    registry.refresh_from_db()
+    assert registry.cited_by_count == 0
