@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "rest_framework",
     "members",
     "deposits",
     "citations",
