@@ -65,6 +65,6 @@ def search_works(query: BibliographicQuery, *, rows: int, offset: int = 0, index
 
 
 def newest_works(*, rows: int, offset: int = 0) -> SearchPage:
-    """Without a query: the registry's works, newest registered first."""
+    """Without a query: the registry's works, newest registered first (no relevance: score 0)."""
     works = Work.objects.select_related("owner").order_by("-created", "-pk")[offset : offset + rows]
-    return SearchPage(total=Work.objects.count(), works=[ScoredWork(work=w, score=1.0) for w in works])
+    return SearchPage(total=Work.objects.count(), works=[ScoredWork(work=w, score=0.0) for w in works])

@@ -164,6 +164,7 @@ def test_without_a_query_the_newest_works_are_listed_with_their_total(client, re
     message = body["message"]
     assert message["total-results"] == Work.objects.count() == 4
     assert [i["DOI"] for i in message["items"]] == [CITING_DOI, MUDFLATS["doi"]]
+    assert [i["score"] for i in message["items"]] == [0.01, 0.01]  # no relevance, but Crossref's clients want a positive float
     assert message["query"] == {"start-index": 0, "search-terms": None}
 
 
