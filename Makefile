@@ -15,7 +15,7 @@ SECRET_KEY_FILE := var/secret_key
 # start without one when DEBUG is off).
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
-.PHONY: install run test migrate demo clean browser redis secret bench-matching
+.PHONY: install run test migrate demo clean browser redis secret bench-matching postgres postgres-stop test-postgres
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,28 @@ test: install browser redis
 # Browser tests drive Debian's Chromium headless (never a downloaded browser build).
 browser:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# A PostgreSQL 15 server of the project's own under var/postgres (initdb/pg_ctl are on every
+# machine of ours), run by an unprivileged user when make runs as root. `make test-postgres`
+# runs the whole suite on it, as CI does.
+PG_DIR := $(abspath var/postgres)
+PG_PORT ?= 54320
+PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/portal
+PG_AS := $(if $(filter 0,$(shell id -u)),su portalpg -s /bin/sh -c,sh -c)
+
+postgres:
+	@if [ "$$(id -u)" = 0 ] && ! id -u portalpg >/dev/null 2>&1; then useradd --system --no-create-home --shell /usr/sbin/nologin portalpg; fi
+	@if [ ! -f $(PG_DIR)/PG_VERSION ]; then mkdir -p $(PG_DIR) && { [ "$$(id -u)" != 0 ] || chown portalpg $(PG_DIR); } && \
+		$(PG_AS) "initdb -D $(PG_DIR) -U postgres --auth=trust -E UTF8 >/dev/null"; fi
+	@$(PG_AS) "pg_ctl -D $(PG_DIR) status" >/dev/null 2>&1 || \
+		$(PG_AS) "pg_ctl -D $(PG_DIR) -o '-p $(PG_PORT) -k /tmp -c listen_addresses=127.0.0.1' -l $(PG_DIR)/server.log -w start >/dev/null"
+	@echo "PostgreSQL: DATABASE_URL=$(PG_URL)"
+
+postgres-stop:
+	@$(PG_AS) "pg_ctl -D $(PG_DIR) -m fast stop" >/dev/null 2>&1 || true
+
+test-postgres: install browser redis postgres
+	DATABASE_URL=$(PG_URL) CELERY_BROKER_FOLDER=var/test-broker MEDIA_ROOT=var/test-media $(BIN)/pytest
 
 # Redis comes from Debian's package; the suite starts servers of its own with it.
 redis:

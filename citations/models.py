@@ -1,4 +1,6 @@
-"""Citation links: a reference of a citing work matched to the registered work it cites."""
+"""Citation links (a reference of a citing work matched to the registered work it cites), how
+each was found, and the editors' decisions about them."""
+from django.conf import settings
 from django.db import models
 
 from deposits.models import Reference, Work
@@ -7,12 +9,29 @@ from deposits.models import Reference, Work
 class Citation(models.Model):
     class Method(models.TextChoices):
         PUBLISHER_DOI = "publisher-doi", "DOI given by the publisher"
+        STRUCTURED = "structured", "Matched on the reference's fields"
+        UNSTRUCTURED = "unstructured", "Matched on the reference's text"
+
+    class Status(models.TextChoices):
+        LINKED = "linked", "Linked by the matcher"
+        CONFIRMED = "confirmed", "Confirmed by an editor"
+        FLAGGED = "flagged", "Waiting for an editor: the reference contradicts the DOI it gives"
+
+    # Links that count and are listed; flagged ones wait for the cited work's editors.
+    COUNTED = (Status.LINKED, Status.CONFIRMED)
 
     reference = models.OneToOneField(Reference, on_delete=models.CASCADE, related_name="citation")
     citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations_made")
     cited_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations_received")
     method = models.CharField(max_length=20, choices=Method.choices)
-    score = models.FloatField(null=True, blank=True, help_text="Matcher's confidence, when it scored one.")
+    score = models.FloatField(null=True, blank=True, help_text="Matcher's confidence, 0 to 1.")
+    agreed = models.JSONField(default=list, blank=True, help_text="Fields of the reference that agreed with the work.")
+    note = models.CharField(max_length=255, blank=True, help_text="Why the match was flagged, or the rule that accepted it.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.LINKED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -20,7 +39,45 @@ class Citation(models.Model):
         indexes = [
             models.Index(fields=["cited_work", "citing_work"], name="citation_cited_citing"),
             models.Index(fields=["cited_work", "-created"], name="citation_cited_newest"),
+            models.Index(fields=["cited_work", "status"], name="citation_cited_status"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.citing_work_id} → {self.cited_work_id}"
+        return f"{self.citing_work_id} → {self.cited_work_id} ({self.method}, {self.status})"
+
+
+class RejectedMatch(models.Model):
+    """An editor said this reference does not cite this work: re-matching never links it again.
+
+    Keyed on the citing work and the reference's key (not the reference row), so it survives a
+    re-deposit of the citing work, which replaces its reference rows.
+    """
+
+    citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    reference_key = models.CharField(max_length=255)
+    cited_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="rejected_matches")
+    method = models.CharField(max_length=20, choices=Citation.Method.choices, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    rejected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rejected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-rejected_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["citing_work", "reference_key", "cited_work"], name="one_rejection_per_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citing_work_id}[{self.reference_key}] ↛ {self.cited_work_id}"
+
+
+class UnmatchedReference(models.Model):
+    """A reference the matcher tried and left unlinked, and why (for members' participation
+    reports, and to find candidates again when new works arrive)."""
+
+    reference = models.OneToOneField(Reference, on_delete=models.CASCADE, primary_key=True, related_name="unmatched")
+    reason = models.CharField(max_length=30, db_index=True)
+    tried = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.reference_id}: {self.reason}"

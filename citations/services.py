@@ -7,43 +7,147 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citations import matching
 from citations.matching.records import MatchResult, ReferenceQuery
-from citations.models import Citation
+from citations.models import Citation, RejectedMatch, UnmatchedReference
+from citations.reference_index import index_references, references_for_works, unindex_references
 from citations.search import WorkIndex, work_index
 from deposits.models import Reference, Work
 
 log = logging.getLogger(__name__)
 
 
-@transaction.atomic
-def match_works(*, work_ids: Iterable[int]) -> int:
-    """Link the DOI-bearing references of these works, and the references waiting for their DOIs.
+# Reference columns the matcher reads, named as in ReferenceQuery.
+QUERY_FIELDS = (
+    "unstructured", "doi", "journal_title", "author", "volume", "issue", "first_page", "year",
+    "article_title", "issn", "isbn", "volume_title", "series_title",
+)
+MATCH_BATCH = 500
 
-    Idempotent: references already linked are left alone. Returns how many links were made.
-    Clears the works' `match_pending` unless they changed again meanwhile.
+
+def match_works(*, work_ids: Iterable[int]) -> int:
+    """Match what concerns these (new or changed) works; returns how many links were made.
+
+    - their unlinked references;
+    - references waiting for their DOIs, and unmatched references the reference index finds by
+      their title words or volume/page/year (never a scan of every reference);
+    - the matcher's links to them (not editors' confirmed ones), re-checked: metadata may have changed.
+
+    Three kinds of reference, one flow (`match_reference_queries`): a DOI checked against the
+    reference's other fields, structured fields, unstructured text. Idempotent; rejected links are
+    never made again. The matching (reading, CPU) runs outside transactions; each batch's writes
+    take a short one. Clears the works' `match_pending` unless they changed again meanwhile.
     """
     work_ids = list(work_ids)
     started = timezone.now()
-    outgoing = Reference.objects.filter(citing_work_id__in=work_ids)
-    waiting = Reference.objects.filter(doi__in=Work.objects.filter(pk__in=work_ids).values("doi"))
-    unlinked = (outgoing | waiting).exclude(doi="").filter(citation__isnull=True)
-    references = list(unlinked.values_list("pk", "citing_work_id", "doi"))
-    registered = dict(Work.objects.filter(doi__in={doi for _, _, doi in references}).values_list("doi", "pk"))
-    links = [
-        Citation(reference_id=ref_id, citing_work_id=citing_id, cited_work_id=registered[doi], method=Citation.Method.PUBLISHER_DOI)
-        for ref_id, citing_id, doi in references
-        if doi in registered
-    ]
-    Citation.objects.bulk_create(links, ignore_conflicts=True)
-    refresh_cited_by_counts(work_ids={link.cited_work_id for link in links})
-    Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
-    log.info("matched %s of %s unlinked DOI references for %s works", len(links), len(references), len(work_ids))
-    return len(links)
+    works = list(Work.objects.filter(pk__in=work_ids).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
+    outgoing = Q(citing_work_id__in=work_ids, citation__isnull=True)
+    waiting = Q(doi__in=[work["doi"] for work in works], citation__isnull=True)
+    found = Q(pk__in=references_for_works(works))
+    recheck = Q(citation__cited_work_id__in=work_ids, citation__status=Citation.Status.LINKED)
+    rows = list(
+        Reference.objects.filter(outgoing | waiting | found | recheck)
+        .order_by("pk")
+        .values("pk", "citing_work_id", "key", "citation__cited_work_id", *QUERY_FIELDS)
+    )
+    return _match_rows(rows, work_ids=work_ids, started=started)
+
+
+def rematch_references(*, reference_ids: Iterable[int]) -> int:
+    """Try again references left unmatched (the periodic retry of the rest, in bounded chunks)."""
+    rows = list(
+        Reference.objects.filter(pk__in=list(reference_ids), citation__isnull=True)
+        .order_by("pk")
+        .values("pk", "citing_work_id", "key", "citation__cited_work_id", *QUERY_FIELDS)
+    )
+    return _match_rows(rows, work_ids=[], started=timezone.now())
+
+
+def unmatched_reference_ids(*, limit: int) -> list[int]:
+    """The unmatched references tried longest ago, except those that wait for a decision or a DOI."""
+    settled = ["rejected", "self-reference", "doi-not-registered"]
+    return list(
+        UnmatchedReference.objects.exclude(reason__in=settled).order_by("tried").values_list("reference_id", flat=True)[:limit]
+    )
+
+
+def _match_rows(rows: list[dict], *, work_ids: list[int], started) -> int:
+    made = 0
+    index = work_index()
+    for start in range(0, len(rows), MATCH_BATCH):
+        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index)
+    if work_ids:
+        Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
+    log.info("matched %s of %s references for %s works", made, len(rows), len(work_ids))
+    return made
+
+
+def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
+    results = match_reference_queries([_query_of(row) for row in rows], index=index)
+    rejected = _rejections_for({row["citing_work_id"] for row in rows})
+    links: list[Citation] = []
+    unlinked: list[int] = []  # re-checked links the matcher no longer stands by
+    unmatched: dict[int, str] = {}
+    for row, result in zip(rows, results):
+        current = row["citation__cited_work_id"]
+        cited = result.work.id if result.work is not None and result.outcome == "matched" else None
+        if current is not None:
+            if cited == current:
+                continue
+            unlinked.append(row["pk"])
+        if result.work is None:
+            unmatched[row["pk"]] = result.reason or "no-candidates"
+            continue
+        cited = result.work.id
+        if (row["citing_work_id"], row["key"], cited) in rejected:
+            unmatched[row["pk"]] = "rejected"
+            continue
+        if cited == row["citing_work_id"]:
+            unmatched[row["pk"]] = "self-reference"
+            continue
+        links.append(
+            Citation(
+                reference_id=row["pk"], citing_work_id=row["citing_work_id"], cited_work_id=cited,
+                method=result.method, score=round(result.score, 4), agreed=list(result.agreed),
+                note=(result.reason or "")[:255],
+                status=Citation.Status.FLAGGED if result.outcome == "contradicted" else Citation.Status.LINKED,
+            )
+        )
+    recount = {link.cited_work_id for link in links}
+    with transaction.atomic():
+        # A re-deposit may have replaced some of these references while they were matched.
+        alive = set(Reference.objects.filter(pk__in=[row["pk"] for row in rows]).values_list("pk", flat=True))
+        if unlinked:
+            stale = Citation.objects.filter(reference_id__in=unlinked, status=Citation.Status.LINKED)
+            recount.update(stale.values_list("cited_work_id", flat=True))
+            stale.delete()
+        links = [link for link in links if link.reference_id in alive]
+        Citation.objects.bulk_create(links, ignore_conflicts=True)
+        linked = [link.reference_id for link in links]
+        UnmatchedReference.objects.filter(reference_id__in=linked).delete()
+        unindex_references(linked)
+        now = timezone.now()
+        UnmatchedReference.objects.bulk_create(
+            [UnmatchedReference(reference_id=pk, reason=reason[:30], tried=now) for pk, reason in unmatched.items() if pk in alive],
+            update_conflicts=True, unique_fields=["reference"], update_fields=["reason", "tried"],
+        )
+        index_references(row for row in rows if row["pk"] in unmatched and row["pk"] in alive)
+        refresh_cited_by_counts(work_ids=recount)
+    return sum(1 for link in links if link.status != Citation.Status.FLAGGED)
+
+
+def _query_of(row: dict) -> ReferenceQuery:
+    return ReferenceQuery(**{field: row[field] or "" for field in QUERY_FIELDS})
+
+
+def _rejections_for(citing_work_ids: set[int]) -> set[tuple[int, str, int]]:
+    return set(
+        RejectedMatch.objects.filter(citing_work_id__in=citing_work_ids).values_list("citing_work_id", "reference_key", "cited_work_id")
+    )
 
 
 def pending_work_ids(*, older_than: timedelta, limit: int) -> list[int]:
@@ -60,7 +164,7 @@ def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
     if not work_ids:
         return
     distinct_citing = (
-        Citation.objects.filter(cited_work=OuterRef("pk"))
+        Citation.objects.filter(cited_work=OuterRef("pk"), status__in=Citation.COUNTED)
         .values("cited_work")
         .annotate(n=Count("citing_work", distinct=True))
         .values("n")

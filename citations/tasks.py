@@ -4,7 +4,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from citations.services import match_works, pending_work_ids
+from citations.services import match_works, pending_work_ids, rematch_references, unmatched_reference_ids
 from portal.celery import DATABASE_TROUBLE
 
 
@@ -27,3 +27,13 @@ def match_pending_works() -> int:
     for start in range(0, len(work_ids), size):
         match_works_task.delay(work_ids[start : start + size])
     return len(work_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, max_retries=3)
+def retry_unmatched_references() -> int:
+    """Periodic (beat): try again the unmatched references tried longest ago, a bounded chunk a run.
+
+    New works find the references that could match them through the reference index at once;
+    this slow sweep catches what that misses (a better matcher, a work found by other words).
+    """
+    return rematch_references(reference_ids=unmatched_reference_ids(limit=settings.MATCHING_RETRY_CHUNK))

@@ -2,6 +2,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -13,3 +14,10 @@ app.autodiscover_tasks()
 # Tasks retry on these: the database going away (a restart, a failover) is worth waiting for,
 # and every task is idempotent, so running it again after a partial run is safe.
 DATABASE_TROUBLE = (OperationalError, InterfaceError)
+
+
+@worker_init.connect
+def _refuse_insecure_secret_key(**kwargs) -> None:
+    from portal.startup import refuse_insecure_secret_key
+
+    refuse_insecure_secret_key()

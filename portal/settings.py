@@ -4,11 +4,9 @@ The embedded default (no variables set) is SQLite plus a Celery broker kept in f
 var/, so the portal runs on a bare machine. Production sets DATABASE_URL (PostgreSQL) and
 REDIS_URL (Celery broker and the shared cache).
 """
-import sys
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -24,16 +22,12 @@ def env_dir(name: str, default: Path) -> Path:
 
 
 DEBUG = env.bool("DEBUG", default=False)
-# The test suite (pytest, or `manage.py test`) runs with a fixed key of its own.
-TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+# Without SECRET_KEY, commands (migrate, import_works, the tests...) run on a public development
+# key; serving refuses it unless DEBUG is on (portal/wsgi.py and the Celery worker check
+# INSECURE_SECRET_KEY), so a production start without a key stops with a clear message.
 SECRET_KEY = env("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. The portal refuses to start without one outside DEBUG: set SECRET_KEY "
-            "in the environment to a long random value (`make run` makes one for this machine in var/secret_key)."
-        )
-    SECRET_KEY = "insecure-key-for-debug-and-tests-only"
+INSECURE_SECRET_KEY = not SECRET_KEY
+SECRET_KEY = SECRET_KEY or "insecure-development-key-set-SECRET_KEY-to-serve"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -207,10 +201,14 @@ DEPOSIT_QUEUE_PATIENCE_SECONDS = env.int("DEPOSIT_QUEUE_PATIENCE_SECONDS", defau
 # Works still marked for matching this long after their change had their task lost.
 MATCHING_PENDING_GRACE_SECONDS = env.int("MATCHING_PENDING_GRACE_SECONDS", default=120)
 MATCHING_RECONCILE_CHUNKS = env.int("MATCHING_RECONCILE_CHUNKS", default=10)
+# Unmatched references are tried again, the longest-untried first, this many every so often.
+MATCHING_RETRY_CHUNK = env.int("MATCHING_RETRY_CHUNK", default=2000)
+MATCHING_RETRY_EVERY_SECONDS = env.float("MATCHING_RETRY_EVERY_SECONDS", default=600.0)
 RECONCILE_EVERY_SECONDS = env.float("RECONCILE_EVERY_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-deposits": {"task": "deposits.tasks.requeue_stale_deposits", "schedule": RECONCILE_EVERY_SECONDS},
     "match-pending-works": {"task": "citations.tasks.match_pending_works", "schedule": RECONCILE_EVERY_SECONDS},
+    "retry-unmatched-references": {"task": "citations.tasks.retry_unmatched_references", "schedule": MATCHING_RETRY_EVERY_SECONDS},
     "purge-failed-deposit-files": {"task": "deposits.tasks.purge_failed_deposit_files", "schedule": 24 * 60 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_dir("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule"))

@@ -1,0 +1,98 @@
+"""Unmatched references, searchable by the works that might be what they cite.
+
+When works are registered, the references that could now match them are found here — by the new
+works' title words, or their volume, first page and year — instead of by re-scanning every
+reference. It holds only references the matcher tried and left unlinked, in the database's own
+full-text engine: FTS5 on SQLite, a tsvector under GIN on PostgreSQL. Rows of references that
+were since linked or deleted are harmless: answers are checked against UnmatchedReference.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection
+
+from citations.models import UnmatchedReference
+from citations.search.terms import terms
+
+SQLITE_TABLE = "citations_reference_fts"
+POSTGRES_TABLE = "citations_reference_search"
+TEXT_FIELDS = ("unstructured", "article_title", "journal_title", "volume_title", "series_title", "author",
+               "volume", "first_page", "year")
+# References looked at per new work, at most: a title shared by many references is still bounded.
+MAX_HITS_PER_WORK = 500
+TITLE_WORDS = 3
+
+
+def reference_text(row: dict) -> str:
+    return " ".join(terms(" ".join(str(row.get(field) or "") for field in TEXT_FIELDS)))
+
+
+def index_references(rows: Iterable[dict]) -> None:
+    """Add (or refresh) unmatched references: dicts with "pk" and the TEXT_FIELDS."""
+    entries = [(row["pk"], reference_text(row)) for row in rows]
+    if not entries:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.executemany(
+                f"INSERT INTO {POSTGRES_TABLE} (reference_id, document) VALUES (%s, to_tsvector('simple', %s)) "
+                "ON CONFLICT (reference_id) DO UPDATE SET document = EXCLUDED.document",
+                entries,
+            )
+        else:
+            cursor.executemany(f"INSERT OR REPLACE INTO {SQLITE_TABLE} (rowid, text) VALUES (%s, %s)", entries)
+
+
+def unindex_references(reference_ids: Sequence[int]) -> None:
+    if not reference_ids:
+        return
+    marks = ", ".join(["%s"] * len(reference_ids))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DELETE FROM {POSTGRES_TABLE} WHERE reference_id IN ({marks})", list(reference_ids))
+        else:
+            cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({marks})", list(reference_ids))
+
+
+def references_for_works(works: Iterable[dict]) -> set[int]:
+    """Ids of unmatched references that might cite one of these works (dicts of Work fields:
+    title, volume, first_page, publication_year)."""
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        for work in works:
+            clauses = _clauses(work)
+            if not clauses:
+                continue
+            if connection.vendor == "postgresql":
+                query = " | ".join("(" + " & ".join(f"'{w}'" for w in clause) + ")" for clause in clauses)
+                cursor.execute(
+                    f"SELECT reference_id FROM {POSTGRES_TABLE} WHERE document @@ to_tsquery('simple', %s) LIMIT %s",
+                    [query, MAX_HITS_PER_WORK],
+                )
+            else:
+                query = " OR ".join("(" + " AND ".join(f'"{w}"' for w in clause) + ")" for clause in clauses)
+                cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s LIMIT %s", [query, MAX_HITS_PER_WORK])
+            found.update(row[0] for row in cursor.fetchall())
+    if not found:
+        return found
+    return set(UnmatchedReference.objects.filter(reference_id__in=found).values_list("reference_id", flat=True))
+
+
+def _clauses(work: dict) -> list[list[str]]:
+    """Word sets a reference to this work would contain: its rarest-looking title words; its
+    volume, first page and year (title-less styles)."""
+    clauses = []
+    title_words = sorted((w for w in terms(_plain(work.get("title") or "")) if len(w) > 3), key=len, reverse=True)
+    if len(title_words) >= 2:
+        clauses.append(title_words[:TITLE_WORDS])
+    numbers = [terms(str(work.get(field) or "")) for field in ("volume", "first_page", "publication_year")]
+    if all(len(n) == 1 for n in numbers):
+        clauses.append([n[0] for n in numbers])
+    return clauses
+
+
+def _plain(title: str) -> str:
+    from deposits.xml.markup import plain_text
+
+    return plain_text(title)
