@@ -3,7 +3,7 @@ page has its own prefix before the DOI (no suffix route can collide) and links a
 `citations.links.work_url`, which keeps dot segments from being collapsed by browsers."""
 from django.urls import path
 
-from citations import views
+from citations import text_query_views, views
 
 app_name = "citations"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("cited-by/<doi:doi>", views.work_cited_by, name="cited_by"),
     # The pages lived under /works/<doi>/ before; old links and bookmarks still arrive.
     path("works/<path:old>/", views.work_old_url, name="old_url"),
+    path("tools/simple-text-query/", text_query_views.simple_text_query, name="simple_text_query"),
 ]

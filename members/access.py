@@ -31,5 +31,12 @@ def can_view_citing_list(user, owner: Member | int | None) -> bool:
     return owner is not None and can_view_member(user, owner)
 
 
+def can_use_member_tools(user) -> bool:
+    """Tools for any member's users, whatever their role (the Simple Text Query), and agency staff."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or Membership.objects.filter(user=user).exists()
+
+
 def _id(member: Member | int) -> int:
     return member if isinstance(member, int) else member.pk

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_htmx",
+    "rest_framework",
     "members",
     "deposits",
     "citations",

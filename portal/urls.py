@@ -15,4 +15,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("deposits.urls")),
     path("", include("citations.urls")),
+    path("", include("citations.api.urls")),
 ]

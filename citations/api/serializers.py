@@ -1,0 +1,84 @@
+"""Works as Crossref's REST API writes them (`message` items of `/works`), and its envelopes.
+
+Field names, nesting and list-ness follow api.crossref.org, so Crossref's clients and matching
+code read these answers unchanged. Never a citing list: metadata and counts only.
+"""
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from deposits.models import Work
+from deposits.xml.markup import plain_text
+
+MESSAGE_VERSION = "1.0.0"
+# Crossref's scores are unbounded positive floats; the matcher's 0..1 score is scaled by this,
+# and a candidate the matcher gives nothing still gets a small positive score.
+SCORE_SCALE = 100.0
+MIN_SCORE = 0.01
+
+
+def crossref_score(score: float) -> float:
+    return max(round(score * SCORE_SCALE, 3), MIN_SCORE)
+
+
+def envelope(message_type: str, message) -> dict:
+    return {"status": "ok", "message-type": message_type, "message-version": MESSAGE_VERSION, "message": message}
+
+
+def validation_failure(problems: list[dict]) -> dict:
+    """Crossref's 400 body: each problem has `type`, `value` and `message`."""
+    return {"status": "failed", "message-type": "validation-failure", "message": problems}
+
+
+class CrossrefWorkSerializer(serializers.BaseSerializer):
+    """One registered `Work` as a Crossref work object; pass `score` in the context for list items."""
+
+    def to_representation(self, work: Work) -> dict:
+        item: dict = {"DOI": work.doi}
+        if "score" in self.context:
+            item["score"] = crossref_score(self.context["score"])
+        item.update({
+            "title": _texts(plain_text(work.title)),
+            "subtitle": _texts(plain_text(work.subtitle)),
+            "container-title": _texts(work.container_title),
+            "issued": {"date-parts": [[work.publication_year]]},
+            "type": work.type,
+            "publisher": work.publisher,
+            "member": str(work.owner_id),
+            "prefix": work.doi.split("/", 1)[0],
+            "URL": work.doi_url,
+            "is-referenced-by-count": work.cited_by_count,
+            "references-count": work.references_count,
+            "reference-count": work.references_count,  # Crossref answers both names
+        })
+        for name, role in (("author", "author"), ("editor", "editor")):
+            people = [_person(c) for c in work.contributors or () if c.get("role", "author") == role]
+            if people:
+                item[name] = people
+        optional = {
+            "volume": work.volume,
+            "issue": work.issue,
+            "page": "-".join(p for p in (work.first_page, work.last_page) if p),
+            "ISSN": _texts(work.issn),
+            "ISBN": _texts(work.isbn),
+        }
+        item.update((key, value) for key, value in optional.items() if value)
+        if work.resource_url:
+            item["resource"] = {"primary": {"URL": work.resource_url}}
+        return item
+
+
+def _texts(value: str) -> list[str]:
+    return [value] if value else []
+
+
+def _person(contributor: dict) -> dict:
+    sequence = contributor.get("sequence") or "additional"
+    if contributor.get("is_organization"):
+        return {"name": contributor.get("surname", ""), "sequence": sequence, "affiliation": []}
+    person = {"family": contributor.get("surname", ""), "sequence": sequence, "affiliation": []}
+    if contributor.get("given_name"):
+        person["given"] = contributor["given_name"]
+    if contributor.get("orcid"):
+        person["ORCID"] = f"https://orcid.org/{contributor['orcid']}"
+    return person
