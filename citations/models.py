@@ -81,3 +81,34 @@ class UnmatchedReference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference_id}: {self.reason}"
+
+
+class MatchDecision(models.Model):
+    """What an editor of the cited work decided about one link, by whom and when (kept for good).
+
+    Keyed like RejectedMatch on the citing work and reference key, not the citation row: a
+    rejection deletes that row, and a re-deposit replaces the reference rows.
+    """
+
+    class Action(models.TextChoices):
+        CONFIRM = "confirm", "Confirmed"
+        REJECT = "reject", "Rejected"
+        ACCEPT = "accept", "Accepted despite the contradiction"
+
+    citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    reference_key = models.CharField(max_length=255)
+    cited_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="match_decisions")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    method = models.CharField(max_length=20, choices=Citation.Method.choices, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The user row may go one day; who decided must not.
+    by_email = models.CharField(max_length=254, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["cited_work", "-at"], name="decision_cited_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.citing_work_id}[{self.reference_key}] → {self.cited_work_id} by {self.by_email}"

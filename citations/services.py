@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from citations import matching
 from citations.matching.records import MatchResult, ReferenceQuery
-from citations.models import Citation, RejectedMatch, UnmatchedReference
+from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedReference
+from citations.reference_index import TEXT_FIELDS as REFERENCE_TEXT_FIELDS
 from citations.reference_index import index_references, references_for_works, unindex_references
 from citations.search import WorkIndex, work_index
 from deposits.models import Reference, Work
@@ -184,3 +185,74 @@ def match_reference_queries(
     index = index or work_index()
     candidates = index.candidates([matching.candidate_query(query) for query in queries], limit=limit)
     return [matching.match(query, candidates=found) for query, found in zip(queries, candidates)]
+
+
+# --- Editors' decisions about links ---------------------------------------------------------
+
+
+class DecisionRefused(Exception):
+    """The decision does not apply to the link as it is now (decided already, or gone)."""
+
+    GONE = "this link is gone already (rejected, or its citing work was re-deposited)."
+
+
+def citation_confirm(*, citation: Citation, by) -> Citation:
+    """An editor of the cited work says the matcher was right: the link stays, marked confirmed."""
+    with transaction.atomic():
+        current = _locked(citation)
+        if current.status != Citation.Status.LINKED:
+            raise DecisionRefused(f"this link is {current.get_status_display().lower()}; only links made by the matcher are confirmed.")
+        _decide(current, status=Citation.Status.CONFIRMED, by=by, action=MatchDecision.Action.CONFIRM)
+    return current
+
+
+def citation_accept_flagged(*, citation: Citation, by) -> Citation:
+    """An editor accepts a DOI reference the matcher flagged as contradicting the work: it counts now."""
+    with transaction.atomic():
+        current = _locked(citation)
+        if current.status != Citation.Status.FLAGGED:
+            raise DecisionRefused("only links waiting for an editor (flagged) are accepted.")
+        _decide(current, status=Citation.Status.CONFIRMED, by=by, action=MatchDecision.Action.ACCEPT)
+        refresh_cited_by_counts(work_ids=[current.cited_work_id])
+    return current
+
+
+def citation_reject(*, citation: Citation, by) -> RejectedMatch:
+    """An editor says this reference does not cite this work: the link goes, the count drops, and
+    neither re-matching nor a re-deposit of the citing work (same reference key) makes it again."""
+    with transaction.atomic():
+        current = _locked(citation)
+        reference_key = Reference.objects.filter(pk=current.reference_id).values_list("key", flat=True).get()
+        rejection, _ = RejectedMatch.objects.get_or_create(
+            citing_work_id=current.citing_work_id, reference_key=reference_key, cited_work_id=current.cited_work_id,
+            defaults={"method": current.method, "score": current.score, "rejected_by": by},
+        )
+        _record(current, reference_key=reference_key, by=by, action=MatchDecision.Action.REJECT)
+        current.delete()
+        UnmatchedReference.objects.update_or_create(reference_id=current.reference_id, defaults={"reason": "rejected"})
+        # Unmatched again, so findable again when the work it does cite is registered.
+        index_references(Reference.objects.filter(pk=current.reference_id).values("pk", *REFERENCE_TEXT_FIELDS))
+        refresh_cited_by_counts(work_ids=[current.cited_work_id])
+    return rejection
+
+
+def _locked(citation: Citation) -> Citation:
+    current = Citation.objects.select_for_update().filter(pk=citation.pk).first()
+    if current is None:
+        raise DecisionRefused(DecisionRefused.GONE)
+    return current
+
+
+def _decide(citation: Citation, *, status: str, by, action: str) -> None:
+    citation.status = status
+    citation.decided_by = by
+    citation.decided_at = timezone.now()
+    citation.save(update_fields=["status", "decided_by", "decided_at"])
+    _record(citation, reference_key=citation.reference.key, by=by, action=action)
+
+
+def _record(citation: Citation, *, reference_key: str, by, action: str) -> MatchDecision:
+    return MatchDecision.objects.create(
+        citing_work_id=citation.citing_work_id, reference_key=reference_key, cited_work_id=citation.cited_work_id,
+        action=action, method=citation.method, score=citation.score, by=by, by_email=getattr(by, "email", "") or "",
+    )

@@ -9,6 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from members.models import Member, Membership, Role
 
 DEPOSIT_ROLES = frozenset({Role.ADMIN, Role.DEPOSITOR})
+# Confirming and rejecting the links to a member's works is editorial work; depositors only look.
+REVIEW_ROLES = frozenset({Role.ADMIN, Role.EDITOR})
 
 
 def _role(user, member_id: int) -> str | None:
@@ -18,8 +20,11 @@ def _role(user, member_id: int) -> str | None:
 
 
 def can_view_member(user, member: Member | int) -> bool:
-    """The member's own pages: its works, deposits, and the lists of works citing its works."""
-    return _role(user, _id(member)) is not None
+    """The member's own pages: its works, deposits, and the lists of works citing its works.
+
+    The agency's staff (superusers) see them too, to help members; they act as none of them.
+    """
+    return _is_agency_superuser(user) or _role(user, _id(member)) is not None
 
 
 def can_deposit_for(user, member: Member | int) -> bool:
@@ -36,6 +41,15 @@ def can_use_member_tools(user) -> bool:
     if not user or not user.is_authenticated or not user.is_active:
         return False
     return user.is_staff or Membership.objects.filter(user=user).exists()
+
+
+def can_review_citations(user, owner: Member | int | None) -> bool:
+    """Who confirms or rejects the links to a work: its owning member's editors and administrators."""
+    return owner is not None and _role(user, _id(owner)) in REVIEW_ROLES
+
+
+def _is_agency_superuser(user) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
 def _id(member: Member | int) -> int:

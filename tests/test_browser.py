@@ -116,3 +116,54 @@ def test_pages_work_by_keyboard(live_server, transactional_db, page):
             break
     expect(file_input).to_be_focused()
     screenshot(page, "deposits-keyboard.png")
+
+
+def test_editor_rejects_a_match_by_keyboard_and_sees_it_gone(live_server, transactional_db, page, monkeypatch):
+    from citations.services import match_works
+    from citations.tasks import match_works_task
+    from deposits.models import Work
+    from deposits.services import deposit_create_from_bytes
+    from deposits.tasks import process_deposit
+    from members.models import Role
+    from tests.builders import user_in
+
+    # This test plays the workers' part itself: nothing goes to the broker.
+    monkeypatch.setattr(process_deposit, "delay", lambda *args, **kwargs: None)
+    monkeypatch.setattr(match_works_task, "delay", lambda *args, **kwargs: None)
+    press, _ = member_with_admin("Cited Press", "10.5555", "admin@cited-press.example")
+    society, _ = member_with_admin("Citing Society", "10.6666", "admin@citing-society.example")
+    for member, articles in [
+        (press, [ARTICLE]),
+        (society, [{"doi": "10.6666/wrongly.linked", "title": "A paper that does not cite it",
+                    "references": [{"key": "r1", "doi": ARTICLE["doi"]}]},
+                   {"doi": "10.6666/wrong.doi", "title": "A paper giving the wrong DOI",
+                    "references": [{"key": "r1", "doi": ARTICLE["doi"], "year": "1990",
+                                    "article_title": "Deep-sea sediment cores of the Arctic shelf"}]}]),
+    ]:
+        deposit_process(deposit_id=deposit_create_from_bytes(member=member, content=journal_article_deposit(articles), filename="d.xml").pk)
+    match_works(work_ids=Work.objects.values_list("pk", flat=True))
+    editor = user_in(press, "editor@cited-press.example", Role.EDITOR)
+
+    sign_in(page, live_server.url, editor.email)
+    page.goto(f"{live_server.url}/cited-by/{ARTICLE['doi']}")
+    expect(page.get_by_role("heading", name="Cited by 1")).to_be_visible()
+    expect(page.get_by_text("DOI given by the publisher", exact=True)).to_be_visible()
+    flagged = page.get_by_role("region", name="DOI references that contradict this work")
+    expect(flagged).to_contain_text("Deep-sea sediment cores of the Arctic shelf")
+    expect(flagged.get_by_role("button", name="Accept: A paper giving the wrong DOI")).to_be_visible()
+    screenshot(page, "cited-by-review.png")
+    reject = page.get_by_role("button", name="Reject: A paper that does not cite it")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if reject.evaluate("el => el === document.activeElement"):
+            break
+    expect(reject).to_be_focused()
+    page.keyboard.press("Enter")
+
+    message = page.get_by_role("status")
+    expect(message).to_contain_text("Rejected: “A paper that does not cite it” no longer cites this work")
+    expect(message).to_be_focused()
+    expect(page.get_by_role("heading", name="Cited by 0")).to_be_visible()
+    expect(page.get_by_text("Rejected by editor@cited-press.example on")).to_be_visible()
+    expect(reject).to_have_count(0)
+    screenshot(page, "cited-by-rejected.png")
