@@ -114,7 +114,7 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
             Citation(
                 reference_id=row["pk"], citing_work_id=row["citing_work_id"], cited_work_id=cited,
                 method=result.method, score=round(result.score, 4), agreed=list(result.agreed),
-                note=(result.reason or "")[:255],
+                note=_note(result),
                 status=Citation.Status.FLAGGED if result.outcome == "contradicted" else Citation.Status.LINKED,
             )
         )
@@ -139,6 +139,13 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
         index_references(row for row in rows if row["pk"] in unmatched and row["pk"] in alive)
         refresh_cited_by_counts(work_ids=recount)
     return sum(1 for link in links if link.status != Citation.Status.FLAGGED)
+
+
+def _note(result: MatchResult) -> str:
+    """The rule that accepted a match, or for a contradicted DOI the fields that disagree."""
+    if result.outcome == "contradicted" and (fields := result.details.get("contradicted")):
+        return f"contradicted by the reference's {', '.join(fields)}"[:255]
+    return (result.reason or "")[:255]
 
 
 def _query_of(row: dict) -> ReferenceQuery:
