@@ -36,6 +36,10 @@ class RecordRefused(Exception):
     """A record that cannot be registered; its message is shown to the depositor as is."""
 
 
+class AlreadyRegistered(Exception):
+    """The very same record was registered before from an identical file: a warning, not a failure."""
+
+
 # --- Receiving ---------------------------------------------------------------------------------
 
 
@@ -236,6 +240,8 @@ def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordErr
                 result.status, result.message = RecordResult.Status.SUCCESS, message
             except RecordRefused as refusal:
                 result.status, result.message = RecordResult.Status.FAILURE, str(refusal)
+            except AlreadyRegistered as same:
+                result.status, result.message = RecordResult.Status.WARNING, str(same)
             except DATABASE_TROUBLE:
                 raise  # not this record's fault: the whole chunk is redone when the task retries
             except Exception as error:
@@ -265,6 +271,12 @@ def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Wor
     work = Work.objects.select_for_update().filter(doi=doi).first()
     if work is not None and work.owner_id != deposit.member_id:
         raise RecordRefused(f"{doi} is registered by another member.")
+    if work is not None and item.timestamp == work.deposit_timestamp and _same_file(work, deposit):
+        # A depositor re-uploading a file (say, after an outage) must not see its records "fail".
+        raise AlreadyRegistered(
+            f"{doi} is already registered with timestamp {item.timestamp} from an identical file "
+            f"(deposit {work.last_deposit_id}); nothing changed."
+        )
     if work is not None and work.deposit_timestamp is not None and item.timestamp <= work.deposit_timestamp:
         raise RecordRefused(
             f"Record not processed because submitted version: {item.timestamp} is less or equal to "
@@ -283,6 +295,10 @@ def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Wor
     work.save()
     _replace_references(work, references)
     return work, "Successfully added" if created else "Successfully updated"
+
+
+def _same_file(work: Work, deposit: Deposit) -> bool:
+    return work.last_deposit_id is not None and Deposit.objects.filter(pk=work.last_deposit_id, sha256=deposit.sha256).exists()
 
 
 def _check_prefix(member: Member, doi: str) -> None:

@@ -221,3 +221,15 @@ def test_files_of_deposits_that_registered_nothing_are_removed_after_retention(p
     good.refresh_from_db()
     assert not failed.file and not os.path.exists(path)
     assert good.file and failed.results.count() == 1  # the log stays
+
+
+def test_reuploading_an_identical_file_warns_instead_of_failing(press):
+    member, _ = press
+    articles = [{"doi": "10.5555/same", "title": "Same"}]
+    first = process(member, articles)
+    again = process(member, articles)
+    assert (first.success_count, again.success_count, again.warning_count, again.failure_count) == (1, 0, 1, 0)
+    warning = again.results.get()
+    assert warning.status == "warning" and "identical file" in warning.message and "nothing changed" in warning.message
+    changed = process(member, [{"doi": "10.5555/same", "title": "Changed"}])  # same timestamp, other content
+    assert changed.failure_count == 1 and "less or equal" in changed.results.get().message
