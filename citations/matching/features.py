@@ -31,7 +31,7 @@ class WorkFeatures:
     title_words: frozenset[str]  # its content words, for a cheap first look before fuzzy matching
     is_notice: bool  # "Correction to: ...", "Erratum", "Retraction ..."
     authors: tuple[str, ...]  # normalised, name-folded family names, first author first
-    containers: tuple[str, ...]  # normalised variants: full, ISO 4, short title
+    containers: tuple[str, ...]  # normalised variants: full and short title (abbreviations: `abbrev`)
     container_compacts: tuple[str, ...]  # the same without spaces, long ones only
     container_words: frozenset[str]  # content words of the full container title
     year: int | None
@@ -56,7 +56,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
             main_title = main
             subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
     title_words = content_words(title.split())
-    containers = container_variants(work.container_title, work.short_container_title)
+    containers = _match_variants(work.container_title, work.short_container_title)
     return WorkFeatures(
         title=title,
         main_title=main_title,
@@ -82,9 +82,24 @@ def work_features(work: WorkRecord) -> WorkFeatures:
     )
 
 
+@functools.lru_cache(maxsize=65_536)
+def _match_variants(container_title: str, short_container_title: str = "") -> tuple[str, ...]:
+    """The forms compared when matching: full and short title; abbreviations are read by letters."""
+    variants: list[str] = []
+    for variant in (normalize(container_title), normalize(short_container_title)):
+        if variant.startswith("the "):
+            variant = variant[4:]
+        if variant and variant not in variants:
+            variants.append(variant)
+    return tuple(variants)
+
+
 @functools.lru_cache(maxsize=262_144)
 def container_variants(container_title: str, short_container_title: str = "") -> tuple[str, ...]:
-    """The forms a journal's name takes in references: full, ISO 4 abbreviation, registry short title."""
+    """The forms a journal's name takes in references: full, ISO 4 abbreviation, registry short title.
+
+    For the index (its words find "Phys. Rev. B" for "Physical Review B"); loads the LTWA list.
+    """
     variants: list[str] = []
     for variant in (
         normalize(container_title),

@@ -7,6 +7,7 @@ whether the string names a correction notice, a preprint, or journal-like number
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -48,6 +49,7 @@ class ParsedString:
     folded: str  # `text` with German transliteration folded, for names
     name_tokens: tuple[str, ...]  # the first words of `folded`, where authors usually stand
     tokens: frozenset[str]
+    abbreviation_tokens: tuple[str, ...]  # every word in order, where journal abbreviations are looked for
     content_words: tuple[str, ...]
     years: frozenset[int]
     numbers: frozenset[str]  # every number-bearing token, normalised
@@ -64,7 +66,9 @@ class ParsedString:
         return bool(self.range_starts or self.volume_pages)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_string(raw: str) -> ParsedString:
+    """The facts of `raw` (cached: the query and the matcher both read each reference)."""
     dois = tuple(dois_in(raw))
     text_plain = _DASH_RUN.sub("-", plain(without_identifiers(raw)))
     text = _NON_ALNUM.sub(" ", text_plain).strip()
@@ -94,6 +98,7 @@ def parse_string(raw: str) -> ParsedString:
         folded=folded,
         name_tokens=tuple(folded.split()[:40]),
         tokens=frozenset(tokens),
+        abbreviation_tokens=tuple(tokens),
         content_words=tuple(content_words(tokens)),
         years=frozenset(int(y) for y in _YEAR.findall(text_plain)),
         numbers=numbers,

@@ -15,7 +15,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from citations.matching import weights
-from citations.matching.features import WorkFeatures, container_variants
+from citations.matching.abbrev import abbreviation_in, is_abbreviation
+from citations.matching.features import WorkFeatures
 from citations.matching.parse import ParsedString, name_in, parse_string
 from citations.matching.records import Method, ReferenceQuery
 from citations.matching.text import (
@@ -369,34 +370,9 @@ def _container_similarity(given: str, containers: tuple[str, ...]) -> float:
     compact = given.replace(" ", "")
     if any(compact == variant.replace(" ", "") for variant in containers):
         return 1.0
-    given_variants = container_variants(given)  # the given title's own ISO 4 form
-    if any(variant in containers for variant in given_variants[1:]):
-        return 1.0
-    if is_abbreviation_of(given, containers[0]):
+    if is_abbreviation(given, containers[0]) or is_abbreviation(containers[0], given):
         return weights.CONTAINER_ABBREVIATION_AGREEMENT
     return max(fuzz.token_sort_ratio(given, variant) / 100 for variant in containers) * weights.CONTAINER_FUZZY_FACTOR
-
-
-def is_abbreviation_of(short: str, full: str) -> bool:
-    """"j cereb blood flow metab" abbreviates "journal of cerebral blood flow and metabolism"."""
-    short_words = [w for w in short.split() if w not in STOPWORDS]
-    full_words = [w for w in full.split() if w not in STOPWORDS]
-    if not short_words or len(short_words) != len(full_words):
-        return False
-    return all(_abbreviates(s, f) for s, f in zip(short_words, full_words))
-
-
-def _abbreviates(short: str, full: str) -> bool:
-    if short == full:
-        return True
-    if short[0] != full[0] or len(short) > len(full):
-        return False
-    position = 0
-    for char in short:  # letters in order: "natl" in "national"
-        position = full.find(char, position) + 1
-        if position == 0:
-            return False
-    return True
 
 
 def _container_in_string(view: ReferenceView, work: WorkFeatures) -> float:
@@ -407,6 +383,8 @@ def _container_in_string(view: ReferenceView, work: WorkFeatures) -> float:
     for compact in work.container_compacts:
         if compact in view.string_compact:
             return 0.9
+    if abbreviation_in(view.string.abbreviation_tokens, work.containers[0]):
+        return weights.CONTAINER_ABBREVIATION_AGREEMENT
     for variant in work.containers:
         if len(variant) >= weights.CONTAINER_FUZZY_MIN_LENGTH:
             sim = fuzz.partial_ratio(variant, text, score_cutoff=weights.CONTAINER_FUZZY_MIN * 100) / 100
