@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 
 from citations.matching import weights
+from citations.matching.parse import part_numbers
 from citations.matching.records import WorkRecord
 from citations.matching.text import (
     NOTICE_WORDS,
+    STOPWORDS,
     content_words,
     fold_name,
     iso4_abbreviation,
@@ -43,6 +45,10 @@ class WorkFeatures:
     isbns: frozenset[str]
     is_posted_content: bool
     is_book: bool
+    title_parts: frozenset[str]  # "Part II" of a series: {"2"}
+    container_parts: frozenset[str]  # "Journal of X, Part B" names no numbered part; "Series 2" may
+    own_words: frozenset[str]  # every word of its title, names and container: what a reference to it may say
+    container_word_list: tuple[str, ...]  # the full container title's words, for abbreviations
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -79,7 +85,22 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         isbns=frozenset(filter(None, (norm_isbn(i) for i in work.isbn))),
         is_posted_content=work.type == "posted-content",
         is_book=work.type in BOOK_TYPES,
+        title_parts=part_numbers(title),
+        container_parts=frozenset().union(*(part_numbers(c) for c in containers)) if containers else frozenset(),
+        own_words=_own_words(title, work, containers),
+        container_word_list=tuple(w for w in (containers[0] if containers else "").split() if w not in STOPWORDS),
     )
+
+
+def _own_words(title: str, work: WorkRecord, containers: tuple[str, ...]) -> frozenset[str]:
+    words = set(title.split())
+    for name in (*work.authors, *work.given_names):
+        normalized = normalize(name)
+        words.update(normalized.split())
+        words.update(fold_name(normalized).split())
+    for container in containers:
+        words.update(container.split())
+    return frozenset(words)
 
 
 @functools.lru_cache(maxsize=65_536)
