@@ -33,6 +33,9 @@ COMMON_CEILING = 0.05
 # three or more: ranking every work that has any one word is what makes a query slow.
 SPECIFIC_TERMS = 6
 MIN_PAIR_TERMS = 3
+# Common words fill a query up to this many words (calibration split: 5 keeps most of the recall
+# of 6 at less cost; ranking pairs of common words is what costs).
+FILLED_TERMS = 5
 STATS_SECONDS = 600
 _STATS: dict[tuple[str, str], tuple[dict[str, int], int, float]] = {}  # per process: (common terms, works, when)
 
@@ -140,10 +143,13 @@ class WorkIndex(ABC):
         words = terms(text)[:MAX_QUERY_TERMS]
         common = self.common_terms()
         chosen = sorted((w for w in words if w not in common), key=len, reverse=True)[:SPECIFIC_TERMS]
-        if len(chosen) < MIN_PAIR_TERMS:
+        if len(chosen) < FILLED_TERMS:
+            # A rare word may be no indexed word at all (a publisher, "3rd"): the least common of
+            # the common words fill up, so that a title of everyday words and a popular surname
+            # ("Digital Divide: Principles and Applications", Li) still has two words to meet.
             ceiling = COMMON_CEILING * self._stats[1] if self._stats else 0
             usable = sorted((common[w], w) for w in words if w in common and common[w] <= ceiling)
-            chosen += [w for _, w in usable[: MIN_PAIR_TERMS - len(chosen)]]
+            chosen += [w for _, w in usable[: FILLED_TERMS - len(chosen)]]
         return chosen
 
     def common_terms(self) -> dict[str, int]:
