@@ -90,6 +90,9 @@ def match_chunks(chunks: Iterable[Chunk], *, workers: int = 1) -> Iterator[list[
     if workers <= 1:
         yield from map(match_chunk, chunks)
         return
+    # What every worker would compute for itself is computed once here and shared by the fork:
+    # the index's common-word statistics (a pass over the whole index).
+    work_index().common_terms()
     # A forked child must not share the parent's database connection: close it before forking;
     # each worker then connects on first use.
     connections.close_all()

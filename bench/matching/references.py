@@ -268,7 +268,9 @@ class Planner:
             fields["year"] = str(year)
         if reference.doi:
             fields["DOI"] = reference.doi
-            if rng.random() < 0.3:  # a DOI alone, as many publishers deposit them
+            # A DOI alone, as many publishers deposit them; never for a wrong-work DOI, whose
+            # truth (no link) only the other fields can reveal: a DOI alone is its DOI's work.
+            if rng.random() < 0.3 and reference.kind != "doi-wrong-work":
                 fields = {"DOI": reference.doi}
         return fields
 

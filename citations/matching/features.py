@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 
 from citations.matching import weights
+from citations.matching.parse import part_numbers
 from citations.matching.records import WorkRecord
 from citations.matching.text import (
     NOTICE_WORDS,
+    STOPWORDS,
     content_words,
     fold_name,
     iso4_abbreviation,
@@ -31,7 +33,7 @@ class WorkFeatures:
     title_words: frozenset[str]  # its content words, for a cheap first look before fuzzy matching
     is_notice: bool  # "Correction to: ...", "Erratum", "Retraction ..."
     authors: tuple[str, ...]  # normalised, name-folded family names, first author first
-    containers: tuple[str, ...]  # normalised variants: full, ISO 4, short title
+    containers: tuple[str, ...]  # normalised variants: full and short title (abbreviations: `abbrev`)
     container_compacts: tuple[str, ...]  # the same without spaces, long ones only
     container_words: frozenset[str]  # content words of the full container title
     year: int | None
@@ -43,6 +45,10 @@ class WorkFeatures:
     isbns: frozenset[str]
     is_posted_content: bool
     is_book: bool
+    title_parts: frozenset[str]  # "Part II" of a series: {"2"}
+    container_parts: frozenset[str]  # "Journal of X, Part B" names no numbered part; "Series 2" may
+    own_words: frozenset[str]  # every word of its title, names and container: what a reference to it may say
+    container_word_list: tuple[str, ...]  # the full container title's words, for abbreviations
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -56,7 +62,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
             main_title = main
             subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
     title_words = content_words(title.split())
-    containers = container_variants(work.container_title, work.short_container_title)
+    containers = _match_variants(work.container_title, work.short_container_title)
     return WorkFeatures(
         title=title,
         main_title=main_title,
@@ -79,12 +85,42 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         isbns=frozenset(filter(None, (norm_isbn(i) for i in work.isbn))),
         is_posted_content=work.type == "posted-content",
         is_book=work.type in BOOK_TYPES,
+        title_parts=part_numbers(title),
+        container_parts=frozenset().union(*(part_numbers(c) for c in containers)) if containers else frozenset(),
+        own_words=_own_words(title, work, containers),
+        container_word_list=tuple(w for w in (containers[0] if containers else "").split() if w not in STOPWORDS),
     )
+
+
+def _own_words(title: str, work: WorkRecord, containers: tuple[str, ...]) -> frozenset[str]:
+    words = set(title.split())
+    for name in (*work.authors, *work.given_names):
+        normalized = normalize(name)
+        words.update(normalized.split())
+        words.update(fold_name(normalized).split())
+    for container in containers:
+        words.update(container.split())
+    return frozenset(words)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _match_variants(container_title: str, short_container_title: str = "") -> tuple[str, ...]:
+    """The forms compared when matching: full and short title; abbreviations are read by letters."""
+    variants: list[str] = []
+    for variant in (normalize(container_title), normalize(short_container_title)):
+        if variant.startswith("the "):
+            variant = variant[4:]
+        if variant and variant not in variants:
+            variants.append(variant)
+    return tuple(variants)
 
 
 @functools.lru_cache(maxsize=262_144)
 def container_variants(container_title: str, short_container_title: str = "") -> tuple[str, ...]:
-    """The forms a journal's name takes in references: full, ISO 4 abbreviation, registry short title."""
+    """The forms a journal's name takes in references: full, ISO 4 abbreviation, registry short title.
+
+    For the index (its words find "Phys. Rev. B" for "Physical Review B"); loads the LTWA list.
+    """
     variants: list[str] = []
     for variant in (
         normalize(container_title),

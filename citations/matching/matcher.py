@@ -61,8 +61,10 @@ def _doi_contradictions(view: ReferenceView, work: WorkFeatures, found: Agreemen
         contradicted.append("page")
     if fields["container"] < 0 or fields["identifier"] < 0:
         contradicted.append("container")
-    if fields["title"] < 0:
-        contradicted.append("title")
+    if fields["title"] < 0 and (view.title or (fields["author"] <= 0 and fields["container"] <= 0)):
+        contradicted.append("title")  # (a string's other words alone never unlink a publisher's DOI)
+    elif fields["title"] < 0:
+        pass
     elif (
         not view.title and view.string is not None and work.title
         and len(view.string.content_words) >= weights.DOI_UNRELATED_MIN_WORDS
@@ -153,9 +155,13 @@ def passed_gate(found: Agreements) -> str | None:
         and found.fields["title"] > 0 and others >= weights.GATE_TITLE_OTHERS and contradictions <= tolerated
     ):
         return "title"
+    # A string that names people the work lacks cites their work: without a title, the journal,
+    # volume and page only link when the names agree too (or the string names nobody).
+    names_agree = agrees("author") or found.other_words == 0 or found.title_sim >= weights.GATE_PARTIAL_TITLE_SIM
     if (
         (agrees("container", 0.8) or agrees("identifier"))
         and agrees("volume", 1.0) and agrees("page", 1.0) and (agrees("year") or agrees("author"))
+        and names_agree and found.fields["title"] >= 0
     ):
         return "journal-volume-page"
     if (

@@ -7,6 +7,7 @@ whether the string names a correction notice, a preprint, or journal-like number
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ _VOLUME_PAGE = re.compile(
 _VOLUME_YEAR_PAGE = re.compile(rf"(?<![\w.])(\d{{1,5}})\s*\(\s*(?:1[6-9]|20)\d\d\s*\)\s*[,:]?\s*(?:pp?\.?\s*)?({_PAGE})(?![\d])")
 # "vol. 12, no. 3, pp. 345" (IEEE)
 _VOL_PP = re.compile(rf"\bvol\.?\s*(\d{{1,5}})\b.{{0,25}}?\bpp?\.?\s*({_PAGE})(?![\d])")
+_IN_BOOK = re.compile(r"\bin:|\bin\s+(?:the\s+)?(?:proc|handbook|advances|[a-z]+ of\b)|\bedited by\b|\beds?\b\.?\)?[,:]|\(eds?\.?\)|\bproceedings\b|\bconference\b|\bsymposium\b|\bworkshop\b|\bcongress\b")
+_ISSUE_BEFORE = re.compile(r"\b(?:no|nr|issue|iss)\.?\s*$")
 _JOURNAL_NUMBERING = re.compile(r"\b(?:vol|pp|no)\b\.?\s*\d")
 
 
@@ -48,12 +51,17 @@ class ParsedString:
     folded: str  # `text` with German transliteration folded, for names
     name_tokens: tuple[str, ...]  # the first words of `folded`, where authors usually stand
     tokens: frozenset[str]
+    abbreviation_tokens: tuple[str, ...]  # every word in order, where journal abbreviations are looked for
     content_words: tuple[str, ...]
     years: frozenset[int]
     numbers: frozenset[str]  # every number-bearing token, normalised
     range_starts: frozenset[str]
+    explicit_starts: frozenset[str]  # first pages written as such: "345-350", "pp. 345", "p. e1001"
     range_ends: frozenset[str]
     volume_pages: tuple[tuple[str, str], ...]
+    volume_issues: frozenset[tuple[str, str]]  # "12(3)": (volume, issue) as written together
+    parts: frozenset[str]  # "Part II", "Part 2": which part of a series of papers ("2")
+    names_book: bool  # "In: ...", "edited by", "Proceedings of": a part of a book or proceedings
     dois: tuple[str, ...]
     says_notice: bool  # the string itself names a correction/erratum/retraction
     says_preprint: bool
@@ -64,7 +72,9 @@ class ParsedString:
         return bool(self.range_starts or self.volume_pages)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_string(raw: str) -> ParsedString:
+    """The facts of `raw` (cached: the query and the matcher both read each reference)."""
     dois = tuple(dois_in(raw))
     text_plain = _DASH_RUN.sub("-", plain(without_identifiers(raw)))
     text = _NON_ALNUM.sub(" ", text_plain).strip()
@@ -82,6 +92,7 @@ def parse_string(raw: str) -> ParsedString:
         ends.add(last)
     for match in _PP.finditer(text_plain):
         starts.add(norm_number(match.group(1)))
+    explicit = frozenset(starts)
     pairs = _volume_pages(text_plain)
     # "2001, 123, 345" (ACS) gives (2001, 123) too: a page that is another pair's volume is not one.
     pair_volumes = {volume for volume, _ in pairs}
@@ -94,12 +105,19 @@ def parse_string(raw: str) -> ParsedString:
         folded=folded,
         name_tokens=tuple(folded.split()[:40]),
         tokens=frozenset(tokens),
+        abbreviation_tokens=tuple(tokens),
         content_words=tuple(content_words(tokens)),
         years=frozenset(int(y) for y in _YEAR.findall(text_plain)),
         numbers=numbers,
         range_starts=frozenset(starts),
+        explicit_starts=explicit,
         range_ends=frozenset(ends),
         volume_pages=pairs,
+        volume_issues=frozenset(
+            (norm_number(m.group(1)), norm_number(m.group(2))) for m in _VOLUME_ISSUE.finditer(text_plain)
+        ),
+        parts=part_numbers(text),
+        names_book=bool(_IN_BOOK.search(text_plain)),
         dois=dois,
         says_notice=any(f" {w}" in padded for w in NOTICE_WORDS),
         says_preprint=any(f" {w}" in padded for w in PREPRINT_WORDS),
@@ -108,6 +126,17 @@ def parse_string(raw: str) -> ParsedString:
 
 
 _DASH_RUN = re.compile(r"\s*-[-\s]*")
+# "12(3)", "12 (3):", "75(13), 1195": a volume and its issue (not "(2001)", a year).
+_VOLUME_ISSUE = re.compile(r"(?<![\w.])(\d{1,5})\s*\(\s*(\d{1,3})\s*\)")
+_PART = re.compile(r"\bpart\s+([ivx]{1,5}|\d{1,2})\b")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+
+
+def part_numbers(normalized: str) -> frozenset[str]:
+    """Which parts a normalised text names: "... Part II" and "part 2" both give {"2"}."""
+    if "part " not in normalized:
+        return frozenset()
+    return frozenset(str(_ROMAN.get(m.group(1), m.group(1))) for m in _PART.finditer(normalized))
 
 
 def _looks_like_year_range(first: str, last: str) -> bool:
@@ -126,6 +155,8 @@ def _volume_pages(text_plain: str) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for pattern in (_VOL_PP, _VOLUME_YEAR_PAGE, _VOLUME_PAGE):
         for match in pattern.finditer(text_plain):
+            if _ISSUE_BEFORE.search(text_plain, max(0, match.start(1) - 8), match.start(1)):
+                continue  # "no. 06 (2016): 533" (Chicago): an issue, not a volume
             volume, page = norm_number(match.group(1)), norm_number(match.groups()[-1])
             if volume and page and (volume, page) not in found:
                 found.append((volume, page))

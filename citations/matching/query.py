@@ -7,6 +7,8 @@ carries its container title's ISO 4 abbreviation too, so "Phys. Rev. B" finds
 """
 from __future__ import annotations
 
+import re
+
 from citations.matching import weights
 from citations.matching.features import container_variants
 from citations.matching.parse import parse_string
@@ -38,26 +40,41 @@ def _index_words(text: str) -> list[str]:
 
 
 def candidate_query(ref: ReferenceQuery) -> CandidateQuery:
-    """Free text, (volume, first page) pairs and DOIs to ask the registry for."""
+    """Free text, (volume, first page) pairs and DOIs to ask the registry for.
+
+    A reference with a DOI asks for its DOIs only: the matcher links it to that DOI's work or
+    to nothing (its other fields can only contradict it), so a text search would be wasted.
+    """
     dois: list[str] = []
     given = normalize_doi(ref.doi)
     if given:
         dois.append(given)
+    parsed = parse_string(ref.unstructured) if ref.unstructured and ref.unstructured.strip() else None
+    if parsed is not None:
+        dois.extend(d for d in parsed.dois if d not in dois)
+    if dois:
+        return CandidateQuery(dois=tuple(dois))
     pairs: list[tuple[str, str]] = []
     volume, first_page = norm_number(ref.volume), _first_page(ref.first_page)
     if volume and first_page:
         pairs.append((volume, first_page))
     pieces = [ref.article_title, ref.author, ref.journal_title, ref.volume_title, ref.series_title]
-    if ref.unstructured and ref.unstructured.strip():
-        parsed = parse_string(ref.unstructured)
-        dois.extend(d for d in parsed.dois if d not in dois)
+    years = set()
+    year_match = _YEAR.search(ref.year or "")
+    if year_match:
+        years.add(int(year_match.group(0)))
+    if parsed is not None:
+        years.update(parsed.years)
         pairs.extend(p for p in parsed.volume_pages if p not in pairs)
         pieces.append(parsed.text)
     return CandidateQuery(
         text=" ".join(_query_words(" ".join(normalize(piece) for piece in pieces if piece))),
         volume_pages=tuple(pairs[: weights.MAX_VOLUME_PAGES]),
-        dois=tuple(dois),
+        years=tuple(sorted(years)),
     )
+
+
+_YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
 
 
 def _query_words(text: str) -> list[str]:

@@ -59,11 +59,14 @@ class CandidateQuery:
     `text`: free text for the full-text index (bibliographic query).
     `volume_pages`: (volume, first page) pairs to look up directly, for title-less styles.
     `dois`: DOIs to fetch directly (given, or found inside an unstructured string).
+    `years`: the years the reference gives; a busy (volume, first page) pair keeps only the works
+    within a year of one of them (volume 1, page 1 is in every journal).
     """
 
     text: str = ""
     volume_pages: tuple[tuple[str, str], ...] = ()
     dois: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

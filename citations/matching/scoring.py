@@ -15,11 +15,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from citations.matching import weights
-from citations.matching.features import WorkFeatures, container_variants
-from citations.matching.parse import ParsedString, name_in, parse_string
+from citations.matching.abbrev import abbreviates, abbreviation_in, is_abbreviation, run_end
+from citations.matching.features import WorkFeatures
+from citations.matching.parse import ParsedString, name_in, parse_string, part_numbers
 from citations.matching.records import Method, ReferenceQuery
 from citations.matching.text import (
+    NOISE_WORDS,
     NOTICE_WORDS,
+    PREPRINT_WORDS,
     STOPWORDS,
     content_words,
     fold_name,
@@ -46,6 +49,7 @@ class ReferenceView:
     title: str  # structured article_title (or volume_title for a whole book), normalised
     title_words: frozenset[str]
     title_info: float
+    title_parts: frozenset[str]  # "Part II" of a series of papers: {"2"}
     containers: tuple[str, ...]  # structured journal/book/series titles, normalised
     author: str  # structured author, normalised and name-folded
     author_tokens: tuple[str, ...]
@@ -95,7 +99,9 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
         method = "unstructured"
     volume, issue, first_page = norm_number(ref.volume), norm_number(ref.issue), _first_page(ref.first_page)
     says_preprint = bool(string and string.says_preprint)
-    names_journal = bool(normalize(ref.journal_title) or volume or first_page or issue) or bool(
+    journal = normalize(ref.journal_title)
+    server = bool(journal) and any(f" {word} " in f" {journal} " for word in PREPRINT_WORDS)  # "Research Square"
+    names_journal = bool((journal and not server) or volume or first_page or issue) or bool(
         string and string.shows_journal_numbering and not says_preprint
     )
     return ReferenceView(
@@ -106,6 +112,7 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
         title=title,
         title_words=frozenset(title.split()),
         title_info=min(1.0, len(content_words(title.split())) / weights.TITLE_INFORMATIVE_WORDS),
+        title_parts=part_numbers(title),
         containers=containers,
         author=author,
         author_tokens=tuple(author.split()),
@@ -135,6 +142,7 @@ class Agreements:
     title_sim: float
     title_info: float  # 0..1, the title's informativeness (a one-word title is weak evidence)
     raw: float  # weighted sum / SCORE_SCALE, unclipped (margins are taken on this)
+    other_words: int = 0  # unstructured: content words that are none of the work's (names it lacks, another title)
 
     @property
     def score(self) -> float:
@@ -171,7 +179,9 @@ def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
     total = 0.0
     for name, value in fields.items():
         total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
-    return Agreements(fields=fields, title_sim=title_sim, title_info=title_info, raw=total / weights.SCORE_SCALE)
+    others = len(other_words(view.string, work)) if view.string is not None and not view.title else 0
+    return Agreements(fields=fields, title_sim=title_sim, title_info=title_info, raw=total / weights.SCORE_SCALE,
+                      other_words=others)
 
 
 # --- Title ---------------------------------------------------------------------------------
@@ -194,15 +204,39 @@ def title_agreement(view: ReferenceView, work: WorkFeatures) -> tuple[float, flo
         info = min(view.title_info, work.title_info)
         if sim < weights.TITLE_UNRELATED_SIM and info >= weights.GATE_TITLE_INFO:
             return -1.0, sim
+        if view.title_parts and view.title_parts != work.title_parts:
+            return -1.0, sim  # "... Part II" is not "..." nor its Part I
         return _ramp(sim) * info, sim
     if view.string is not None:
-        share = _shared_words(view.string.tokens, work)
+        string = view.string
+        share = _shared_words(string.tokens, work)
         if share < weights.TITLE_PREFILTER_MIN_SHARE:
             sim = share * weights.TITLE_PREFILTER_DISCOUNT
         else:
-            sim = title_in_string(view.string.text, work, view.string.tokens)
+            sim = title_in_string(string.text, work, string.tokens)
+        if string.parts and not string.parts <= (work.title_parts | work.container_parts):
+            return -1.0, sim  # the string cites another part of a series of papers
+        if sim < weights.GATE_PARTIAL_TITLE_SIM and work.title_info >= weights.GATE_TITLE_INFO and not string.names_book:
+            # (A chapter's string names its book, editors and publisher: words that are no title.)
+            if len(other_words(string, work)) >= weights.OTHER_TITLE_WORDS:
+                return -1.0, sim  # the string has a title, and it is not this work's
         return _ramp(sim) * work.title_info, sim
     return 0.0, 0.0
+
+
+def other_words(string: ParsedString, work: WorkFeatures) -> list[str]:
+    """The string's content words that are none of the work's: neither its title, its authors'
+    names nor its container's words or their abbreviations. Several of them, and no title of the
+    work's in the string: the string names another work."""
+    own = work.own_words
+    found = []
+    for word in string.content_words:
+        if word in own or fold_name(word) in own or len(word) < 3 or word in NOISE_WORDS:
+            continue
+        if any(abbreviates(word, full) for full in work.container_word_list):
+            continue
+        found.append(word)
+    return found
 
 
 def _shared_words(words: frozenset[str], work: WorkFeatures) -> float:
@@ -303,11 +337,13 @@ def volume_agreement(view: ReferenceView, work: WorkFeatures) -> float:
     if view.volume:
         return 1.0 if view.volume == work.volume else -1.0
     if view.string is not None:
+        # Where the string writes a volume with its page or issue ("12, 345", "12(3)"), that is the volume.
+        written = {v for v, _ in view.string.volume_pages if not (len(v) == 4 and v[:2] in ("19", "20"))}
+        written.update(v for v, _ in view.string.volume_issues)
+        if written:
+            return 1.0 if work.volume in written else -1.0
         if work.volume in view.string.numbers:
             return 1.0
-        pair_volumes = [v for v, _ in view.string.volume_pages if not (len(v) == 4 and v[:2] in ("19", "20"))]
-        if pair_volumes:
-            return -1.0
     return 0.0
 
 
@@ -316,8 +352,12 @@ def issue_agreement(view: ReferenceView, work: WorkFeatures) -> float:
         return 0.0
     if view.issue:
         return 1.0 if view.issue == work.issue else 0.0
-    if view.string is not None and work.issue in view.string.numbers:
-        return 1.0
+    if view.string is not None:
+        written = {issue for volume, issue in view.string.volume_issues if volume == work.volume}
+        if written:  # "12(3)": the reference says which issue of this volume
+            return 1.0 if work.issue in written else -1.0
+        if work.issue in view.string.numbers:
+            return 1.0
     return 0.0
 
 
@@ -327,10 +367,20 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
     if view.first_page:
         if view.first_page == work.first_page:
             return 1.0
-        return -1.0
+        return 0.0 if near_page(view.first_page, work.first_page) else -1.0
     string = view.string
     if string is None:
         return 0.0
+    if work.first_page in string.explicit_starts:
+        return 1.0
+    if string.explicit_starts:  # "pp. 345-350" says where the cited work starts
+        if work.first_page in string.range_ends:
+            return -1.0
+        if work.last_page and work.last_page in string.range_ends:
+            return 0.3  # a typo in the first page, the last page agrees: no penalty, little credit
+        if any(near_page(page, work.first_page) for page in string.explicit_starts):
+            return 0.0  # one digit off: a typo, no evidence either way
+        return -1.0
     if work.first_page in string.range_starts:
         return 1.0
     if work.first_page in string.range_ends:  # the cited article *ends* where this one starts
@@ -340,6 +390,16 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
     if work.last_page and work.last_page in string.range_ends:
         return 0.3  # a typo in the first page, the last page agrees: no penalty, little credit
     return -1.0 if string.shows_pages else 0.0
+
+
+def near_page(given: str, registered: str) -> bool:
+    """One digit wrong (or two swapped) in a page of three or more characters: a typo."""
+    if len(given) != len(registered) or len(given) < 3 or given == registered:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(given, registered)) if a != b]
+    if len(diff) == 1:
+        return True
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and given[diff[0]] == registered[diff[1]] and given[diff[1]] == registered[diff[0]]
 
 
 # --- Container and identifiers -------------------------------------------------------------
@@ -369,34 +429,17 @@ def _container_similarity(given: str, containers: tuple[str, ...]) -> float:
     compact = given.replace(" ", "")
     if any(compact == variant.replace(" ", "") for variant in containers):
         return 1.0
-    given_variants = container_variants(given)  # the given title's own ISO 4 form
-    if any(variant in containers for variant in given_variants[1:]):
-        return 1.0
-    if is_abbreviation_of(given, containers[0]):
+    if is_abbreviation(given, containers[0]) or is_abbreviation(containers[0], given):
         return weights.CONTAINER_ABBREVIATION_AGREEMENT
+    if _abbreviates_start(given, containers[0]) or _abbreviates_start(containers[0], given):
+        return weights.CONTAINER_PARTIAL_SIMILARITY  # "Proc Natl Acad Sci USA" for "... Sciences": no contradiction
     return max(fuzz.token_sort_ratio(given, variant) / 100 for variant in containers) * weights.CONTAINER_FUZZY_FACTOR
 
 
-def is_abbreviation_of(short: str, full: str) -> bool:
-    """"j cereb blood flow metab" abbreviates "journal of cerebral blood flow and metabolism"."""
-    short_words = [w for w in short.split() if w not in STOPWORDS]
-    full_words = [w for w in full.split() if w not in STOPWORDS]
-    if not short_words or len(short_words) != len(full_words):
-        return False
-    return all(_abbreviates(s, f) for s, f in zip(short_words, full_words))
-
-
-def _abbreviates(short: str, full: str) -> bool:
-    if short == full:
-        return True
-    if short[0] != full[0] or len(short) > len(full):
-        return False
-    position = 0
-    for char in short:  # letters in order: "natl" in "national"
-        position = full.find(char, position) + 1
-        if position == 0:
-            return False
-    return True
+def _abbreviates_start(short: str, full: str) -> bool:
+    """The start of `short` abbreviates all of `full` (two words or more), words left over."""
+    words = full.split()
+    return len([w for w in words if w not in STOPWORDS]) >= 2 and run_end(short.split(), 0, words) > 0
 
 
 def _container_in_string(view: ReferenceView, work: WorkFeatures) -> float:
@@ -407,6 +450,8 @@ def _container_in_string(view: ReferenceView, work: WorkFeatures) -> float:
     for compact in work.container_compacts:
         if compact in view.string_compact:
             return 0.9
+    if abbreviation_in(view.string.abbreviation_tokens, work.containers[0]):
+        return weights.CONTAINER_ABBREVIATION_AGREEMENT
     for variant in work.containers:
         if len(variant) >= weights.CONTAINER_FUZZY_MIN_LENGTH:
             sim = fuzz.partial_ratio(variant, text, score_cutoff=weights.CONTAINER_FUZZY_MIN * 100) / 100

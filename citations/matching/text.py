@@ -35,7 +35,7 @@ NOISE_WORDS = frozenset(
 NOTICE_WORDS = ("correction", "erratum", "errata", "corrigendum", "corrigenda", "retraction", "retracted",
                 "expression of concern", "addendum", "withdrawn", "withdrawal")
 PREPRINT_WORDS = ("arxiv", "biorxiv", "medrxiv", "chemrxiv", "psyarxiv", "socarxiv", "ssrn", "preprint",
-                  "preprints", "research square", "researchsquare", "osf", "posted")
+                  "preprints", "research square", "researchsquare", "osf", "posted", "authorea", "zenodo", "hal", "repec")
 
 
 def plain(text: str) -> str:

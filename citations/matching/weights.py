@@ -38,7 +38,7 @@ CONTRADICTION_WEIGHTS: dict[str, float] = {
     "container": 0.12,  # structured journal title clearly another journal
     "volume": 0.10,
     "page": 0.18,  # the reference shows pages and the work's first page is not among them
-    "issue": 0.0,
+    "issue": 0.06,  # "12(3)" written with the work's volume, and the work is in another issue
     "identifier": 0.10,  # structured ISSN differs from every ISSN of the work
 }
 
@@ -66,6 +66,11 @@ TITLE_INFORMATIVE_WORDS = 4
 # taken as that share times TITLE_PREFILTER_DISCOUNT, far below the floor).
 TITLE_PREFILTER_MIN_SHARE = 0.34
 TITLE_PREFILTER_DISCOUNT = 0.6
+# An unstructured string without this work's title (similarity below GATE_PARTIAL_TITLE_SIM) but
+# with at least this many content words that are none of the work's (title, names, container
+# and its abbreviations) carries another title: a contradiction. Calibration split: 4 keeps
+# title-less styles (author names and journal abbreviations only) and cut strings matching.
+OTHER_TITLE_WORDS = 4
 # Structured article_title below this similarity is "unrelated" (a contradiction).
 TITLE_UNRELATED_SIM = 0.50
 # A subtitle-less match against the main title only counts this much of a full match.
@@ -95,7 +100,10 @@ CONTAINER_ABBREVIATION_AGREEMENT = 0.9
 # A structured journal title only "fuzzily like" the work's (Phys Rev B / Phys Rev D) earns no
 # agreement: its similarity is scaled by this, below any gate.
 CONTAINER_FUZZY_FACTOR = 0.75
-CONTAINER_CONTRADICTS_BELOW = 0.45  # structured journal title this unlike the work's: another journal
+CONTAINER_CONTRADICTS_BELOW = 0.45
+# A structured journal title whose start abbreviates the whole of the work's ("Proc Natl Acad Sci
+# USA" for "Proceedings of the National Academy of Sciences"): neither agreement nor contradiction.
+CONTAINER_PARTIAL_SIMILARITY = 0.5  # structured journal title this unlike the work's: another journal
 
 # --- Pages ---
 PAGE_ELSEWHERE_AGREEMENT = 0.5  # first page found in the string but not as a range start

@@ -22,6 +22,8 @@ from deposits.models import Work
 
 # Works fetched per query for one (volume, first page) pair before they are ranked by text.
 MAX_VOLUME_PAGE_HITS = 500
+# A (volume, first page) hit more than this many years from every year of the reference is dropped.
+YEAR_SLACK = 1
 # A word in more works than this share (and at least this many) is common: not asked for.
 COMMON_FRACTION = 0.002
 COMMON_MIN_DOCS = 200
@@ -31,6 +33,9 @@ COMMON_CEILING = 0.05
 # three or more: ranking every work that has any one word is what makes a query slow.
 SPECIFIC_TERMS = 6
 MIN_PAIR_TERMS = 3
+# Common words fill a query up to this many words (calibration split: 5 keeps most of the recall
+# of 6 at less cost; ranking pairs of common words is what costs).
+FILLED_TERMS = 5
 STATS_SECONDS = 600
 _STATS: dict[tuple[str, str], tuple[dict[str, int], int, float]] = {}  # per process: (common terms, works, when)
 
@@ -63,12 +68,14 @@ class WorkIndex(ABC):
     def candidates(self, queries: Sequence[CandidateQuery], *, limit: int = 20) -> list[list[WorkRecord]]:
         """`search` for many queries at once: each kind of lookup is one round of queries for all."""
         by_doi = self.ids_by_doi(d for q in queries for d in q.dois)
-        by_volume_page = self.ids_by_volume_page(p for q in queries for p in q.volume_pages)
+        by_volume_page = self.works_by_volume_page(p for q in queries for p in q.volume_pages)
         by_text = self.text_search_ids([q.text for q in queries], limit=limit)
         wanted: list[list[int]] = []
         for query, text_hits in zip(queries, by_text):
             ids = [by_doi[doi] for doi in map(_doi_key, query.dois) if doi in by_doi]
-            at_pages = [i for pair in query.volume_pages for i in by_volume_page.get(_pair_key(pair), ())]
+            at_pages = _near_years(
+                [hit for pair in query.volume_pages for hit in by_volume_page.get(_pair_key(pair), ())], query.years
+            )
             if len(at_pages) > limit:
                 at_pages = self.rank_ids(at_pages, query.text, limit=limit)
             wanted.append(list(dict.fromkeys(ids + at_pages + text_hits)))
@@ -95,8 +102,12 @@ class WorkIndex(ABC):
 
     def ids_by_volume_page(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
         """Ids of the works at each (volume, first page), through the B-tree index on both columns."""
+        return {pair: [pk for pk, _ in hits] for pair, hits in self.works_by_volume_page(pairs).items()}
+
+    def works_by_volume_page(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[int, int | None]]]:
+        """(id, publication year) of the works at each (volume, first page)."""
         pairs = list({_pair_key(p) for p in pairs if p[0] and p[1]})
-        found: dict[tuple[str, str], list[int]] = {}
+        found: dict[tuple[str, str], list[tuple[int, int | None]]] = {}
         table = Work._meta.db_table
         with self.connection.cursor() as cursor:
             for start in range(0, len(pairs), IDS_PER_QUERY // 2):
@@ -104,14 +115,14 @@ class WorkIndex(ABC):
                 rows = ", ".join(["(%s, %s)"] * len(chunk))
                 # A join on a VALUES list: SQLite answers `(a, b) IN (VALUES ...)` by scanning the table.
                 cursor.execute(
-                    f"WITH wanted (volume, first_page) AS (VALUES {rows}) SELECT w.volume, w.first_page, w.id "
+                    f"WITH wanted (volume, first_page) AS (VALUES {rows}) SELECT w.volume, w.first_page, w.id, w.publication_year "
                     f"FROM wanted JOIN {table} w ON w.volume = wanted.volume AND w.first_page = wanted.first_page ORDER BY w.id",
                     [v for pair in chunk for v in pair],
                 )
-                for volume, page, pk in cursor.fetchall():
+                for volume, page, pk, year in cursor.fetchall():
                     hits = found.setdefault((volume, page), [])
                     if len(hits) < MAX_VOLUME_PAGE_HITS:
-                        hits.append(pk)
+                        hits.append((pk, year))
         return found
 
     @abstractmethod
@@ -132,10 +143,13 @@ class WorkIndex(ABC):
         words = terms(text)[:MAX_QUERY_TERMS]
         common = self.common_terms()
         chosen = sorted((w for w in words if w not in common), key=len, reverse=True)[:SPECIFIC_TERMS]
-        if len(chosen) < MIN_PAIR_TERMS:
+        if len(chosen) < FILLED_TERMS:
+            # A rare word may be no indexed word at all (a publisher, "3rd"): the least common of
+            # the common words fill up, so that a title of everyday words and a popular surname
+            # ("Digital Divide: Principles and Applications", Li) still has two words to meet.
             ceiling = COMMON_CEILING * self._stats[1] if self._stats else 0
             usable = sorted((common[w], w) for w in words if w in common and common[w] <= ceiling)
-            chosen += [w for _, w in usable[: MIN_PAIR_TERMS - len(chosen)]]
+            chosen += [w for _, w in usable[: FILLED_TERMS - len(chosen)]]
         return chosen
 
     def common_terms(self) -> dict[str, int]:
@@ -217,6 +231,19 @@ class WorkIndex(ABC):
         if len(words) < MIN_PAIR_TERMS:
             return f" {either} ".join(map(quote, words))
         return f" {either} ".join(f"({quote(a)} {both} {quote(b)})" for a, b in itertools.combinations(words, 2))
+
+
+def _near_years(hits: list[tuple[int, int | None]], years: Sequence[int]) -> list[int]:
+    """The ids of these works, without those published far from every year the reference gives.
+
+    Volume 1, page 1 is in every journal: a reference saying 2011 wants none from 1995. (A work
+    without a year, or a reference without one, keeps every hit; the matcher tolerates one year.)
+    """
+    if not years:
+        return list(dict.fromkeys(pk for pk, _ in hits))
+    return list(dict.fromkeys(
+        pk for pk, year in hits if year is None or any(abs(year - y) <= YEAR_SLACK for y in years)
+    ))
 
 
 def _doi_key(doi: str) -> str:

@@ -99,3 +99,23 @@ def test_work_record_takes_authors_family_names_and_title_with_subtitle():
     record = work_record(row)
     assert (record.id, record.title, record.authors, record.given_names) == (7, "Main: And more", ("Lovelace", "CERN Collaboration"), ("Ada", ""))
     assert (record.issn, record.isbn, record.year, record.first_page, record.last_page, record.type) == (("1234-5679",), (), 2001, "5", "9", "book-chapter")
+
+
+def test_query_fills_up_with_the_least_common_words_when_its_rare_words_may_be_unindexed():
+    # "3rd" and a publisher's name are rare because no work's index text has them; a book of
+    # everyday title words by a popular surname must still be asked for by those words.
+    index = work_index()
+    index.common_terms = lambda: {"li": 900, "digital": 300, "divide": 250, "principles": 400, "applications": 600, "the": 40000}
+    index._stats = (index.common_terms(), 100_000, 0.0)
+    words = index.query_terms("li digital divide principles applications 3rd informa the")
+    assert words[:2] == ["informa", "3rd"]
+    assert words[2:] == ["divide", "digital", "principles"]  # the least common first, at most FILLED_TERMS in all
+
+
+@pytest.mark.usefixtures("no_matching_tasks")
+def test_busy_volume_page_hits_far_from_the_reference_year_are_dropped():
+    from citations.search.base import _near_years
+
+    hits = [(1, 1995), (2, 2010), (3, 2011), (4, None)]
+    assert _near_years(hits, (2011,)) == [2, 3, 4]
+    assert _near_years(hits, ()) == [1, 2, 3, 4]

@@ -1,7 +1,9 @@
 """What the index is asked for a reference and what it stores for a work."""
 from __future__ import annotations
 
-from citations.matching import ReferenceQuery, WorkRecord, candidate_query, index_text
+import dataclasses
+
+from citations.matching import CandidateQuery, ReferenceQuery, WorkRecord, candidate_query, index_text
 from tests.citations.matching.realdata import ToyIndex, real_works
 
 PRB = WorkRecord(
@@ -33,10 +35,17 @@ def test_volume_pages_from_common_styles():
 
 
 def test_query_text_drops_noise_initials_numbers_and_punctuation():
-    text = "Smith, J. K., et al. In: Müller, A. (Eds.), Über Röntgen-Strahlen, pp. 12–19. doi:10.1000/xyz https://example.org/a"
+    text = "Smith, J. K., et al. In: Müller, A. (Eds.), Über Röntgen-Strahlen, pp. 12–19. https://example.org/a"
     query = candidate_query(ReferenceQuery(unstructured=text))
     assert query.text == "smith muller uber rontgen strahlen"
-    assert query.dois == ("10.1000/xyz",)
+    assert query.dois == ()
+
+
+def test_reference_with_a_doi_asks_for_its_dois_only():
+    # The matcher links a DOI-bearing reference to that DOI's work or to nothing: no text search.
+    text = "Smith, J. K. Über Röntgen-Strahlen. Ann. Phys. 12, 345 (1990). doi:10.1000/xyz"
+    query = candidate_query(ReferenceQuery(unstructured=text))
+    assert query == CandidateQuery(dois=("10.1000/xyz",))
 
 
 def test_query_keeps_at_most_thirty_informative_words():
@@ -53,7 +62,10 @@ def test_structured_reference_query_uses_its_fields_and_given_doi():
     )
     query = candidate_query(reference)
     assert query.dois == ("10.1000/abc",)
+    assert query.text == "" and query.volume_pages == ()
+    query = candidate_query(dataclasses.replace(reference, doi=""))
     assert query.volume_pages == (("215", "403"),)
+    assert query.years == (1990,)
     assert query.text == "basic local alignment search tool altschul mol biol"  # "SF": initials, dropped
 
 
