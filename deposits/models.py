@@ -59,6 +59,38 @@ class Deposit(models.Model):
     def is_final(self) -> bool:
         return self.status in self.FINAL_STATUSES
 
+    # What happened, in one word the pages, logs and APIs share: never "completed" (green) when
+    # any record failed, and "failed" whenever nothing was registered.
+    OUTCOMES = {
+        "queued": ("Queued", "…"),
+        "processing": ("Processing", "…"),
+        "completed": ("Completed", "✓"),
+        "completed-with-warnings": ("Completed with warnings", "⚠"),
+        "completed-with-failures": ("Completed with failures", "✗"),
+        "failed": ("Failed — nothing registered", "✗"),
+    }
+
+    @property
+    def outcome(self) -> str:
+        if not self.is_final:
+            return self.status
+        registered = self.success_count + self.warning_count
+        if self.status == self.Status.FAILED or (self.record_count and not registered) or (not self.record_count and self.message):
+            return "failed"
+        if self.failure_count:
+            return "completed-with-failures"
+        if self.warning_count:
+            return "completed-with-warnings"
+        return "completed"
+
+    @property
+    def outcome_label(self) -> str:
+        return self.OUTCOMES[self.outcome][0]
+
+    @property
+    def outcome_icon(self) -> str:
+        return self.OUTCOMES[self.outcome][1]
+
 
 class RecordResult(models.Model):
     """The outcome for one record (one DOI) of a deposit: Crossref's record_diagnostic."""

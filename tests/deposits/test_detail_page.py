@@ -53,3 +53,23 @@ def test_last_poll_brings_the_results_without_a_reload(client, press, big_deposi
     body = client.get(reverse("deposits:detail", args=[big_deposit.pk]), headers={"HX-Request": "true"}).content.decode()
     assert 'id="results" hx-swap-oob="true"' in body and "Result per record" in body
     assert 'hx-trigger="every 2s"' not in body
+
+
+@pytest.mark.parametrize(
+    ("counts", "label", "css"),
+    [
+        ({"success_count": 3}, "Completed", "status-completed"),
+        ({"success_count": 2, "warning_count": 1}, "Completed with warnings", "status-completed-with-warnings"),
+        ({"success_count": 2, "failure_count": 1}, "Completed with failures", "status-completed-with-failures"),
+        ({"failure_count": 3}, "Failed — nothing registered", "status-failed"),
+    ],
+)
+def test_a_deposits_outcome_is_told_the_same_on_its_page_and_in_the_list(client, press, counts, label, css):
+    member, admin = press
+    deposit = Deposit.objects.create(member=member, filename="o.xml", sha256="0" * 64, status="completed", record_count=3, **counts)
+    client.force_login(admin)
+    for url in (reverse("deposits:detail", args=[deposit.pk]), reverse("deposits:list", args=[member.pk])):
+        body = client.get(url).content.decode()
+        assert f'class="status {css}"' in body and label in body, url
+        if css != "status-completed":
+            assert 'class="status status-completed"' not in body  # never green when anything failed

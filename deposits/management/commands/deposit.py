@@ -57,7 +57,7 @@ class Command(BaseCommand):
         for result in results_of(deposit):
             self.stdout.write(f"{result.get_status_display():8} {result.doi or '-'}  {result.message}")
         self.stdout.write(
-            f"Deposit {deposit.pk} {deposit.status}: {deposit.record_count} records, {deposit.success_count} succeeded, "
+            f"Deposit {deposit.pk} {deposit.outcome_label}: {deposit.record_count} records, {deposit.success_count} succeeded, "
             f"{deposit.warning_count} warnings, {deposit.failure_count} failed."
         )
         if deposit.message:
