@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 
 from deposits.forms import DepositUploadForm
 from deposits.models import Deposit, RecordResult
@@ -59,7 +60,8 @@ def deposit_list(request, pk: int):
             except ValidationError as error:
                 form.add_error("file", error)
             else:
-                messages.success(request, f"{deposit.filename} was received and is queued for processing.")
+                # Stays true whatever happens next; the progress line below it tells the state.
+                messages.success(request, f"{deposit.filename} was received ({filesizeformat(deposit.size)}).")
                 return redirect("deposits:detail", pk=deposit.pk)
     return _deposit_page(request, member, form, can_deposit, status=400 if form.errors else 200)
 

@@ -61,7 +61,7 @@ def test_member_signs_in_uploads_a_deposit_and_sees_it_completed_by_the_worker(l
     page.get_by_label("Deposit XML file").set_input_files(deposit_file)
     page.get_by_role("button", name="Upload and process").click()
 
-    expect(page.get_by_text("articles.xml was received and is queued for processing.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="articles.xml was received")).to_be_visible()
     progress = page.locator("#deposit-progress")
     expect(progress).to_contain_text("Completed", timeout=60_000)
     expect(progress).to_contain_text("1 of 2 records succeeded, 1 failed")

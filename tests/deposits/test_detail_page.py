@@ -52,6 +52,7 @@ def test_last_poll_brings_the_results_without_a_reload(client, press, big_deposi
     client.force_login(press[1])
     body = client.get(reverse("deposits:detail", args=[big_deposit.pk]), headers={"HX-Request": "true"}).content.decode()
     assert 'id="results" hx-swap-oob="true"' in body and "Result per record" in body
+    assert '<div id="messages" hx-swap-oob="true"></div>' in body  # the "queued" notice goes
     assert 'hx-trigger="every 2s"' not in body
 
 
