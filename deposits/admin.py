@@ -1,5 +1,7 @@
 """Agency staff see deposits, their results, and registered works in the Django admin."""
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from deposits.models import Deposit, RecordResult, Reference, Work
 
@@ -19,9 +21,15 @@ class DepositAdmin(admin.ModelAdmin):
     list_display = ["pk", "filename", "member", "status", "record_count", "success_count", "failure_count", "created"]
     list_filter = ["status", "created"]
     search_fields = ["filename", "doi_batch_id", "member__name", "sha256"]
-    readonly_fields = ["member", "uploaded_by", "file", "filename", "size", "sha256", "doi_batch_id", "status", "message",
+    readonly_fields = ["member", "uploaded_by", "download", "filename", "size", "sha256", "doi_batch_id", "status", "message",
                        "created", "started", "finished", "record_count", "success_count", "warning_count", "failure_count"]
     inlines = [RecordResultInline]
+
+    @admin.display(description="File")
+    def download(self, deposit: Deposit) -> str:
+        if not deposit.file:
+            return "(removed after the retention period)"
+        return format_html('<a href="{}">{}</a>', reverse("deposits:file", args=[deposit.pk]), deposit.filename)
 
 
 class ReferenceInline(admin.TabularInline):

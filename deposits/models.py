@@ -111,6 +111,9 @@ class RecordResult(models.Model):
         ordering = ["deposit", "position"]
         constraints = [models.UniqueConstraint(fields=["deposit", "position"], name="one_result_per_record")]
 
+    def __str__(self) -> str:
+        return f"Record {self.position} of deposit {self.deposit_id}: {self.doi or '(no DOI)'} — {self.get_status_display()}"
+
 
 class Work(models.Model):
     """A registered work: one DOI, its metadata, owned by the member whose prefix it is under."""

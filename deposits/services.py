@@ -280,7 +280,8 @@ def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Wor
     if work is not None and work.deposit_timestamp is not None and item.timestamp <= work.deposit_timestamp:
         raise RecordRefused(
             f"Record not processed because submitted version: {item.timestamp} is less or equal to "
-            f"previously submitted version {work.deposit_timestamp}"
+            f"previously submitted version {work.deposit_timestamp}. To update {doi}, deposit it with a "
+            f"<timestamp> greater than {work.deposit_timestamp}."
         )
     _check_reference_keys(item)
     created = work is None

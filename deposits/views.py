@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 
@@ -106,3 +106,16 @@ def deposit_detail(request, pk: int):
         # first page of results too, swapped in out of band (no reload: focus and place stay).
         return render(request, "deposits/_progress.html", context | {"results_out_of_band": deposit.is_final})
     return render(request, "deposits/detail.html", context)
+
+
+@login_required
+def deposit_file(request, pk: int):
+    """The file as deposited, for the member's users and the agency's staff."""
+    deposit = Deposit.objects.filter(pk=pk).first()
+    if deposit is None or not can_view_member(request.user, deposit.member_id) or not deposit.file:
+        raise Http404(NOT_FOUND)
+    try:
+        handle = deposit.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(NOT_FOUND) from None
+    return FileResponse(handle, as_attachment=True, filename=deposit.filename, content_type="application/xml")

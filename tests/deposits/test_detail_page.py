@@ -74,3 +74,24 @@ def test_a_deposits_outcome_is_told_the_same_on_its_page_and_in_the_list(client,
         assert f'class="status {css}"' in body and label in body, url
         if css != "status-completed":
             assert 'class="status status-completed"' not in body  # never green when anything failed
+
+
+def test_the_members_users_and_staff_download_the_file_they_deposited_others_do_not(client, press, society, admin_user):
+    from deposits.services import deposit_create_from_bytes
+    from tests.xmlbuild import journal_article_deposit
+
+    content = journal_article_deposit([{"doi": "10.5555/dl"}])
+    deposit = deposit_create_from_bytes(member=press[0], content=content, filename="mine.xml")
+    url = reverse("deposits:file", args=[deposit.pk])
+    client.force_login(press[1])
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == content
+    assert 'filename="mine.xml"' in response["Content-Disposition"]
+    assert url in client.get(reverse("deposits:detail", args=[deposit.pk])).content.decode()
+    client.force_login(society[1])
+    assert client.get(url).status_code == 404
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200
+    admin_page = client.get(reverse("admin:deposits_deposit_change", args=[deposit.pk])).content.decode()
+    assert f'href="{url}"' in admin_page
+    assert "RecordResult object" not in client.get(reverse("admin:deposits_deposit_change", args=[deposit.pk])).content.decode()

@@ -86,8 +86,9 @@ def test_redeposit_with_older_or_equal_timestamp_is_refused(press):
     process(member, [{"doi": "10.5555/x", "title": "Kept"}], timestamp=20240101)
     deposit = process(member, [{"doi": "10.5555/x", "title": "Refused"}], timestamp=20240101)
     assert deposit.failure_count == 1
-    assert deposit.results.get().message == (
-        "Record not processed because submitted version: 20240101 is less or equal to previously submitted version 20240101")
+    assert deposit.results.get().message == (  # Crossref's words first (clients parse them), then what to change
+        "Record not processed because submitted version: 20240101 is less or equal to previously submitted version 20240101. "
+        "To update 10.5555/x, deposit it with a <timestamp> greater than 20240101.")
     assert Work.objects.get().title == "Kept"
 
 
@@ -232,4 +233,5 @@ def test_reuploading_an_identical_file_warns_instead_of_failing(press):
     warning = again.results.get()
     assert warning.status == "warning" and "identical file" in warning.message and "nothing changed" in warning.message
     changed = process(member, [{"doi": "10.5555/same", "title": "Changed"}])  # same timestamp, other content
-    assert changed.failure_count == 1 and "less or equal" in changed.results.get().message
+    message = changed.results.get().message
+    assert changed.failure_count == 1 and "less or equal" in message and "with a <timestamp> greater than 20240101000000" in message
