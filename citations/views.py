@@ -70,6 +70,7 @@ def work_cited_by(request, doi: str):
         "work": work, "member": work.owner, "page": page,
         "flagged": flagged[:FLAGGED_SHOWN], "decisions": decisions[:DECISIONS_SHOWN],
         "can_review": can_review_citations(request.user, work.owner_id),
+        "focus_messages": True,  # after a decision, keyboard and screen-reader users land on what happened
     })
 
 

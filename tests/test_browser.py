@@ -167,3 +167,16 @@ def test_editor_rejects_a_match_by_keyboard_and_sees_it_gone(live_server, transa
     expect(page.get_by_text("Rejected by editor@cited-press.example on")).to_be_visible()
     expect(reject).to_have_count(0)
     screenshot(page, "cited-by-rejected.png")
+
+
+def test_an_upload_error_takes_the_keyboard_focus(live_server, transactional_db, page, tmp_path):
+    member, admin = member_with_admin("Cited Press", "10.5555", "admin@cited-press.example")
+    sign_in(page, live_server.url, admin.email)
+    page.goto(f"{live_server.url}/members/{member.pk}/deposits/")
+    empty = tmp_path / "empty.xml"
+    empty.write_bytes(b"")
+    page.get_by_label("Deposit XML file").set_input_files(empty)
+    page.get_by_role("button", name="Upload and process").click()
+    errors = page.get_by_role("alert")
+    expect(errors).to_contain_text("empty")
+    expect(errors).to_be_focused()
