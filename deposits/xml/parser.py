@@ -137,7 +137,39 @@ def _unreadable_file(error: etree.XMLSyntaxError, reader: BoundedReader, *, root
             "for text pasted by mistake or a missing closing tag.",
             line=error.lineno or None,
         )
-    return DepositFileError(f"The file is not well-formed XML: {detail}", line=error.lineno or None)
+    return DepositFileError(f"The file is not well-formed XML: {plain_words(detail)}", line=error.lineno or None)
+
+
+# libxml2's messages, said in a depositor's words (the rest are shown as libxml2 words them).
+_PLAIN_WORDS = [
+    (re.compile(r"Opening and ending tag mismatch: (?P<open>\S+) line (?P<line>\d+) and (?P<close>\S+)"),
+     "the element <{open}> opened on line {line} is closed by </{close}>; an element must be closed by its own name"),
+    (re.compile(r"Premature end of data in tag (?P<open>\S+) line (?P<line>\d+)"),
+     "the file ends before the element <{open}> opened on line {line} is closed (is the file cut short?)"),
+    (re.compile(r"Entity '(?P<name>[^']+)' not defined"),
+     "&{name}; is not an XML entity; write the character itself (UTF-8), or &amp; for an ampersand"),
+    (re.compile(r"xmlParseEntityRef: no name"),
+     "a bare & must be written &amp;"),
+    (re.compile(r"StartTag: invalid element name"),
+     "a < that does not open an element; write &lt; for a less-than sign in text"),
+    (re.compile(r"AttValue: \" or ' expected"),
+     "an attribute value must be in quotes"),
+    (re.compile(r"Attribute (?P<name>\S+) redefined"),
+     "the attribute {name} is given twice on one element"),
+    (re.compile(r"Extra content at the end of the document"),
+     "there is content after the root element's end; a deposit holds one <doi_batch>"),
+    (re.compile(r"Start tag expected, '<' not found"),
+     "the file does not start with XML (is it a deposit file?)"),
+    (re.compile(r"(?:PCDATA )?invalid Char value (?P<value>\d+)"),
+     "a control character (code {value}) that XML does not allow; remove it"),
+]
+
+
+def plain_words(detail: str) -> str:
+    for pattern, words in _PLAIN_WORDS:
+        if match := pattern.search(detail):
+            return words.format(**match.groupdict())
+    return detail
 
 
 def _forget(element: etree._Element) -> None:

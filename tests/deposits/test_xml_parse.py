@@ -633,3 +633,22 @@ def test_processed_elements_are_dropped_while_iterating():
     # What is held is the current article plus the parser's read-ahead, never the file so far.
     assert max(held) < elements_in_file / 20
     assert max(held[10:]) < 2 * max(held[:10])
+
+
+@pytest.mark.parametrize(
+    ("broken", "words"),
+    [
+        (b"<titel>x</title>", "the element <titel> opened on line 5 is closed by </title>"),
+        (b"<title>x < y</title>", "write &lt; for a less-than sign"),
+        (b"<title>A & B</title>", "a bare & must be written &amp;"),
+    ],
+)
+def test_syntax_errors_are_told_in_a_depositors_words_with_the_line(broken, words):
+    data = (
+        b'<?xml version="1.0"?>\n<doi_batch xmlns="http://www.crossref.org/schema/5.4.0" version="5.4.0">\n'
+        b"<head><doi_batch_id>b</doi_batch_id><timestamp>1</timestamp></head>\n<body><journal><journal_metadata>\n"
+        + broken + b"\n</journal_metadata></journal></body></doi_batch>\n"
+    )
+    with pytest.raises(DepositFileError) as caught:
+        list(open_deposit(io.BytesIO(data)))
+    assert words in caught.value.message and caught.value.line == 5
