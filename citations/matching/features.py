@@ -70,12 +70,12 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         title_info=min(1.0, len(title_words) / weights.TITLE_INFORMATIVE_WORDS),
         title_words=frozenset(title_words),
         is_notice=title.startswith(NOTICE_WORDS),
-        authors=tuple(fold_name(normalize(name)) for name in work.authors if normalize(name)),
+        authors=tuple(folded for _, folded in map(_name_forms, work.authors) if folded),
         containers=containers,
         container_compacts=tuple(
             c.replace(" ", "") for c in containers if len(c.replace(" ", "")) >= weights.CONTAINER_COMPACT_MIN_LENGTH
         ),
-        container_words=frozenset(content_words(normalize(work.container_title).split())),
+        container_words=_container_words(work.container_title),
         year=work.year,
         volume=norm_number(work.volume),
         issue=norm_number(work.issue),
@@ -95,12 +95,29 @@ def work_features(work: WorkRecord) -> WorkFeatures:
 def _own_words(title: str, work: WorkRecord, containers: tuple[str, ...]) -> frozenset[str]:
     words = set(title.split())
     for name in (*work.authors, *work.given_names):
-        normalized = normalize(name)
-        words.update(normalized.split())
-        words.update(fold_name(normalized).split())
+        words.update(_name_words(name))
     for container in containers:
         words.update(container.split())
     return frozenset(words)
+
+
+# Names and journals recur across works: their normal forms are worked out once per process.
+@functools.lru_cache(maxsize=262_144)
+def _name_forms(name: str) -> tuple[str, str]:
+    """(normalised, name-folded) forms of a family or given name."""
+    normalized = normalize(name)
+    return normalized, fold_name(normalized)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _name_words(name: str) -> frozenset[str]:
+    normalized, folded = _name_forms(name)
+    return frozenset(normalized.split()) | frozenset(folded.split())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _container_words(container_title: str) -> frozenset[str]:
+    return frozenset(content_words(normalize(container_title).split()))
 
 
 @functools.lru_cache(maxsize=65_536)
