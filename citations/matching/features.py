@@ -49,6 +49,7 @@ class WorkFeatures:
     container_parts: frozenset[str]  # "Journal of X, Part B" names no numbered part; "Series 2" may
     own_words: frozenset[str]  # every word of its title, names and container: what a reference to it may say
     container_word_list: tuple[str, ...]  # the full container title's words, for abbreviations
+    container_initials: frozenset[str] = frozenset()  # their first letters: an abbreviation keeps its word's
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -63,6 +64,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
             subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
     title_words = content_words(title.split())
     containers = _match_variants(work.container_title, work.short_container_title)
+    container_word_list = tuple(w for w in (containers[0] if containers else "").split() if w not in STOPWORDS)
     return WorkFeatures(
         title=title,
         main_title=main_title,
@@ -88,7 +90,8 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         title_parts=part_numbers(title),
         container_parts=frozenset().union(*(part_numbers(c) for c in containers)) if containers else frozenset(),
         own_words=_own_words(title, work, containers),
-        container_word_list=tuple(w for w in (containers[0] if containers else "").split() if w not in STOPWORDS),
+        container_word_list=container_word_list,
+        container_initials=frozenset(w[0] for w in container_word_list),
     )
 
 

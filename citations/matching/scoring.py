@@ -237,7 +237,9 @@ def other_words(string: ParsedString, work: WorkFeatures) -> list[str]:
         if word in own or folded in own:
             continue
         first = word[0]
-        if any(full[0] == first and abbreviates(word, full) for full in work.container_word_list):
+        if first in work.container_initials and any(
+            full[0] == first and abbreviates(word, full) for full in work.container_word_list
+        ):
             continue
         found.append(word)
     return found
