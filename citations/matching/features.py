@@ -63,8 +63,9 @@ def work_features(work: WorkRecord) -> WorkFeatures:
             main_title = main
             subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
     title_words = content_words(title.split())
-    containers = _match_variants(work.container_title, work.short_container_title)
-    container_word_list = tuple(w for w in (containers[0] if containers else "").split() if w not in STOPWORDS)
+    containers, container_compacts, container_parts, container_word_list, container_initials = _container_forms(
+        work.container_title, work.short_container_title
+    )
     return WorkFeatures(
         title=title,
         main_title=main_title,
@@ -74,9 +75,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         is_notice=title.startswith(NOTICE_WORDS),
         authors=tuple(folded for _, folded in map(_name_forms, work.authors) if folded),
         containers=containers,
-        container_compacts=tuple(
-            c.replace(" ", "") for c in containers if len(c.replace(" ", "")) >= weights.CONTAINER_COMPACT_MIN_LENGTH
-        ),
+        container_compacts=container_compacts,
         container_words=_container_words(work.container_title),
         year=work.year,
         volume=norm_number(work.volume),
@@ -88,10 +87,10 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         is_posted_content=work.type == "posted-content",
         is_book=work.type in BOOK_TYPES,
         title_parts=part_numbers(title),
-        container_parts=frozenset().union(*(part_numbers(c) for c in containers)) if containers else frozenset(),
+        container_parts=container_parts,
         own_words=_own_words(title, work, containers),
         container_word_list=container_word_list,
-        container_initials=frozenset(w[0] for w in container_word_list),
+        container_initials=container_initials,
     )
 
 
@@ -116,6 +115,18 @@ def _name_forms(name: str) -> tuple[str, str]:
 def _name_words(name: str) -> frozenset[str]:
     normalized, folded = _name_forms(name)
     return frozenset(normalized.split()) | frozenset(folded.split())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _container_forms(container_title: str, short_container_title: str):
+    """What WorkFeatures keeps of a container: variants, compact forms, part numbers, words, initials."""
+    containers = _match_variants(container_title, short_container_title)
+    compacts = tuple(
+        c.replace(" ", "") for c in containers if len(c.replace(" ", "")) >= weights.CONTAINER_COMPACT_MIN_LENGTH
+    )
+    parts = frozenset().union(*(part_numbers(c) for c in containers)) if containers else frozenset()
+    word_list = tuple(w for w in (containers[0] if containers else "").split() if w not in STOPWORDS)
+    return containers, compacts, parts, word_list, frozenset(w[0] for w in word_list)
 
 
 @functools.lru_cache(maxsize=65_536)
