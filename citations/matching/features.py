@@ -49,6 +49,7 @@ class WorkFeatures:
     container_parts: frozenset[str]  # "Journal of X, Part B" names no numbered part; "Series 2" may
     own_words: frozenset[str]  # every word of its title, names and container: what a reference to it may say
     container_word_list: tuple[str, ...]  # the full container title's words, for abbreviations
+    container_initials: frozenset[str] = frozenset()  # their first letters: an abbreviation keeps its word's
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -62,7 +63,9 @@ def work_features(work: WorkRecord) -> WorkFeatures:
             main_title = main
             subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
     title_words = content_words(title.split())
-    containers = _match_variants(work.container_title, work.short_container_title)
+    containers, container_compacts, container_parts, container_word_list, container_initials = _container_forms(
+        work.container_title, work.short_container_title
+    )
     return WorkFeatures(
         title=title,
         main_title=main_title,
@@ -70,12 +73,10 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         title_info=min(1.0, len(title_words) / weights.TITLE_INFORMATIVE_WORDS),
         title_words=frozenset(title_words),
         is_notice=title.startswith(NOTICE_WORDS),
-        authors=tuple(fold_name(normalize(name)) for name in work.authors if normalize(name)),
+        authors=tuple(folded for _, folded in map(_name_forms, work.authors) if folded),
         containers=containers,
-        container_compacts=tuple(
-            c.replace(" ", "") for c in containers if len(c.replace(" ", "")) >= weights.CONTAINER_COMPACT_MIN_LENGTH
-        ),
-        container_words=frozenset(content_words(normalize(work.container_title).split())),
+        container_compacts=container_compacts,
+        container_words=_container_words(work.container_title),
         year=work.year,
         volume=norm_number(work.volume),
         issue=norm_number(work.issue),
@@ -86,21 +87,51 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         is_posted_content=work.type == "posted-content",
         is_book=work.type in BOOK_TYPES,
         title_parts=part_numbers(title),
-        container_parts=frozenset().union(*(part_numbers(c) for c in containers)) if containers else frozenset(),
+        container_parts=container_parts,
         own_words=_own_words(title, work, containers),
-        container_word_list=tuple(w for w in (containers[0] if containers else "").split() if w not in STOPWORDS),
+        container_word_list=container_word_list,
+        container_initials=container_initials,
     )
 
 
 def _own_words(title: str, work: WorkRecord, containers: tuple[str, ...]) -> frozenset[str]:
     words = set(title.split())
     for name in (*work.authors, *work.given_names):
-        normalized = normalize(name)
-        words.update(normalized.split())
-        words.update(fold_name(normalized).split())
+        words.update(_name_words(name))
     for container in containers:
         words.update(container.split())
     return frozenset(words)
+
+
+# Names and journals recur across works: their normal forms are worked out once per process.
+@functools.lru_cache(maxsize=262_144)
+def _name_forms(name: str) -> tuple[str, str]:
+    """(normalised, name-folded) forms of a family or given name."""
+    normalized = normalize(name)
+    return normalized, fold_name(normalized)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _name_words(name: str) -> frozenset[str]:
+    normalized, folded = _name_forms(name)
+    return frozenset(normalized.split()) | frozenset(folded.split())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _container_forms(container_title: str, short_container_title: str):
+    """What WorkFeatures keeps of a container: variants, compact forms, part numbers, words, initials."""
+    containers = _match_variants(container_title, short_container_title)
+    compacts = tuple(
+        c.replace(" ", "") for c in containers if len(c.replace(" ", "")) >= weights.CONTAINER_COMPACT_MIN_LENGTH
+    )
+    parts = frozenset().union(*(part_numbers(c) for c in containers)) if containers else frozenset()
+    word_list = tuple(w for w in (containers[0] if containers else "").split() if w not in STOPWORDS)
+    return containers, compacts, parts, word_list, frozenset(w[0] for w in word_list)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _container_words(container_title: str) -> frozenset[str]:
+    return frozenset(content_words(normalize(container_title).split()))
 
 
 @functools.lru_cache(maxsize=65_536)

@@ -163,7 +163,8 @@ class Agreements:
 
 
 def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
-    title, title_sim = title_agreement(view, work)
+    others = len(other_words(view.string, work)) if view.string is not None and not view.title else 0
+    title, title_sim = title_agreement(view, work, others=others)
     title_info = min(view.title_info, work.title_info) if view.title else work.title_info
     fields = {
         "title": title,
@@ -179,7 +180,6 @@ def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
     total = 0.0
     for name, value in fields.items():
         total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
-    others = len(other_words(view.string, work)) if view.string is not None and not view.title else 0
     return Agreements(fields=fields, title_sim=title_sim, title_info=title_info, raw=total / weights.SCORE_SCALE,
                       other_words=others)
 
@@ -191,8 +191,11 @@ def _ramp(sim: float) -> float:
     return 0.0 if sim <= low else 1.0 if sim >= high else ((sim - low) / (high - low)) ** weights.TITLE_RAMP_POWER
 
 
-def title_agreement(view: ReferenceView, work: WorkFeatures) -> tuple[float, float]:
-    """(agreement, similarity). Similarity is 0..1 before the ramp and informativeness."""
+def title_agreement(view: ReferenceView, work: WorkFeatures, *, others: int | None = None) -> tuple[float, float]:
+    """(agreement, similarity). Similarity is 0..1 before the ramp and informativeness.
+
+    `others`: how many `other_words` the string has for this work, when the caller counted them.
+    """
     if not work.title:
         return 0.0, 0.0
     if view.title:
@@ -218,7 +221,7 @@ def title_agreement(view: ReferenceView, work: WorkFeatures) -> tuple[float, flo
             return -1.0, sim  # the string cites another part of a series of papers
         if sim < weights.GATE_PARTIAL_TITLE_SIM and work.title_info >= weights.GATE_TITLE_INFO and not string.names_book:
             # (A chapter's string names its book, editors and publisher: words that are no title.)
-            if len(other_words(string, work)) >= weights.OTHER_TITLE_WORDS:
+            if (len(other_words(string, work)) if others is None else others) >= weights.OTHER_TITLE_WORDS:
                 return -1.0, sim  # the string has a title, and it is not this work's
         return _ramp(sim) * work.title_info, sim
     return 0.0, 0.0
@@ -230,13 +233,24 @@ def other_words(string: ParsedString, work: WorkFeatures) -> list[str]:
     work's in the string: the string names another work."""
     own = work.own_words
     found = []
-    for word in string.content_words:
-        if word in own or fold_name(word) in own or len(word) < 3 or word in NOISE_WORDS:
+    for word, folded in _other_word_candidates(string.content_words):
+        if word in own or folded in own:
             continue
-        if any(abbreviates(word, full) for full in work.container_word_list):
+        first = word[0]
+        if first in work.container_initials and any(
+            full[0] == first and abbreviates(word, full) for full in work.container_word_list
+        ):
             continue
         found.append(word)
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _other_word_candidates(words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The words of a string `other_words` looks at (3 letters or more, no noise), with their name fold.
+
+    Worked out once per string rather than once per candidate work."""
+    return tuple((word, fold_name(word)) for word in words if len(word) >= 3 and word not in NOISE_WORDS)
 
 
 def _shared_words(words: frozenset[str], work: WorkFeatures) -> float:

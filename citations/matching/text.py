@@ -81,14 +81,19 @@ def norm_number(value: str) -> str:
     return token
 
 
+_NOT_ISSN_CHAR = re.compile(r"[^0-9xX]")
+
+
+@functools.lru_cache(maxsize=65_536)  # a journal's ISSN comes with each of its works
 def norm_issn(value: str) -> str:
-    token = re.sub(r"[^0-9xX]", "", value or "").upper()
+    token = _NOT_ISSN_CHAR.sub("", value or "").upper()
     return token if len(token) == 8 else ""
 
 
+@functools.lru_cache(maxsize=65_536)
 def norm_isbn(value: str) -> str:
     """ISBN-13 digits (an ISBN-10 is converted), or "" for anything else."""
-    token = re.sub(r"[^0-9xX]", "", value or "").upper()
+    token = _NOT_ISSN_CHAR.sub("", value or "").upper()
     if len(token) == 10:
         core = "978" + token[:9]
         check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core)) % 10) % 10

@@ -141,6 +141,8 @@ class WorkIndex(ABC):
         text has too few others. Longer words go first: they are more often specific.
         """
         words = terms(text)[:MAX_QUERY_TERMS]
+        if not words:
+            return []  # (a reference with a DOI asks for no words: no pass over the index for it)
         common = self.common_terms()
         chosen = sorted((w for w in words if w not in common), key=len, reverse=True)[:SPECIFIC_TERMS]
         if len(chosen) < FILLED_TERMS:

@@ -119,3 +119,33 @@ def test_busy_volume_page_hits_far_from_the_reference_year_are_dropped():
     hits = [(1, 1995), (2, 2010), (3, 2011), (4, None)]
     assert _near_years(hits, (2011,)) == [2, 3, 4]
     assert _near_years(hits, ()) == [1, 2, 3, 4]
+
+
+def test_rank_ids_puts_the_best_matching_of_the_given_works_first_and_keeps_the_rest(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    index = work_index()
+    ids = {work.doi: work.pk for work in Work.objects.all()}
+    graphene, other = ids["10.5555/graphene.1"], ids["10.5555/other"]
+    assert index.rank_ids([other, graphene], "phonon dispersion strained graphene bilayers", limit=20) == [graphene, other]
+    assert index.rank_ids([other, graphene], "phonon dispersion strained graphene bilayers", limit=1) == [graphene]
+    assert index.rank_ids([other, 999_999], "phonon dispersion graphene", limit=5) == [other, 999_999]  # none matches: order kept
+
+
+def test_work_records_read_the_same_records_as_the_orm_rows(press, django_capture_on_commit_callbacks):
+    from citations.search import WORK_COLUMNS, work_records
+
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    rows = {row[0]: work_record(row) for row in Work.objects.values_list(*WORK_COLUMNS)}
+    assert work_records([*rows, 999_999]) == rows
+    assert work_records([]) == {}
+
+
+def test_a_query_without_words_never_counts_the_common_words():
+    index = work_index()
+
+    def fail():
+        raise AssertionError("common_terms counted for a query without words")
+
+    index.common_terms = fail
+    assert index.query_terms("") == [] and index.query_terms("  ,.; ") == []
+    assert index.candidates([CandidateQuery(dois=("10.9999/none",))]) == [[]]

@@ -380,3 +380,20 @@ def test_reference_with_almost_nothing_is_too_little_to_match():
 
 def test_no_candidates_says_so():
     assert_unmatched(unstructured("J. Smith, Phys. Rev. B 12, 345 (2001).", []), "no-candidates")
+
+
+def test_other_words_skip_the_works_own_words_name_folds_and_container_abbreviations():
+    from citations.matching.features import work_features
+    from citations.matching.parse import parse_string
+    from citations.matching.scoring import agreements, other_words, title_agreement, view_reference
+
+    text = "Mueller J, Schafer A. Koffein und Gedachtnis: Quantenoptik Spektroskopie. Z Psychol. 2015;223:77"
+    string = parse_string(text)
+    features = work_features(MUELLER)
+    # "mueller" folds to the work's "muller", "psychol" abbreviates its journal's "psychologie".
+    assert other_words(string, features) == ["gedachtnis", "quantenoptik", "spektroskopie"]
+    view = view_reference(ReferenceQuery(unstructured=text))
+    found = agreements(view, features)
+    assert found.other_words == 3
+    # The count handed over by `agreements` decides the title as counting afresh would.
+    assert title_agreement(view, features, others=found.other_words) == title_agreement(view, features)
