@@ -10,6 +10,7 @@ PROBLEMS_SHOWN = 100
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # a data command: the checks are for serving
     help = (
         "Upsert works (by DOI) from .jsonl / .jsonl.gz files of Crossref REST work objects (also "
         "{status, message} envelopes and .json files with items), or directories of them, and index them."
