@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-
 from datetime import timedelta
 
 from django.db import transaction
