@@ -44,6 +44,11 @@ def match_works(*, work_ids: Iterable[int]) -> int:
     """
     work_ids = list(work_ids)
     started = timezone.now()
+    index = work_index()
+    # The receiver of works_registered indexes them at once, but it runs after commit and its
+    # signal can be lost with the process; match_pending (written with the work) brings every
+    # work back here until this has run, so the index converges as matching does. Idempotent.
+    index.index_works(work_ids)
     works = list(Work.objects.filter(pk__in=work_ids).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
     outgoing = Q(citing_work_id__in=work_ids, citation__isnull=True)
     waiting = Q(doi__in=[work["doi"] for work in works], citation__isnull=True)
@@ -54,7 +59,7 @@ def match_works(*, work_ids: Iterable[int]) -> int:
         .order_by("pk")
         .values("pk", "citing_work_id", "key", "citation__cited_work_id", *QUERY_FIELDS)
     )
-    return _match_rows(rows, work_ids=work_ids, started=started)
+    return _match_rows(rows, work_ids=work_ids, started=started, index=index)
 
 
 def rematch_references(*, reference_ids: Iterable[int]) -> int:
@@ -75,9 +80,9 @@ def unmatched_reference_ids(*, limit: int) -> list[int]:
     )
 
 
-def _match_rows(rows: list[dict], *, work_ids: list[int], started) -> int:
+def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIndex | None = None) -> int:
     made = 0
-    index = work_index()
+    index = index or work_index()
     for start in range(0, len(rows), MATCH_BATCH):
         made += _match_and_link(rows[start : start + MATCH_BATCH], index=index)
     if work_ids:

@@ -138,3 +138,14 @@ def test_links_to_a_changed_work_are_rechecked(press, society, registry):
     assert link_for("text") is None
     registry.refresh_from_db()
     assert registry.cited_by_count == 0
+
+
+def test_matching_puts_a_work_its_lost_signal_left_out_back_in_the_index(press, society, registry):
+    from citations.matching.records import CandidateQuery
+    from citations.search import work_index
+
+    work_index().remove_works([registry.pk])  # as if the process died between commit and the receiver
+    query = CandidateQuery(text="seasonal velocity outlet glaciers greenland")
+    assert registry.pk not in [found.id for found in work_index().search(query)]
+    match_works(work_ids=[registry.pk])  # what the reconciler runs for a work still match_pending
+    assert registry.pk in [found.id for found in work_index().search(query)]
