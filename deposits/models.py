@@ -20,6 +20,11 @@ class Deposit(models.Model):
 
     FINAL_STATUSES = (Status.COMPLETED, Status.FAILED)
 
+    class Operation(models.TextChoices):
+        # Crossref's names for the two kinds of deposit its servlet takes.
+        METADATA = "doMDUpload", "Metadata (works and their references)"
+        REFERENCES = "doDOICitUpload", "References only (doi_citations)"
+
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="deposits")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="deposits"
@@ -28,6 +33,7 @@ class Deposit(models.Model):
     filename = models.CharField(max_length=255)
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64, db_index=True)
+    operation = models.CharField(max_length=20, choices=Operation.choices, default=Operation.METADATA)
     doi_batch_id = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED, db_index=True)
     message = models.TextField(blank=True, help_text="Why the whole file failed, when it did.")

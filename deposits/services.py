@@ -43,8 +43,12 @@ class AlreadyRegistered(Exception):
 # --- Receiving ---------------------------------------------------------------------------------
 
 
-def deposit_create(*, member: Member, file: File, filename: str, uploaded_by=None) -> Deposit:
+def deposit_create(
+    *, member: Member, file: File, filename: str, uploaded_by=None, operation: str = Deposit.Operation.METADATA
+) -> Deposit:
     """Store an uploaded deposit file and queue it for the worker. Returns at once."""
+    if operation not in Deposit.Operation.values:
+        raise ValidationError(f"Unknown operation {operation!r}; use one of {', '.join(Deposit.Operation.values)}.")
     size = file.size
     limit = settings.DEPOSIT_MAX_BYTES
     if size > limit:
@@ -59,7 +63,7 @@ def deposit_create(*, member: Member, file: File, filename: str, uploaded_by=Non
         digest.update(chunk)
     file.seek(0)
     deposit = Deposit(
-        member=member, uploaded_by=uploaded_by, filename=filename, size=size, sha256=digest.hexdigest(),
+        member=member, uploaded_by=uploaded_by, filename=filename, size=size, sha256=digest.hexdigest(), operation=operation,
         lease_expires=timezone.now() + timedelta(seconds=settings.DEPOSIT_QUEUE_PATIENCE_SECONDS),
     )
     deposit.file.save(filename, file, save=False)
@@ -68,8 +72,12 @@ def deposit_create(*, member: Member, file: File, filename: str, uploaded_by=Non
     return deposit
 
 
-def deposit_create_from_bytes(*, member: Member, content: bytes, filename: str, uploaded_by=None) -> Deposit:
-    return deposit_create(member=member, file=ContentFile(content, name=filename), filename=filename, uploaded_by=uploaded_by)
+def deposit_create_from_bytes(
+    *, member: Member, content: bytes, filename: str, uploaded_by=None, operation: str = Deposit.Operation.METADATA
+) -> Deposit:
+    return deposit_create(
+        member=member, file=ContentFile(content, name=filename), filename=filename, uploaded_by=uploaded_by, operation=operation
+    )
 
 
 def _enqueue_processing(deposit: Deposit) -> None:
@@ -198,6 +206,9 @@ def deposit_process(*, deposit_id: int) -> Deposit | None:
 
 
 def _process(deposit: Deposit, token: str) -> Deposit:
+    if deposit.operation != Deposit.Operation.METADATA:
+        return _finish(deposit, status=Deposit.Status.FAILED, message=f"{deposit.filename}: reference-only deposits "
+                       "(doDOICitUpload) are not accepted yet; deposit the works with their references instead.")
     try:
         head, records = _read_whole_file(deposit)
     except DepositFileError as error:
