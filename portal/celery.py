@@ -16,6 +16,20 @@ app.autodiscover_tasks()
 DATABASE_TROUBLE = (OperationalError, InterfaceError)
 
 
+# Beat sends this every WORKER_HEARTBEAT_SECONDS; the worker that runs it stamps the shared
+# cache, so /health can tell whether tasks are executed at all (portal.health.worker_status).
+HEARTBEAT_KEY = "portal:worker-heartbeat"
+
+
+@app.task(name="portal.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    import time
+
+    from django.core.cache import cache
+
+    cache.set(HEARTBEAT_KEY, time.time(), timeout=None)
+
+
 @worker_init.connect
 def _refuse_insecure_secret_key(**kwargs) -> None:
     from portal.startup import refuse_insecure_secret_key
