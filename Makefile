@@ -82,8 +82,10 @@ postgres:
 postgres-stop:
 	@$(PG_AS) "pg_ctl -D $(PG_DIR) -m fast stop" >/dev/null 2>&1 || true
 
-test-postgres: install browser redis postgres
-	DATABASE_URL=$(PG_URL) CELERY_BROKER_FOLDER=var/test-broker MEDIA_ROOT=var/test-media $(BIN)/pytest
+# The production stack: PostgreSQL, and Redis as broker and cache (a database of its own, 15, so
+# a running `make run-prod` keeps its queue), with the real worker processes the suite starts.
+test-postgres: install browser redis postgres redis-start
+	DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/15 MEDIA_ROOT=var/test-media $(BIN)/pytest
 
 # Redis comes from Debian's package; the suite starts servers of its own with it.
 redis:

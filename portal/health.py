@@ -9,13 +9,12 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from kombu.exceptions import ChannelError
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from portal.celery import HEARTBEAT_KEY, app
+from portal.celery import HEARTBEAT_KEY, app, waiting_tasks
 
 QUEUES = ("celery",)
 
@@ -40,21 +39,14 @@ def cache_status() -> dict:
 
 def broker_status() -> dict:
     """The broker answers, and how many tasks wait in each queue."""
-    try:
-        with app.connection_for_read() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            channel = conn.default_channel
-            waiting = {name: _queue_length(channel, name) for name in QUEUES}
-        return {"status": "ok", "transport": conn.transport_cls, "queued_tasks": waiting}
-    except Exception as error:
-        return {"status": "unavailable", "error": type(error).__name__}
+    waiting = {name: waiting_tasks(name) for name in QUEUES}
+    if None in waiting.values():
+        return {"status": "unavailable", "transport": _transport()}
+    return {"status": "ok", "transport": _transport(), "queued_tasks": waiting}
 
 
-def _queue_length(channel, name: str) -> int:
-    try:
-        return channel.queue_declare(queue=name, passive=True).message_count
-    except ChannelError:  # Redis knows a queue only once a worker has declared it: nothing waits
-        return 0
+def _transport() -> str:
+    return app.conf.broker_url.split(":", 1)[0]
 
 
 def worker_status() -> dict:
