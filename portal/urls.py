@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("deposits.urls")),
+    path("", include("members.urls")),
     path("", include("citations.urls")),
     path("", include("citations.api.urls")),
 ]
