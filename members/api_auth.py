@@ -2,6 +2,7 @@
 or the signed-in session, both resolved to the member acting (members.machine_auth decides)."""
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -68,3 +69,14 @@ def api_login(request, *, scope: str) -> MachineLogin:
     if isinstance(result, MachineRefusal):
         raise RefusedCredentials(result)
     return result
+
+
+class APIKeyScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema (drf-spectacular) describes the key."""
+
+    target_class = "members.api_auth.APIKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "cbp_<key id>_<secret>",
+                "description": "An API key made on the member's API keys page; needs the `deposit` scope."}

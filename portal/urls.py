@@ -1,6 +1,7 @@
 """Root URLs."""
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from deposits.doi import DoiConverter
 
@@ -17,4 +18,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("citations.urls")),
     path("", include("citations.api.urls")),
+    path("", include("deposits.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]
