@@ -42,8 +42,9 @@ def deposit(request):
     use_machine_upload_handlers(request)
     if refused := _upload_refused(request):
         return _answer(413, "FAILURE", refused)
-    operation = request.POST.get("operation", "")
-    missing = [name for name in ("operation", "login_id", "login_passwd") if not request.POST.get(name)]
+    fields = _fields(request)
+    operation = fields.get("operation", "")
+    missing = [name for name in ("operation", "login_id", "login_passwd") if not fields.get(name)]
     if "fname" not in request.FILES:
         missing.append("fname (the deposit file)")
     if missing:
@@ -51,7 +52,7 @@ def deposit(request):
     if operation not in Deposit.Operation.values:
         return _answer(400, "FAILURE", f"Unknown operation “{operation}”; use {' or '.join(Deposit.Operation.values)}.")
     login = machine_authenticate(
-        request=request, login_id=request.POST["login_id"], password=request.POST["login_passwd"], scope=APIKey.Scope.DEPOSIT
+        request=request, login_id=fields["login_id"], password=fields["login_passwd"], scope=APIKey.Scope.DEPOSIT
     )
     if isinstance(login, MachineRefusal):
         return _refused(login)
@@ -67,6 +68,11 @@ def deposit(request):
     )
 
 
+def _fields(request) -> dict[str, str]:
+    """The form's fields; some clients put operation and credentials in the URL's query instead."""
+    return {name: request.POST.get(name) or request.GET.get(name, "") for name in ("operation", "login_id", "login_passwd")}
+
+
 def _upload_refused(request) -> str | None:
     request.POST  # parses the body (the handlers may refuse it)  # noqa: B018
     return getattr(request, "upload_refused", None)
@@ -78,7 +84,10 @@ def submission_download(request):
     """The member's own submission: its log (type=result) or the file (type=contents)."""
     if request.method == "POST":
         use_machine_upload_handlers(request)
-    params = request.POST if request.method == "POST" else request.GET
+    params = request.POST.copy() if request.method == "POST" else request.GET.copy()
+    if request.method == "POST":
+        for name, value in request.GET.items():
+            params.setdefault(name, value)
     kind = params.get("type", "result")
     if kind not in ("result", "contents"):
         return _answer(400, "FAILURE", f"Unknown type “{kind}”; use result or contents.")

@@ -292,3 +292,26 @@ def test_no_email_before_the_deposit_is_final(client, press, django_capture_on_c
         post_deposit(client, admin.email, PASSWORD)
     assert mail.outbox == []
     assert APIKey.objects.count() == 0
+
+
+def test_fields_may_come_in_the_query_string(client, press):
+    _, admin = press
+    query = f"?operation=doMDUpload&login_id={admin.email}&login_passwd={PASSWORD}"
+    response = client.post(DEPOSIT_URL + query, {"fname": SimpleUploadedFile("q.xml", deposit_xml(), "text/xml")})
+    assert response.status_code == 200, response.content
+    assert Deposit.objects.get().filename == "q.xml"
+
+
+def test_deposit_page_links_the_log_which_only_the_member_reads(client, press, society):
+    member, admin = press
+    _, other_admin = society
+    post_deposit(client, admin.email, PASSWORD)
+    deposit = Deposit.objects.get()
+    deposit_process(deposit_id=deposit.pk)
+    client.force_login(admin)
+    assert f'href="/deposits/{deposit.pk}/log.xml"'.encode() in client.get(f"/deposits/{deposit.pk}/").content
+    response = client.get(f"/deposits/{deposit.pk}/log.xml")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert etree.fromstring(response.content).findtext("batch_data/success_count") == "1"
+    client.force_login(other_admin)
+    assert client.get(f"/deposits/{deposit.pk}/log.xml").status_code == 404
