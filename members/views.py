@@ -88,11 +88,15 @@ def membership_delete(request, pk: int, membership_id: int):
     return redirect("members:users", pk=member.pk)
 
 
+# The new key waits in the session for the one page that shows it (POST, redirect, GET), so a
+# reload neither shows it again nor makes a second key.
+NEW_KEY_SESSION = "members:new_api_key"
+
+
 @login_required
 def api_keys(request, pk: int):
     member = _managed_member(request, pk)
     form = APIKeyForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
         try:
             created = services.api_key_create(
@@ -101,8 +105,14 @@ def api_keys(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            form = APIKeyForm()  # the page shows the new key once, with an empty form under it
+            request.session[NEW_KEY_SESSION] = {"pk": created.key.pk, "token": created.token}
+            return redirect("members:keys", pk=member.pk)
     keys = APIKey.objects.filter(member=member).select_related("created_by")
+    shown = request.session.pop(NEW_KEY_SESSION, None) if request.method == "GET" else None
+    created = None
+    if shown:
+        key = next((key for key in keys if key.pk == shown["pk"]), None)
+        created = {"key": key, "token": shown["token"]} if key else None
     return render(request, "members/keys.html", {"member": member, "form": form, "keys": keys, "created": created},
                   status=400 if form.errors else 200)
 

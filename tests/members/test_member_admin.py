@@ -91,8 +91,8 @@ def test_the_last_admin_can_be_neither_removed_nor_demoted(client, press):
 def test_admin_creates_a_key_shown_once_and_stored_hashed(client, press):
     member, admin = press
     signed_in(client, admin)
-    response = client.post(f"/members/{member.pk}/keys/", {"name": "OJS production", "scopes": ["deposit", "retrieve"]})
-    assert response.status_code == 200
+    response = client.post(f"/members/{member.pk}/keys/", {"name": "OJS production", "scopes": ["deposit", "retrieve"]}, follow=True)
+    assert response.redirect_chain and response.status_code == 200
     token = re.search(rb'value="(cbp_[^"]+)"', response.content).group(1).decode()
     key = APIKey.objects.get()
     assert (key.name, key.scopes, key.created_by) == ("OJS production", ["deposit", "retrieve"], admin)
