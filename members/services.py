@@ -4,10 +4,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,5 +172,11 @@ def api_key_revoke(*, key: APIKey) -> APIKey:
     return key
 
 
+# "Last used" to the minute is enough for people; a busy platform then writes once a minute.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
 def api_key_mark_used(*, key: APIKey) -> None:
-    APIKey.objects.filter(pk=key.pk).update(last_used=timezone.now())
+    now = timezone.now()
+    stale = Q(last_used__isnull=True) | Q(last_used__lt=now - LAST_USED_RESOLUTION)
+    APIKey.objects.filter(stale, pk=key.pk).update(last_used=now)

@@ -168,3 +168,31 @@ def test_admin_sees_the_tabs(client, press):
     page = client.get(f"/members/{member.pk}/")
     assert f'href="/members/{member.pk}/keys/"'.encode() in page.content
     assert f'href="/members/{member.pk}/users/"'.encode() in page.content
+
+
+def test_a_key_is_split_into_its_id_and_secret_only_when_shaped_like_one():
+    from members.machine_auth import split_key
+
+    assert split_key("cbp_0123456789ab_se_cr-et") == ("cbp_0123456789ab", "se_cr-et")
+    assert split_key("cbp_0123456789ab") is None
+    assert split_key("editor@example.org") is None
+    assert split_key("cbp__secret") is None
+
+
+def test_last_use_is_written_at_most_once_a_minute(press):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    member, admin = press
+    new = api_key_create(member=member, name="busy", scopes=["deposit"], created_by=admin)
+    key_authenticate(request=None, token=new.token, scope="deposit")
+    new.key.refresh_from_db()
+    first = new.key.last_used
+    key_authenticate(request=None, token=new.token, scope="deposit")
+    new.key.refresh_from_db()
+    assert new.key.last_used == first
+    APIKey.objects.filter(pk=new.key.pk).update(last_used=first - timedelta(minutes=2))
+    key_authenticate(request=None, token=new.token, scope="deposit")
+    new.key.refresh_from_db()
+    assert new.key.last_used > first - timedelta(minutes=1) and new.key.last_used <= timezone.now()
