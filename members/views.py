@@ -71,7 +71,7 @@ def membership_role(request, pk: int, membership_id: int):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"{membership.user.email} is now {membership.get_role_display().lower()}.")
-    return redirect("members:users", pk=member.pk)
+    return _back_to_users(request, member)
 
 
 @login_required
@@ -85,7 +85,14 @@ def membership_delete(request, pk: int, membership_id: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{membership.user.email} was removed from {member.name}.")
-    return redirect("members:users", pk=member.pk)
+    return _back_to_users(request, member)
+
+
+def _back_to_users(request, member: Member):
+    # An admin who just gave up their own admin role (or left) can no longer see that page.
+    if can_manage_member(request.user, member):
+        return redirect("members:users", pk=member.pk)
+    return redirect("home")
 
 
 # The new key waits in the session for the one page that shows it (POST, redirect, GET), so a

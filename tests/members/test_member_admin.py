@@ -196,3 +196,14 @@ def test_last_use_is_written_at_most_once_a_minute(press):
     key_authenticate(request=None, token=new.token, scope="deposit")
     new.key.refresh_from_db()
     assert new.key.last_used > first - timedelta(minutes=1) and new.key.last_used <= timezone.now()
+
+
+def test_an_admin_who_steps_down_lands_on_a_page_they_may_see(client, press):
+    member, admin = press
+    user_in(member, "second-admin@cited-press.example", Role.ADMIN)
+    mine = Membership.objects.get(user=admin)
+    signed_in(client, admin)
+    response = client.post(f"/members/{member.pk}/users/{mine.pk}/role", {f"m{mine.pk}-role": "editor"}, follow=True)
+    assert response.status_code == 200 and b"is now editor" in response.content
+    mine.refresh_from_db()
+    assert mine.role == Role.EDITOR
