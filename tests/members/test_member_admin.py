@@ -32,7 +32,7 @@ def test_admin_invites_a_colleague_who_chooses_a_password_through_a_one_time_lin
     client.logout()
     page = client.get(link, follow=True)
     assert page.status_code == 200
-    assert b"Cited-by Portal" in page.content  # the portal's layout
+    assert b"Cited-by Portal" in page.content and b"Choose your password" in page.content  # the portal's layout
     set_url = page.redirect_chain[-1][0]
     done = client.post(set_url, {"password1": "a-fresh-long-password", "password2": "a-fresh-long-password"})
     assert done.status_code == 302
