@@ -29,6 +29,8 @@ class Deposit(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="deposits"
     )
+    # Set when a machine endpoint received it with an API key (then uploaded_by is empty).
+    api_key = models.ForeignKey("members.APIKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="deposits")
     file = models.FileField(upload_to="deposits/%Y/%m/")
     filename = models.CharField(max_length=255)
     size = models.PositiveIntegerField(default=0)

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "csp",
     "django_celery_results",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served by the portal itself, no CDN
     "members",
     "deposits",
     "citations",
@@ -166,6 +168,24 @@ FILE_UPLOAD_HANDLERS = [
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 # Files of deposits that registered nothing are removed after this many days.
 FAILED_DEPOSIT_FILE_RETENTION_DAYS = env.int("FAILED_DEPOSIT_FILE_RETENTION_DAYS", default=30)
+
+# --- JSON API (deposits/api): OpenAPI 3 generated from the code, docs at /api/docs/ ---------------
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cited-by Portal API",
+    "DESCRIPTION": "Deposits for a member's platform. Authenticate with `Authorization: Bearer <API key>` "
+    "(made by a member admin on the member's API keys page) or a signed-in session.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["deposits.api.schema.only_versioned_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "DepositStatusEnum": "deposits.models.Deposit.Status",
+        "RecordStatusEnum": "deposits.models.RecordResult.Status",
+    },
+}
 
 # --- Celery ------------------------------------------------------------------------------------
 # Redis when REDIS_URL (or CELERY_BROKER_URL) is set; otherwise a broker kept in files, which

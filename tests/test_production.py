@@ -168,17 +168,19 @@ def test_the_portals_pages_and_admin_break_no_rule_of_their_content_security_pol
     context = csp_violations_browser.new_context()
     page = context.new_page()
     violations: list[str] = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None)
     try:
         page.goto(f"{live_server.url}/")
         sign_in(page, live_server.url, admin.email)
-        for path in (f"/members/{member.pk}/", f"/members/{member.pk}/deposits/", "/tools/simple-text-query/", "/doi/"):
+        for path in (f"/members/{member.pk}/", f"/members/{member.pk}/deposits/", f"/members/{member.pk}/users/",
+                     f"/members/{member.pk}/keys/", "/tools/simple-text-query/", "/doi/", "/api/docs/"):
             page.goto(f"{live_server.url}{path}")
             page.wait_for_load_state("networkidle")
+        assert page.get_by_text("/api/v1/deposits/").count() >= 1  # Swagger UI drew the operations
         context.close()
         context = csp_violations_browser.new_context()
         page = context.new_page()
-        page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+        page.on("console", lambda message: violations.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None)
         sign_in(page, live_server.url, "staff@agency.example")
         for path in ("/admin/", "/admin/deposits/deposit/", "/admin/members/member/add/"):
             page.goto(f"{live_server.url}{path}")
