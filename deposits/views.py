@@ -56,7 +56,10 @@ def deposit_list(request, pk: int):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                deposit = deposit_create(member=member, file=upload, filename=upload.name, uploaded_by=request.user)
+                # Works with references, or references only: told apart by the file's namespace.
+                deposit = deposit_create(
+                    member=member, file=upload, filename=upload.name, uploaded_by=request.user, operation=None
+                )
             except ValidationError as error:
                 form.add_error("file", error)
             else:
