@@ -371,8 +371,9 @@ def _apply_reference_list(deposit: Deposit, item: ParsedCitationList | RecordErr
             raise RecordRefused(f"line {item.line}: citation “{reference.key[:80]}” of {doi}: {problem}.")
     changes = _replace_references(work, references)
     work.references_count = len(references)
+    work.references_deposit = deposit
     work.match_pending = True  # committed with the change, so matching cannot be forgotten
-    work.save(update_fields=["references_count", "match_pending", "updated"])
+    work.save(update_fields=["references_count", "references_deposit", "match_pending", "updated"])
     return work, f"Reference list replaced: {len(references)} reference{'s' if len(references) != 1 else ''} ({changes})"
 
 
@@ -419,6 +420,7 @@ def _copy_metadata(work: Work, item: ParsedWork, deposit: Deposit) -> None:
     work.deposit_timestamp = item.timestamp
     work.last_deposit = deposit
     work.references_count = len(item.references)
+    work.references_deposit = deposit
     work.match_pending = True  # committed with the change, so matching cannot be forgotten
 
 

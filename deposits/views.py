@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 
 from deposits.forms import DepositUploadForm
 from deposits.models import Deposit, RecordResult
-from deposits.selectors import WORK_SORTS, deposits_of, newest_results, results_of, works_of
+from deposits.selectors import WORK_SORTS, deposit_linking, deposits_of, newest_results, results_of, works_of
 from deposits.services import deposit_create
 from members.access import can_deposit_for, can_view_member
 from members.shortcuts import NOT_FOUND, member_or_404
@@ -93,7 +93,10 @@ def deposit_detail(request, pk: int):
     status = request.GET.get("status", "")
     if status not in RecordResult.Status.values:
         status = ""
-    context = {"deposit": deposit, "member": deposit.member, "status": status}
+    # Matching runs after (and while) records are applied: the page keeps refreshing until it is done.
+    linking = deposit_linking(deposit.pk)
+    context = {"deposit": deposit, "member": deposit.member, "status": status, "linking": linking,
+               "live": not deposit.is_final or (linking is not None and linking.running)}
     if not deposit.is_final:
         context["newest"] = newest_results(deposit)
     else:
@@ -105,9 +108,11 @@ def deposit_detail(request, pk: int):
             "extra": f"&status={status}" if status else "",
         }
     if request.htmx:
-        # The live fragment: counts and the newest results while it runs; on the last poll, the
-        # first page of results too, swapped in out of band (no reload: focus and place stay).
-        return render(request, "deposits/_progress.html", context | {"results_out_of_band": deposit.is_final})
+        # The live fragment: counts and the newest results while it runs; on the first poll that
+        # finds it final, the first page of results too, swapped in out of band (no reload: focus
+        # and place stay). Polls after that (linking still runs) leave the results alone.
+        out_of_band = deposit.is_final and request.GET.get("since") != "final"
+        return render(request, "deposits/_progress.html", context | {"results_out_of_band": out_of_band})
     return render(request, "deposits/detail.html", context)
 
 
