@@ -154,7 +154,7 @@ class Work(models.Model):
     )
     # Kept by the citations app like cited_by_count: this work's references linked to a registered
     # work (counted links), so deposit and work pages tell linking's outcome without counting rows.
-    linked_references_count = models.PositiveIntegerField(default=0)
+    linked_references_count = models.PositiveIntegerField(default=0, db_default=0)  # raw bulk imports omit it
     # Set in the transaction that registers or changes the work; cleared by matching once the
     # work's references and the references waiting for it have been matched. The database says
     # what is still to do, so a lost task is found again (see citations.tasks.match_pending_works).

@@ -75,3 +75,15 @@ def test_linked_reference_counts_follow_links_rejections_and_redeposits(linked_p
     assert Work.objects.get(doi="10.6666/citing").linked_references_count == 1
     process(society, [{"doi": "10.6666/citing", "references": []}], timestamp=20260101000000)
     assert Work.objects.get(doi="10.6666/citing").linked_references_count == 0  # its citation went with the reference
+
+
+def test_migration_backfills_linked_counts_of_links_made_before_it(linked_pair):
+    import importlib
+
+    from django.apps import apps
+
+    match_works(work_ids=Work.objects.values_list("pk", flat=True))
+    Work.objects.update(linked_references_count=0)  # as the column's default left existing works
+    migration = importlib.import_module("citations.migrations.0006_backfill_linked_reference_counts")
+    migration.backfill(apps, None)
+    assert dict(Work.objects.values_list("doi", "linked_references_count")) == {"10.5555/cited": 0, "10.6666/citing": 1}
