@@ -109,3 +109,12 @@ def work_linking(work: Work) -> LinkingProgress:
         if batch is not None and batch.running:
             return batch
     return _linking_progress(Work.objects.filter(pk=work.pk))
+
+
+def deposits_still_linking(deposit_ids: list[int]) -> set[int]:
+    """Those of these deposits whose works' references are still being matched (one query)."""
+    return set(
+        Work.objects.filter(references_deposit_id__in=deposit_ids, match_pending=True)
+        .values_list("references_deposit_id", flat=True)
+        .distinct()
+    )

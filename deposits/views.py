@@ -10,7 +10,9 @@ from django.template.defaultfilters import filesizeformat
 
 from deposits.forms import DepositUploadForm
 from deposits.models import Deposit, RecordResult
-from deposits.selectors import WORK_SORTS, deposit_linking, deposits_of, newest_results, results_of, works_of
+from deposits.selectors import (
+    WORK_SORTS, deposit_linking, deposits_of, deposits_still_linking, newest_results, results_of, works_of,
+)
 from deposits.services import deposit_create
 from members.access import can_deposit_for, can_view_member
 from members.shortcuts import NOT_FOUND, member_or_404
@@ -71,6 +73,7 @@ def deposit_list(request, pk: int):
 
 def _deposit_page(request, member, form, can_deposit: bool, *, status: int):
     page = Paginator(deposits_of(member), 25).get_page(request.GET.get("page"))
+    linking = deposits_still_linking([deposit.pk for deposit in page])
     return render(
         request,
         "deposits/list.html",
@@ -79,7 +82,8 @@ def _deposit_page(request, member, form, can_deposit: bool, *, status: int):
             "page": page,
             "form": form,
             "can_deposit": can_deposit,
-            "has_unfinished": any(not deposit.is_final for deposit in page),
+            "linking": linking,
+            "has_unfinished": bool(linking) or any(not deposit.is_final for deposit in page),
         },
         status=status,
     )

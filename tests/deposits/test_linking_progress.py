@@ -93,3 +93,15 @@ def test_failed_deposit_shows_no_linking(client, press):
     body = page(client, deposit)
     assert deposit.status == "failed" and "Linking" not in body and "References linked" not in body
 
+
+
+def test_deposit_history_marks_deposits_still_linking_and_refreshes_until_done(client, press):
+    member, admin = press
+    works_and_citing(member)
+    client.force_login(admin)
+    history = reverse("deposits:list", args=[member.pk])
+    body = client.get(history).content.decode()
+    assert body.count("linking references…") == 2 and 'hx-select="#deposit-history"' in body
+    match_works(work_ids=Work.objects.values_list("pk", flat=True))
+    body = client.get(history).content.decode()
+    assert "linking references…" not in body and 'hx-select="#deposit-history"' not in body
