@@ -8,7 +8,7 @@ from django.dispatch import receiver
 
 from citations.models import Citation
 from citations.search import work_index
-from citations.services import refresh_cited_by_counts
+from citations.services import refresh_cited_by_counts, refresh_linked_counts
 from citations.tasks import match_works_task
 from deposits.models import Work
 from deposits.signals import works_registered
@@ -44,3 +44,4 @@ def unindex_removed_work(sender, instance: Work, using: str, **kwargs) -> None:
 def recount_after_unlink(sender, instance: Citation, **kwargs) -> None:
     # A re-deposit that drops references deletes their citations in its own transaction.
     refresh_cited_by_counts(work_ids=[instance.cited_work_id])
+    refresh_linked_counts(work_ids=[instance.citing_work_id])

@@ -142,6 +142,7 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
         )
         index_references(row for row in rows if row["pk"] in unmatched and row["pk"] in alive)
         refresh_cited_by_counts(work_ids=recount)
+        refresh_linked_counts(work_ids={row["citing_work_id"] for row in rows})
     return sum(1 for link in links if link.status != Citation.Status.FLAGGED)
 
 
@@ -182,6 +183,20 @@ def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
         .values("n")
     )
     Work.objects.filter(pk__in=work_ids).update(cited_by_count=Coalesce(Subquery(distinct_citing), Value(0)))
+
+
+def refresh_linked_counts(*, work_ids: Iterable[int]) -> None:
+    """Set each work's linked_references_count: its references with a counted link."""
+    work_ids = list(work_ids)
+    if not work_ids:
+        return
+    linked = (
+        Citation.objects.filter(citing_work=OuterRef("pk"), status__in=Citation.COUNTED)
+        .values("citing_work")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Work.objects.filter(pk__in=work_ids).update(linked_references_count=Coalesce(Subquery(linked), Value(0)))
 
 
 def match_reference_queries(
@@ -225,6 +240,7 @@ def citation_accept_flagged(*, citation: Citation, by) -> Citation:
             raise DecisionRefused("only links waiting for an editor (flagged) are accepted.")
         _decide(current, status=Citation.Status.CONFIRMED, by=by, action=MatchDecision.Action.ACCEPT)
         refresh_cited_by_counts(work_ids=[current.cited_work_id])
+        refresh_linked_counts(work_ids=[current.citing_work_id])
     return current
 
 

@@ -13,7 +13,7 @@ from citations.selectors import (
     citation_for_decision, citing_works_explained, decisions_about, flagged_citations,
 )
 from citations.links import work_url
-from deposits.selectors import work_by_doi
+from deposits.selectors import work_by_doi, work_linking
 from deposits.xml.markup import plain_text
 from members.access import can_review_citations, can_view_citing_list
 from members.shortcuts import NOT_FOUND
@@ -28,11 +28,10 @@ def work_public(request, doi: str):
     work = work_by_doi(doi)
     if work is None:
         return render(request, "citations/not_found.html", {"doi": doi}, status=404)
-    return render(
-        request,
-        "citations/work_public.html",
-        {"work": work, "can_see_list": can_view_citing_list(request.user, work.owner_id)},
-    )
+    context = {"work": work, "can_see_list": can_view_citing_list(request.user, work.owner_id), "linking": work_linking(work)}
+    if request.htmx:  # the count and linking line, re-fetched while linking runs
+        return render(request, "citations/_work_linking.html", context)
+    return render(request, "citations/work_public.html", context)
 
 
 def work_lookup(request):
@@ -59,6 +58,8 @@ def work_cited_by(request, doi: str):
     work = work_by_doi(doi)
     if work is None:
         raise Http404(NOT_FOUND)
+    if request.htmx and can_view_citing_list(request.user, work.owner_id):
+        return render(request, "citations/_work_linking.html", {"work": work, "linking": work_linking(work), "no_count": True})
     try:
         citing = citing_works_explained(work, viewer=request.user)
         flagged = flagged_citations(work, viewer=request.user)
@@ -68,7 +69,7 @@ def work_cited_by(request, doi: str):
     page = Paginator(citing, CITING_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "citations/work_cited_by.html", {
         "work": work, "member": work.owner, "page": page,
-        "flagged": flagged[:FLAGGED_SHOWN], "decisions": decisions[:DECISIONS_SHOWN],
+        "flagged": flagged[:FLAGGED_SHOWN], "decisions": decisions[:DECISIONS_SHOWN], "linking": work_linking(work),
         "can_review": can_review_citations(request.user, work.owner_id),
         "focus_messages": True,  # after a decision, keyboard and screen-reader users land on what happened
     })

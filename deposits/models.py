@@ -149,6 +149,14 @@ class Work(models.Model):
     references_count = models.PositiveIntegerField(default=0)
     # Kept by the citations app (distinct citing works), so pages never count rows on the fly.
     cited_by_count = models.PositiveIntegerField(default=0)
+    # The deposit that last gave the work its reference list (metadata or references only): its
+    # page shows the linking of these works while match_pending says it still runs.
+    references_deposit = models.ForeignKey(
+        Deposit, null=True, blank=True, on_delete=models.SET_NULL, related_name="works_linking"
+    )
+    # Kept by the citations app like cited_by_count: this work's references linked to a registered
+    # work (counted links), so deposit and work pages tell linking's outcome without counting rows.
+    linked_references_count = models.PositiveIntegerField(default=0, db_default=0)  # raw bulk imports omit it
     # Set in the transaction that registers or changes the work; cleared by matching once the
     # work's references and the references waiting for it have been matched. The database says
     # what is still to do, so a lost task is found again (see citations.tasks.match_pending_works).

@@ -1,7 +1,9 @@
 """Reading deposits and works."""
 from __future__ import annotations
 
-from django.db.models import Case, QuerySet, Value, When
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 
 from deposits.doi import normalize_doi
 from deposits.models import Deposit, RecordResult, Work
@@ -60,3 +62,71 @@ def submission_of(member: Member, *, doi_batch_id: str = "", filename: str = "")
     else:
         return None
     return deposits.order_by("-created", "-pk").first()
+
+
+@dataclass(frozen=True)
+class LinkingProgress:
+    """Where matching stands for the works a deposit gave their reference lists (or one work).
+
+    From the works' own columns: match_pending (set with the deposit's change, cleared when the
+    work's references, and the references waiting for it, have been matched), references_count
+    and linked_references_count (kept by citations). A work's references count as checked once
+    its matching has finished, so `checked` moves by whole works, never ahead of the truth.
+    """
+
+    works: int
+    works_pending: int
+    references: int
+    references_checked: int
+    references_linked: int
+
+    @property
+    def running(self) -> bool:
+        return self.works_pending > 0
+
+    @property
+    def works_checked(self) -> int:
+        return self.works - self.works_pending
+
+
+def _linking_progress(works: QuerySet[Work]) -> LinkingProgress:
+    pending = Q(match_pending=True)
+    figures = works.aggregate(
+        works=Count("pk"),
+        works_pending=Count("pk", filter=pending),
+        references=Sum("references_count", default=0),
+        references_pending=Sum("references_count", filter=pending, default=0),
+        references_linked=Sum("linked_references_count", filter=~pending, default=0),
+    )
+    return LinkingProgress(
+        works=figures["works"],
+        works_pending=figures["works_pending"],
+        references=figures["references"],
+        references_checked=figures["references"] - figures["references_pending"],
+        references_linked=figures["references_linked"],
+    )
+
+
+def deposit_linking(deposit_id: int) -> LinkingProgress | None:
+    """Linking of the works this deposit last gave a reference list; None when it gave none."""
+    progress = _linking_progress(Work.objects.filter(references_deposit_id=deposit_id))
+    return progress if progress.works else None
+
+
+def work_linking(work: Work) -> LinkingProgress:
+    """While the work's matching runs: that of the whole deposit that changed it (so N of M moves
+    as the deposit's works are done); afterwards, the work's own figures."""
+    if work.match_pending and work.references_deposit_id:
+        batch = deposit_linking(work.references_deposit_id)
+        if batch is not None and batch.running:
+            return batch
+    return _linking_progress(Work.objects.filter(pk=work.pk))
+
+
+def deposits_still_linking(deposit_ids: list[int]) -> set[int]:
+    """Those of these deposits whose works' references are still being matched (one query)."""
+    return set(
+        Work.objects.filter(references_deposit_id__in=deposit_ids, match_pending=True)
+        .values_list("references_deposit_id", flat=True)
+        .distinct()
+    )

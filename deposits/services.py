@@ -5,8 +5,9 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from deposits.models import Deposit, RecordResult, Reference, Work
 from deposits.signals import works_registered
 from deposits.submission_log import submission_log_send
 from deposits.xml import DepositFileError, ParsedWork, RecordError, open_deposit
+from deposits.xml.reference_deposits import ParsedCitationList, deposit_operation, open_reference_deposit
 from members.models import Member
 from members.selectors import prefix_owner, prefixes_of
 from portal.celery import DATABASE_TROUBLE
@@ -45,10 +47,15 @@ class AlreadyRegistered(Exception):
 
 
 def deposit_create(
-    *, member: Member, file: File, filename: str, uploaded_by=None, operation: str = Deposit.Operation.METADATA
+    *, member: Member, file: File, filename: str, uploaded_by=None, operation: str | None = Deposit.Operation.METADATA
 ) -> Deposit:
-    """Store an uploaded deposit file and queue it for the worker. Returns at once."""
-    if operation not in Deposit.Operation.values:
+    """Store an uploaded deposit file and queue it for the worker. Returns at once.
+
+    `operation` is Crossref's (doMDUpload, doDOICitUpload); None reads it from the file's root
+    namespace (the upload form and the command do that). A file whose namespace contradicts the
+    operation given is refused here, naming both, rather than failing later in the worker.
+    """
+    if operation is not None and operation not in Deposit.Operation.values:
         raise ValidationError(f"Unknown operation {operation!r}; use one of {', '.join(Deposit.Operation.values)}.")
     size = file.size
     limit = settings.DEPOSIT_MAX_BYTES
@@ -63,6 +70,7 @@ def deposit_create(
     for chunk in file.chunks():
         digest.update(chunk)
     file.seek(0)
+    operation = _checked_operation(file, filename=filename, operation=operation)
     deposit = Deposit(
         member=member, uploaded_by=uploaded_by, filename=filename, size=size, sha256=digest.hexdigest(), operation=operation,
         lease_expires=timezone.now() + timedelta(seconds=settings.DEPOSIT_QUEUE_PATIENCE_SECONDS),
@@ -73,8 +81,27 @@ def deposit_create(
     return deposit
 
 
+_OPERATION_FILES = {
+    Deposit.Operation.METADATA: "a metadata deposit (works with their references; namespace http://www.crossref.org/schema/…)",
+    Deposit.Operation.REFERENCES: "a reference-only deposit (doi_citations; namespace http://www.crossref.org/doi_resources_schema/…)",
+}
+
+
+def _checked_operation(file: File, *, filename: str, operation: str | None) -> str:
+    found = deposit_operation(file)
+    if operation is None:
+        # Unrecognisable files go the metadata way, whose processing says what is wrong with them.
+        return found or Deposit.Operation.METADATA
+    if found is not None and found != operation:
+        raise ValidationError(
+            f"{filename} is {_OPERATION_FILES[found]}, but it was sent with operation {operation}, which expects "
+            f"{_OPERATION_FILES[operation]}. Send it with operation {found}."
+        )
+    return operation
+
+
 def deposit_create_from_bytes(
-    *, member: Member, content: bytes, filename: str, uploaded_by=None, operation: str = Deposit.Operation.METADATA
+    *, member: Member, content: bytes, filename: str, uploaded_by=None, operation: str | None = Deposit.Operation.METADATA
 ) -> Deposit:
     return deposit_create(
         member=member, file=ContentFile(content, name=filename), filename=filename, uploaded_by=uploaded_by, operation=operation
@@ -207,11 +234,9 @@ def deposit_process(*, deposit_id: int) -> Deposit | None:
 
 
 def _process(deposit: Deposit, token: str) -> Deposit:
-    if deposit.operation != Deposit.Operation.METADATA:
-        return _finish(deposit, status=Deposit.Status.FAILED, message=f"{deposit.filename}: reference-only deposits "
-                       "(doDOICitUpload) are not accepted yet; deposit the works with their references instead.")
+    references_only = deposit.operation == Deposit.Operation.REFERENCES
     try:
-        head, records = _read_whole_file(deposit)
+        head, records = _read_whole_reference_file(deposit) if references_only else _read_whole_file(deposit)
     except DepositFileError as error:
         return _finish(deposit, status=Deposit.Status.FAILED, message=_file_error_text(deposit, error))
     except FileNotFoundError:
@@ -232,12 +257,19 @@ def _read_whole_file(deposit: Deposit):
         return stream.head, list(stream)
 
 
+def _read_whole_reference_file(deposit: Deposit):
+    with deposit.file.open("rb") as handle:
+        stream = open_reference_deposit(handle, max_bytes=settings.DEPOSIT_MAX_BYTES)
+        return stream.head, list(stream)
+
+
 def _file_error_text(deposit: Deposit, error: DepositFileError) -> str:
     where = f"{deposit.filename}, line {error.line}" if error.line else deposit.filename
     return f"{where}: {error.message}"
 
 
-def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordError]], token: str) -> None:
+def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, Any]], token: str) -> None:
+    apply = _apply_reference_list if deposit.operation == Deposit.Operation.REFERENCES else _apply_record
     with transaction.atomic():
         _renew_lease(deposit, token)
         registered: list[int] = []
@@ -247,7 +279,7 @@ def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, ParsedWork | RecordErr
             )
             try:
                 with transaction.atomic():
-                    work, message = _apply_record(deposit, item)
+                    work, message = apply(deposit, item)
                 registered.append(work.pk)
                 result.status, result.message = RecordResult.Status.SUCCESS, message
             except RecordRefused as refusal:
@@ -306,8 +338,44 @@ def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Wor
         if problem := first_problem(reference):
             raise RecordRefused(f"line {item.line}: citation “{reference.key[:80]}” of {doi}: {problem}.")
     work.save()
-    _replace_references(work, references)
+    _replace_references(work, references, existing=not created)
     return work, "Successfully added" if created else "Successfully updated"
+
+
+def _apply_reference_list(deposit: Deposit, item: ParsedCitationList | RecordError) -> tuple[Work, str]:
+    """A reference-only deposit's record: replace the reference list of a work the member registered.
+
+    Timestamps: doi_citations carry none of their own (the head's is optional in the
+    doi_resources schema), and a reference list is not the metadata that <timestamp> versions.
+    So the work's metadata timestamp is neither checked nor changed (a later metadata deposit
+    still needs only a newer <timestamp> than the last metadata deposit), and the reference list
+    last applied wins, as with Crossref's resource deposits.
+    """
+    if isinstance(item, RecordError):
+        raise RecordRefused(f"line {item.line}: {item.message}")
+    try:
+        doi = parse_doi(item.doi)
+    except InvalidDOI as problem:
+        raise RecordRefused(f"line {item.line}: {problem}.") from None
+    work = Work.objects.select_for_update().filter(doi=doi).first()
+    if work is None:
+        raise RecordRefused(
+            f"line {item.line}: {doi} is not registered; a reference-only deposit changes the references of works "
+            "already registered. Deposit the work's metadata (with its references) first."
+        )
+    if work.owner_id != deposit.member_id:
+        raise RecordRefused(f"line {item.line}: {doi} is registered by another member; only its owner deposits its references.")
+    _check_reference_keys(item)
+    references = _references(work, item.references)
+    for reference in references:
+        if problem := first_problem(reference):
+            raise RecordRefused(f"line {item.line}: citation “{reference.key[:80]}” of {doi}: {problem}.")
+    changes = _replace_references(work, references)
+    work.references_count = len(references)
+    work.references_deposit = deposit
+    work.match_pending = True  # committed with the change, so matching cannot be forgotten
+    work.save(update_fields=["references_count", "references_deposit", "match_pending", "updated"])
+    return work, f"Reference list replaced: {len(references)} reference{'s' if len(references) != 1 else ''} ({changes})"
 
 
 def _same_file(work: Work, deposit: Deposit) -> bool:
@@ -353,16 +421,68 @@ def _copy_metadata(work: Work, item: ParsedWork, deposit: Deposit) -> None:
     work.deposit_timestamp = item.timestamp
     work.last_deposit = deposit
     work.references_count = len(item.references)
+    work.references_deposit = deposit
     work.match_pending = True  # committed with the change, so matching cannot be forgotten
 
 
-def _replace_references(work: Work, references: list[Reference]) -> None:
-    """The deposited reference list replaces the old one (and so the citations it made)."""
-    work.references.all().delete()
+# What makes two references the same reference: everything deposited but its place in the list.
+REFERENCE_CONTENT = (
+    "key", "doi", "unstructured", "journal_title", "author", "volume", "issue", "first_page", "year", "article_title",
+    "issn", "isbn", "series_title", "volume_title", "edition_number", "component_number", "type",
+)
+
+
+@dataclass(frozen=True)
+class ReferenceChanges:
+    kept: int = 0
+    changed: int = 0
+    added: int = 0
+    removed: int = 0
+
+    def __str__(self) -> str:
+        parts = [f"{count} {word}" for count, word in
+                 [(self.kept, "unchanged"), (self.changed, "changed"), (self.added, "new"), (self.removed, "removed")] if count]
+        return ", ".join(parts) or "no references"
+
+
+def _replace_references(work: Work, references: list[Reference], *, existing: bool = True) -> ReferenceChanges:
+    """The deposited reference list replaces the old one, as a difference: a reference kept
+    unchanged (same key, same content) keeps its row, and so its citation, which therefore never
+    disappears and comes back while the new list is matched (cited-by counts hold steady). A
+    changed reference is replaced (its citation goes, matching looks at it afresh); a dropped one
+    is deleted; a new one is inserted. `existing=False` (a new work) skips the comparison."""
+    old = {ref.key: ref for ref in work.references.all()} if existing else {}
+    new_keys = {ref.key for ref in references}
+    kept: list[Reference] = []
+    moved: list[Reference] = []
+    inserted: list[Reference] = []
+    replaced: list[int] = []
+    for reference in references:
+        current = old.get(reference.key)
+        if current is not None and _same_content(current, reference):
+            kept.append(current)
+            if current.position != reference.position:
+                current.position = reference.position
+                moved.append(current)
+            continue
+        if current is not None:
+            replaced.append(current.pk)
+        inserted.append(reference)
+    dropped = [ref.pk for key, ref in old.items() if key not in new_keys]
     try:
-        Reference.objects.bulk_create(references)
+        if replaced or dropped:
+            # Before the inserts: a changed reference comes back under the same (unique) key.
+            Reference.objects.filter(pk__in=replaced + dropped).delete()
+        if moved:
+            Reference.objects.bulk_update(moved, ["position"])
+        Reference.objects.bulk_create(inserted)
     except IntegrityError as error:  # the checks above should make this unreachable
         raise RecordRefused(f"the reference list of {work.doi} could not be stored: {error}") from error
+    return ReferenceChanges(kept=len(kept), changed=len(replaced), added=len(inserted) - len(replaced), removed=len(dropped))
+
+
+def _same_content(stored: Reference, deposited: Reference) -> bool:
+    return all(getattr(stored, field) == getattr(deposited, field) for field in REFERENCE_CONTENT)
 
 
 def _references(work: Work, parsed: Iterable) -> list[Reference]:

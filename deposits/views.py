@@ -10,7 +10,9 @@ from django.template.defaultfilters import filesizeformat
 
 from deposits.forms import DepositUploadForm
 from deposits.models import Deposit, RecordResult
-from deposits.selectors import WORK_SORTS, deposits_of, newest_results, results_of, works_of
+from deposits.selectors import (
+    WORK_SORTS, deposit_linking, deposits_of, deposits_still_linking, newest_results, results_of, works_of,
+)
 from deposits.services import deposit_create
 from deposits.submission_log import submission_log_filename, submission_log_xml
 from members.access import can_deposit_for, can_view_member
@@ -57,7 +59,10 @@ def deposit_list(request, pk: int):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                deposit = deposit_create(member=member, file=upload, filename=upload.name, uploaded_by=request.user)
+                # Works with references, or references only: told apart by the file's namespace.
+                deposit = deposit_create(
+                    member=member, file=upload, filename=upload.name, uploaded_by=request.user, operation=None
+                )
             except ValidationError as error:
                 form.add_error("file", error)
             else:
@@ -69,6 +74,7 @@ def deposit_list(request, pk: int):
 
 def _deposit_page(request, member, form, can_deposit: bool, *, status: int):
     page = Paginator(deposits_of(member), 25).get_page(request.GET.get("page"))
+    linking = deposits_still_linking([deposit.pk for deposit in page])
     return render(
         request,
         "deposits/list.html",
@@ -77,7 +83,8 @@ def _deposit_page(request, member, form, can_deposit: bool, *, status: int):
             "page": page,
             "form": form,
             "can_deposit": can_deposit,
-            "has_unfinished": any(not deposit.is_final for deposit in page),
+            "linking": linking,
+            "has_unfinished": bool(linking) or any(not deposit.is_final for deposit in page),
         },
         status=status,
     )
@@ -91,7 +98,10 @@ def deposit_detail(request, pk: int):
     status = request.GET.get("status", "")
     if status not in RecordResult.Status.values:
         status = ""
-    context = {"deposit": deposit, "member": deposit.member, "status": status}
+    # Matching runs after (and while) records are applied: the page keeps refreshing until it is done.
+    linking = deposit_linking(deposit.pk)
+    context = {"deposit": deposit, "member": deposit.member, "status": status, "linking": linking,
+               "live": not deposit.is_final or (linking is not None and linking.running)}
     if not deposit.is_final:
         context["newest"] = newest_results(deposit)
     else:
@@ -103,9 +113,11 @@ def deposit_detail(request, pk: int):
             "extra": f"&status={status}" if status else "",
         }
     if request.htmx:
-        # The live fragment: counts and the newest results while it runs; on the last poll, the
-        # first page of results too, swapped in out of band (no reload: focus and place stay).
-        return render(request, "deposits/_progress.html", context | {"results_out_of_band": deposit.is_final})
+        # The live fragment: counts and the newest results while it runs; on the first poll that
+        # finds it final, the first page of results too, swapped in out of band (no reload: focus
+        # and place stay). Polls after that (linking still runs) leave the results alone.
+        out_of_band = deposit.is_final and request.GET.get("since") != "final"
+        return render(request, "deposits/_progress.html", context | {"results_out_of_band": out_of_band})
     return render(request, "deposits/detail.html", context)
 
 

@@ -10,8 +10,9 @@ from deposits.models import Deposit, RecordResult
 class DepositCreateSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="The deposit XML (Crossref deposit schema), at most 10 MB.")
     operation = serializers.ChoiceField(
-        choices=Deposit.Operation.choices, default=Deposit.Operation.METADATA,
-        help_text="Crossref's operation: doMDUpload (works with their references) or doDOICitUpload (references only).",
+        choices=Deposit.Operation.choices, required=False, allow_null=True, default=None,
+        help_text="Crossref's operation: doMDUpload (works with their references) or doDOICitUpload (references "
+        "only). Left out, it is read from the file's schema; given, it must agree with the file.",
     )
     member = serializers.IntegerField(
         required=False, help_text="Session users of several members name one; an API key acts for its own member."

@@ -12,6 +12,7 @@ from deposits.services import deposit_create_from_bytes, deposit_process
 from members import login_throttle
 from members.models import Role
 from members.services import api_key_create, api_key_revoke
+from tests.doi_citations_xml import doi_citations_deposit
 from tests.builders import user_in
 from tests.deposits.test_uploads import BOUNDARY, HugeMultipartBody
 from tests.xmlbuild import journal_article_deposit
@@ -51,8 +52,21 @@ def test_post_with_a_key_queues_the_deposit(client, press, key):
 
 
 def test_post_passes_the_reference_only_operation(client, key):
-    response = client.post(URL, {"file": upload(), "operation": "doDOICitUpload"}, **bearer(key.token))
+    references = doi_citations_deposit({"10.5555/api.1": [{"key": "r1", "unstructured": "A reference."}]})
+    response = client.post(URL, {"file": upload(content=references), "operation": "doDOICitUpload"}, **bearer(key.token))
     assert response.status_code == 201 and Deposit.objects.get().operation == "doDOICitUpload"
+
+
+def test_post_without_operation_reads_it_from_the_file(client, key):
+    references = doi_citations_deposit({"10.5555/api.1": [{"key": "r1", "unstructured": "A reference."}]})
+    assert client.post(URL, {"file": upload(content=references)}, **bearer(key.token)).status_code == 201
+    assert client.post(URL, {"file": upload()}, **bearer(key.token)).status_code == 201
+    assert list(Deposit.objects.order_by("pk").values_list("operation", flat=True)) == ["doDOICitUpload", "doMDUpload"]
+
+
+def test_post_with_an_operation_contradicting_the_file_is_a_400(client, key):
+    response = client.post(URL, {"file": upload(), "operation": "doDOICitUpload"}, **bearer(key.token))
+    assert response.status_code == 400 and "doDOICitUpload" in str(response.json()) and not Deposit.objects.exists()
 
 
 def test_detail_shows_status_counts_and_results(client, key):

@@ -12,6 +12,7 @@ from deposits.services import deposit_process
 from members import login_throttle
 from members.models import APIKey, Role
 from members.services import api_key_create, api_key_revoke
+from tests.doi_citations_xml import doi_citations_deposit
 from tests.builders import PASSWORD, user_in
 from tests.deposits.test_uploads import HugeMultipartBody, post_body
 from tests.xmlbuild import journal_article_deposit
@@ -48,8 +49,16 @@ def test_deposit_with_password_is_queued_and_acknowledged_like_crossref(client, 
 
 def test_reference_only_operation_is_passed_through(client, press):
     _, admin = press
-    assert post_deposit(client, admin.email, PASSWORD, operation="doDOICitUpload").status_code == 200
+    references = doi_citations_deposit({"10.5555/servlet.1": [{"key": "r1", "unstructured": "A reference."}]})
+    assert post_deposit(client, admin.email, PASSWORD, operation="doDOICitUpload", content=references).status_code == 200
     assert Deposit.objects.get().operation == "doDOICitUpload"
+
+
+def test_operation_contradicting_the_file_is_a_400_naming_both(client, press):
+    _, admin = press
+    response = post_deposit(client, admin.email, PASSWORD, operation="doDOICitUpload")  # a metadata file
+    assert response.status_code == 400
+    assert "doDOICitUpload" in response.content.decode() and not Deposit.objects.exists()
 
 
 def test_deposit_with_api_key_records_the_key(client, press):

@@ -1,4 +1,5 @@
-"""python manage.py deposit FILE --member ID [--wait]: queue a deposit file as the upload form does."""
+"""python manage.py deposit FILE --member ID [--operation auto|doMDUpload|doDOICitUpload] [--wait]:
+queue a deposit file as the upload form does."""
 import time
 from pathlib import Path
 
@@ -19,10 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--member", type=int, required=True, help="the member's id (create_member prints it)")
         parser.add_argument("--user", help="email of the user to record as uploader (optional)")
+        parser.add_argument(
+            "--operation", choices=["auto", *Deposit.Operation.values], default="auto",
+            help="Crossref's operation: doMDUpload (works with references) or doDOICitUpload (references only); "
+            "auto (default) reads it from the file's namespace",
+        )
         parser.add_argument("--wait", action="store_true", help="wait for the worker and print the results")
         parser.add_argument("--timeout", type=float, default=600, help="seconds to wait at most (default 600)")
 
-    def handle(self, *args, file: Path, member: int, user, wait: bool, timeout: float, **options):
+    def handle(self, *args, file: Path, member: int, user, operation: str, wait: bool, timeout: float, **options):
         owner = Member.objects.filter(pk=member).first()
         if owner is None:
             raise CommandError(f"There is no member with id {member}.")
@@ -33,10 +39,16 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is not a file.")
         with file.open("rb") as handle:
             try:
-                deposit = deposit_create(member=owner, file=File(handle, name=file.name), filename=file.name, uploaded_by=uploader)
+                deposit = deposit_create(
+                    member=owner, file=File(handle, name=file.name), filename=file.name, uploaded_by=uploader,
+                    operation=None if operation == "auto" else operation,
+                )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
-        self.stdout.write(f"Deposit {deposit.pk} queued ({file.name}, {deposit.size} bytes) for {owner.name}.")
+        self.stdout.write(
+            f"Deposit {deposit.pk} queued ({file.name}, {deposit.size} bytes, {deposit.operation}: "
+            f"{deposit.get_operation_display()}) for {owner.name}."
+        )
         if not wait:
             return
         deposit = self._wait(deposit, timeout)
