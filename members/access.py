@@ -31,6 +31,19 @@ def can_deposit_for(user, member: Member | int) -> bool:
     return _role(user, _id(member)) in DEPOSIT_ROLES
 
 
+def why_not_deposit(user, member: Member | int) -> str | None:
+    """Why a user who may see a member's pages may not deposit for it, so the page can say so
+    and name who can change it: "agency" (the agency's staff act as no member), "role" (the
+    member's user without a depositing role), or None when depositing is allowed or the pages
+    are not theirs to see at all."""
+    role = _role(user, _id(member))
+    if role in DEPOSIT_ROLES:
+        return None
+    if role is not None:
+        return "role"
+    return "agency" if _is_agency_superuser(user) else None
+
+
 def can_view_citing_list(user, owner: Member | int | None) -> bool:
     """Cited-by rule: only the member owning the cited work sees the list of works citing it."""
     return owner is not None and can_view_member(user, owner)

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from members.models import Member, Membership, Prefix
+from members.models import Member, Membership, Prefix, Role
 
 
 def memberships_for(user) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("member")
+
+
+def admin_emails_of(member: Member | int) -> list[str]:
+    """Who to ask about a member's roles and settings: its administrators' addresses."""
+    member_id = member if isinstance(member, int) else member.pk
+    return list(Membership.objects.filter(member_id=member_id, role=Role.ADMIN, user__is_active=True)
+                .order_by("user__email").values_list("user__email", flat=True))
 
 
 def prefix_owner(prefix: str) -> Member | None:

@@ -72,7 +72,7 @@ def test_the_form_is_labelled_and_describes_the_limit(client, editor):
     client.force_login(editor)
     html = client.get(URL).content.decode()
     assert '<label for="id_references">References</label>' in html
-    assert 'aria-describedby="references-help"' in html
+    assert 'aria-describedby="id_references_helptext"' in html and 'id="id_references_helptext"' in html
     assert "up to 1,000" in html
     assert "<table" not in html
 
@@ -119,7 +119,9 @@ def test_more_than_1000_references_are_refused_naming_the_limit_and_the_count(cl
     html = response.content.decode()
     assert 'role="alert"' in html and 'aria-invalid="true"' in html
     assert "You pasted 1,001 references; at most 1,000 can be matched at once." in html
-    assert 'id="query-heading" tabindex="-1" data-focus-on-load' in html
+    # One summary takes the focus and is announced; the field names its error text.
+    assert html.count("data-focus-on-load") == 1 and 'class="error-summary"' in html
+    assert 'aria-describedby="id_references_helptext id_references_error"' in html and 'id="id_references_error"' in html
     assert "<table" not in html
     assert "A reference numbered 1000." in html  # the text is kept, to be cut down
 
