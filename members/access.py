@@ -27,6 +27,11 @@ def can_view_member(user, member: Member | int) -> bool:
     return _is_agency_superuser(user) or _role(user, _id(member)) is not None
 
 
+def can_browse_all_members(user) -> bool:
+    """The agency's staff find any member's pages from a directory of every member."""
+    return _is_agency_superuser(user)
+
+
 def can_deposit_for(user, member: Member | int) -> bool:
     return _role(user, _id(member)) in DEPOSIT_ROLES
 
