@@ -1,12 +1,13 @@
 """Every main page, as each role sees it, on a phone (390×844) and a desktop (1280×800): nothing
-scrolls the page sideways, the header keeps to two rows, and a screenshot of each is kept in
-test-artifacts/screenshots/<page>-<width>.png to look at."""
+scrolls the page sideways, the header keeps to two rows, axe-core finds no serious or critical
+WCAG violation, and a screenshot of each is kept in test-artifacts/screenshots/<page>-<width>.png."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from members.models import Role, User
@@ -16,6 +17,7 @@ from tests.xmlbuild import journal_article_deposit
 
 SCREENSHOTS = ARTIFACTS / "screenshots"
 WIDTHS = [(390, 844), (1280, 800)]
+AXE = Axe()
 # Long, unbroken words are what push a phone page sideways: a DOI and a title made of them.
 CITED = {"doi": "10.5555/jod.2025.a-rather-long-suffix-00012345-with-no-break-in-it",
          "title": "Interdisciplinary sedimentological reconstructions of palaeoenvironmental variability along continental margins",
@@ -100,6 +102,10 @@ def walk(browser: Browser, base: str, email: str | None, steps: list[tuple[str, 
                 problems.append(f"{name} at {width}px scrolls sideways: {metrics['pageWidth']}px wide")
             if metrics["rows"] > 2 or metrics["height"] > 100:
                 problems.append(f"{name} at {width}px: header has {metrics['rows']} rows, {metrics['height']:.0f}px high")
+            for violation in AXE.run(page).response["violations"]:
+                if violation["impact"] in {"serious", "critical"}:
+                    targets = [node["target"] for node in violation["nodes"]][:3]
+                    problems.append(f"{name} at {width}px: axe {violation['id']} ({violation['help']}) at {targets}")
         context.close()
     assert not problems, "\n".join(problems)
 
