@@ -18,7 +18,8 @@ SECRET_KEY_FILE := var/secret_key
 # start without one when DEBUG is off).
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
-.PHONY: install run test migrate demo clean browser redis secret bench-matching postgres postgres-stop test-postgres
+.PHONY: install run test migrate demo clean browser redis secret bench-matching postgres postgres-stop test-postgres \
+	services redis-start redis-stop run-prod stop
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,8 +84,10 @@ postgres:
 postgres-stop:
 	@$(PG_AS) "pg_ctl -D $(PG_DIR) -m fast stop" >/dev/null 2>&1 || true
 
-test-postgres: install browser redis postgres
-	DATABASE_URL=$(PG_URL) CELERY_BROKER_FOLDER=var/test-broker MEDIA_ROOT=var/test-media $(BIN)/pytest
+# The production stack: PostgreSQL, and Redis as broker and cache (a database of its own, 15, so
+# a running `make run-prod` keeps its queue), with the real worker processes the suite starts.
+test-postgres: install browser redis postgres redis-start
+	DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/15 MEDIA_ROOT=var/test-media $(BIN)/pytest
 
 # Redis comes from Debian's package; the suite starts servers of its own with it.
 redis:
@@ -96,6 +99,50 @@ redis:
 # (`install` brings the `bench` extra too: tests/bench runs in the main suite.)
 bench-matching: install
 	$(BIN)/python -m bench.matching.run $(BENCH_ARGS)
+
+# --- The production stack on one machine --------------------------------------------------------
+# `make services` starts PostgreSQL 15 and Redis with their data under var/ and prints the
+# environment that points the portal at them; `make run-prod` serves through gunicorn (static
+# files by WhiteNoise) with Celery workers and beat on that stack; `make stop` stops it all.
+REDIS_PORT ?= 63790
+REDIS_DIR := $(abspath var/redis)
+REDIS_URL_PROD := redis://127.0.0.1:$(REDIS_PORT)/0
+PROD_ENV = DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_PROD) $(RUN_ENV)
+WEB_CONCURRENCY ?= 2
+WORKER_CONCURRENCY ?= 2
+
+redis-start: redis
+	@mkdir -p $(REDIS_DIR)
+	@redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 || \
+		redis-server --port $(REDIS_PORT) --bind 127.0.0.1 --dir $(REDIS_DIR) --daemonize yes \
+			--pidfile $(REDIS_DIR)/redis.pid --logfile $(REDIS_DIR)/redis.log --appendonly yes --save ""
+	@for i in 1 2 3 4 5 6 7 8 9 10; do redis-cli -p $(REDIS_PORT) ping >/dev/null 2>&1 && break; sleep 0.5; done
+	@echo "Redis:      REDIS_URL=$(REDIS_URL_PROD)"
+
+redis-stop:
+	@redis-cli -p $(REDIS_PORT) shutdown nosave >/dev/null 2>&1 || true
+
+services: postgres redis-start
+	@$(PG_AS) "psql -h 127.0.0.1 -p $(PG_PORT) -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='portal'\"" | grep -q 1 || \
+		$(PG_AS) "createdb -h 127.0.0.1 -p $(PG_PORT) -U postgres portal"
+	@echo ""
+	@echo "  The production stack is up. Point the portal at it with:"
+	@echo "    export DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_PROD)"
+	@echo "  then \`make run-prod\` (gunicorn, Celery workers and beat); \`make stop\` stops everything."
+
+run-prod: install secret services
+	$(PROD_ENV) $(BIN)/python manage.py migrate --no-input
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(PROD_ENV) $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  Cited-by Portal (production stack): http://$(HOST):$(PORT)/   health: http://$(HOST):$(PORT)/health"
+	@echo "  $(WEB_CONCURRENCY) gunicorn processes, a Celery worker of $(WORKER_CONCURRENCY) processes, beat. Stop with Ctrl-C, then \`make stop\`."
+	@echo ""
+	$(PROD_ENV) HOST=$(HOST) WEB_CONCURRENCY=$(WEB_CONCURRENCY) WORKER_CONCURRENCY=$(WORKER_CONCURRENCY) \
+		$(BIN)/honcho -f Procfile.prod start --port $(PORT)
+
+stop: redis-stop postgres-stop
+	@echo "Stopped PostgreSQL and Redis."
 
 clean:
 	rm -rf $(VENV) var

@@ -1,11 +1,16 @@
 """Reading citations. The citing list is only handed to those members.access allows."""
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min, Prefetch, QuerySet
+from django.db.models import F, FilteredRelation, Min, Prefetch, Q, QuerySet
 
 from citations.models import Citation, MatchDecision
-from deposits.models import Work
+from deposits.models import Reference, Work
 from members.access import can_view_citing_list
 
 
@@ -56,3 +61,107 @@ def decisions_about(work: Work, *, viewer) -> QuerySet[MatchDecision]:
 def citation_for_decision(pk: int) -> Citation | None:
     """A link with its cited work and that work's owner, which decide who may act on it."""
     return Citation.objects.select_related("cited_work__owner", "citing_work").filter(pk=pk).first()
+
+
+# --- The public works API (Crossref's /works): metadata, counts and each work's own references.
+
+@dataclass(frozen=True)
+class WorkFilters:
+    """What a list is restricted to. Filters of one name are ORed, of different names ANDed (as Crossref does)."""
+
+    prefixes: tuple[str, ...] = ()
+    members: tuple[int, ...] = ()
+    types: tuple[str, ...] = ()
+    from_pub_year: int | None = None
+    until_pub_year: int | None = None
+    has_references: bool | None = None
+    from_updated: datetime.date | None = None
+    until_updated: datetime.date | None = None
+
+
+
+# Work fields a list may be sorted by whose value may be missing: those sort first ascending, last descending.
+NULLABLE_SORT_FIELDS = {"publication_year"}
+
+
+def public_references(work: Work) -> QuerySet[Reference]:
+    """`work`'s reference list as deposited, each with `matched_doi`: the DOI of the work the
+    portal linked it to, for links that count only (flagged links wait for the cited work's
+    editors, rejected ones are gone). One query, however long the list."""
+    return (
+        Reference.objects.filter(citing_work=work)
+        .annotate(counted=FilteredRelation("citation", condition=Q(citation__status__in=Citation.COUNTED)))
+        .annotate(matched_doi=F("counted__cited_work__doi"))
+        .order_by("position")
+    )
+
+
+def filtered_works(filters: WorkFilters) -> QuerySet[Work]:
+    """Works meeting Crossref's list filters (see citations.api.params)."""
+    condition = Q()
+    if filters.prefixes:
+        # A range on the unique DOI index, on every database ("/" sorts just before "0").
+        condition &= reduce(or_, (Q(doi__gte=f"{prefix}/", doi__lt=f"{prefix}0") for prefix in filters.prefixes))
+    if filters.members:
+        condition &= Q(owner_id__in=filters.members)
+    if filters.types:
+        condition &= Q(type__in=filters.types)
+    # The portal keeps the publication year only: a partial or full date is compared by its year.
+    if filters.from_pub_year is not None:
+        condition &= Q(publication_year__gte=filters.from_pub_year)
+    if filters.until_pub_year is not None:
+        condition &= Q(publication_year__lte=filters.until_pub_year)
+    if filters.has_references is not None:
+        condition &= Q(references_count__gt=0) if filters.has_references else Q(references_count=0)
+    if filters.from_updated is not None:
+        condition &= Q(updated__gte=_day_start(filters.from_updated))
+    if filters.until_updated is not None:
+        condition &= Q(updated__lt=_day_start(filters.until_updated + datetime.timedelta(days=1)))
+    return Work.objects.filter(condition)
+
+
+def listed_works(
+    *, filters: WorkFilters, field: str, descending: bool, rows: int, offset: int = 0, after: tuple | None = None,
+) -> tuple[int, list[Work]]:
+    """The total of works meeting `filters`, and `rows` of them ordered by `field` then id, from
+    `offset` or (deep paging) after the work whose `sort_key` is `after`.
+
+    `after` is a keyset, not a position: each page is an index range scan, however deep, and a
+    work registered meanwhile never shifts a page. Two queries, whatever `rows` is.
+    """
+    works = filtered_works(filters)
+    total = works.count()
+    if after is not None:
+        works = works.filter(_after(field, descending, after))
+    nullable = field in NULLABLE_SORT_FIELDS
+    primary = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
+    ordering = (primary if nullable else (f"-{field}" if descending else field), "-pk" if descending else "pk")
+    return total, list(works.order_by(*ordering)[offset : offset + rows])
+
+
+def sort_key(work: Work, field: str) -> tuple:
+    """(value, id) of `work` in a sort by `field`, as JSON can carry it (for cursors)."""
+    value = getattr(work, field)
+    return (value.isoformat() if isinstance(value, datetime.datetime) else value, work.pk)
+
+
+def _after(field: str, descending: bool, key: tuple) -> Q:
+    raw, pk = key
+    value = Work._meta.get_field(field).to_python(raw)
+    if field not in NULLABLE_SORT_FIELDS:
+        if descending:
+            return Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk})
+        return Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})
+    # Missing values come first ascending (nulls first) and last descending (nulls last).
+    missing = Q(**{f"{field}__isnull": True})
+    if descending:
+        if value is None:
+            return missing & Q(pk__lt=pk)
+        return Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}) | missing
+    if value is None:
+        return (missing & Q(pk__gt=pk)) | ~missing
+    return Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.timezone.utc)

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.conf import settings
 
 from citations.services import match_works, pending_work_ids, rematch_references, unmatched_reference_ids
-from portal.celery import DATABASE_TROUBLE
+from portal.celery import DATABASE_TROUBLE, waiting_tasks
 
 
 @shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, retry_backoff=True, retry_backoff_max=300, max_retries=10)
@@ -17,8 +17,14 @@ def match_works_task(work_ids: list[int]) -> int:
 def match_pending_works() -> int:
     """Periodic (beat): queue matching again for works whose matching task was lost.
 
-    Bounded: at most MATCHING_RECONCILE_CHUNKS chunks per run; the next run takes the rest.
+    Bounded: at most MATCHING_RECONCILE_CHUNKS chunks per run; the next run takes the rest. It
+    only tops the queue up: while that many tasks already wait (a large deposit's own matching,
+    or an earlier run's), the works still marked are most likely in them, and sending them again
+    would only make the backlog longer.
     """
+    waiting = waiting_tasks()
+    if waiting is None or waiting >= settings.MATCHING_RECONCILE_CHUNKS:
+        return 0
     size = settings.MATCHING_CHUNK_SIZE
     work_ids = pending_work_ids(
         older_than=timedelta(seconds=settings.MATCHING_PENDING_GRACE_SECONDS),

@@ -11,7 +11,7 @@ urlpatterns = [
     path("doi/<doi:doi>", views.work_public, name="work"),
     path("cited-by/<doi:doi>", views.work_cited_by, name="cited_by"),
     path("citations/<int:pk>/decide", views.citation_decide, name="decide"),
-    # The pages lived under /works/<doi>/ before; old links and bookmarks still arrive.
-    path("works/<path:old>/", views.work_old_url, name="old_url"),
+    # The pages lived under /works/<doi>/ before; old links still arrive there, where
+    # Crossref's JSON now answers: citations.api.views.work_or_old_page redirects browsers.
     path("tools/simple-text-query/", text_query_views.simple_text_query, name="simple_text_query"),
 ]

@@ -29,6 +29,8 @@ class Deposit(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="deposits"
     )
+    # Set when a machine endpoint received it with an API key (then uploaded_by is empty).
+    api_key = models.ForeignKey("members.APIKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="deposits")
     file = models.FileField(upload_to="deposits/%Y/%m/")
     filename = models.CharField(max_length=255)
     size = models.PositiveIntegerField(default=0)
@@ -157,6 +159,12 @@ class Work(models.Model):
         indexes = [
             models.Index(fields=["owner", "-cited_by_count"], name="work_owner_count"),
             models.Index(fields=["updated"], condition=Q(match_pending=True), name="work_match_pending"),
+            # The public works list (GET /works) sorts by these, id breaking ties; its cursors
+            # resume after a (value, id) pair, so each page is a range scan of one of them.
+            models.Index(fields=["created", "id"], name="work_list_created"),
+            models.Index(fields=["updated", "id"], name="work_list_updated"),
+            models.Index(fields=["cited_by_count", "id"], name="work_list_cited_by_count"),
+            models.Index(fields=["publication_year", "id"], name="work_list_publication_year"),
         ]
 
     def __str__(self) -> str:

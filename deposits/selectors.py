@@ -48,3 +48,15 @@ def results_of(deposit: Deposit, *, status: str = "") -> QuerySet[RecordResult]:
 def newest_results(deposit: Deposit, *, count: int = 10) -> list[RecordResult]:
     """The last records applied, for the live progress of an unfinished deposit."""
     return list(RecordResult.objects.filter(deposit=deposit).order_by("-position")[:count])
+
+
+def submission_of(member: Member, *, doi_batch_id: str = "", filename: str = "") -> Deposit | None:
+    """The member's newest deposit with this batch id (or file name): Crossref's submissionDownload."""
+    deposits = Deposit.objects.filter(member=member)
+    if doi_batch_id:
+        deposits = deposits.filter(doi_batch_id=doi_batch_id)
+    elif filename:
+        deposits = deposits.filter(filename=filename)
+    else:
+        return None
+    return deposits.order_by("-created", "-pk").first()

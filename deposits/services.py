@@ -21,6 +21,7 @@ from deposits.doi import InvalidDOI, doi_prefix, normalize_doi, parse_doi
 from deposits.limits import first_problem
 from deposits.models import Deposit, RecordResult, Reference, Work
 from deposits.signals import works_registered
+from deposits.submission_log import submission_log_send
 from deposits.xml import DepositFileError, ParsedWork, RecordError, open_deposit
 from members.models import Member
 from members.selectors import prefix_owner, prefixes_of
@@ -406,5 +407,6 @@ def _finish(deposit: Deposit, *, status: str, message: str = "") -> Deposit:
         status=status, message=message, finished=timezone.now(), lease_token="", lease_expires=None
     )
     deposit.refresh_from_db()
+    transaction.on_commit(lambda: submission_log_send(deposit_id=deposit.pk))  # the uploader's emailed log
     log.info("deposit %s %s: %s", deposit.pk, status, message or f"{deposit.success_count} ok, {deposit.failure_count} failed")
     return deposit

@@ -9,7 +9,12 @@ itself (Crossref's servlet API) set their own handlers.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.core.files.uploadhandler import (
+    FileUploadHandler,
+    MemoryFileUploadHandler,
+    StopUpload,
+    TemporaryFileUploadHandler,
+)
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
@@ -30,6 +35,9 @@ def _refuse(request, message: str) -> None:
 
 
 class BoundedUploadHandler(FileUploadHandler):
+    # Browser forms sign in first; only machine endpoints read credentials from the body itself.
+    files_need_signed_in_user = True
+
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.limit = settings.DEPOSIT_MAX_BYTES
         self.received = 0
@@ -44,7 +52,7 @@ class BoundedUploadHandler(FileUploadHandler):
     def new_file(self, *args, **kwargs):
         # Form fields of anonymous requests are read (a sign-in form may be multipart); files not.
         user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
+        if self.files_need_signed_in_user and (user is None or not user.is_authenticated):
             _refuse(self.request, "Sign in to upload files.")
         super().new_file(*args, **kwargs)
 
@@ -56,3 +64,19 @@ class BoundedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+class MachineUploadHandler(BoundedUploadHandler):
+    """For endpoints whose credentials travel in the body (Crossref's servlet) or a header (the
+    JSON API): the same limit, cut unread, but no session needed to receive the file."""
+
+    files_need_signed_in_user = False
+
+
+def use_machine_upload_handlers(request) -> None:
+    """Call before request.POST or request.FILES is touched."""
+    request.upload_handlers = [
+        MachineUploadHandler(request),
+        MemoryFileUploadHandler(request),
+        TemporaryFileUploadHandler(request),
+    ]

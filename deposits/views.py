@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 
@@ -12,6 +12,7 @@ from deposits.forms import DepositUploadForm
 from deposits.models import Deposit, RecordResult
 from deposits.selectors import WORK_SORTS, deposits_of, newest_results, results_of, works_of
 from deposits.services import deposit_create
+from deposits.submission_log import submission_log_filename, submission_log_xml
 from members.access import can_deposit_for, can_view_member, why_not_deposit
 from members.selectors import admin_emails_of
 from members.shortcuts import NOT_FOUND, member_or_404
@@ -128,3 +129,14 @@ def deposit_file(request, pk: int):
     except FileNotFoundError:
         raise Http404(NOT_FOUND) from None
     return FileResponse(handle, as_attachment=True, filename=deposit.filename, content_type="application/xml")
+
+
+@login_required
+def deposit_log(request, pk: int):
+    """The submission log as Crossref's doi_batch_diagnostic XML, as the servlet and email give it."""
+    deposit = Deposit.objects.filter(pk=pk).first()
+    if deposit is None or not can_view_member(request.user, deposit.member_id):
+        raise Http404(NOT_FOUND)
+    response = HttpResponse(submission_log_xml(deposit), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{submission_log_filename(deposit)}"'
+    return response

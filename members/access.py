@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from members.models import Member, Membership, Role
+from members.models import APIKey, Member, Membership, Role
 
 DEPOSIT_ROLES = frozenset({Role.ADMIN, Role.DEPOSITOR})
 # Confirming and rejecting the links to a member's works is editorial work; depositors only look.
@@ -64,6 +64,25 @@ def can_use_member_tools(user) -> bool:
 def can_review_citations(user, owner: Member | int | None) -> bool:
     """Who confirms or rejects the links to a work: its owning member's editors and administrators."""
     return owner is not None and _role(user, _id(owner)) in REVIEW_ROLES
+
+
+def can_manage_member(user, member: Member | int) -> bool:
+    """The member's own administration: its users and roles, its API keys. Its admins only
+    (agency staff use the Django admin, so they never act inside a member by accident)."""
+    return _role(user, _id(member)) == Role.ADMIN
+
+
+def key_allows(key: APIKey, scope: str) -> bool:
+    """A key acts only within the scopes it was given, and never once revoked."""
+    return not key.is_revoked and scope in key.scopes
+
+
+def machine_user_allows(user, member: Member | int, scope: str) -> bool:
+    """A member user's password on the machine endpoints is worth what the user's role is:
+    depositing needs a role that may deposit; reading cited-by lists, any role."""
+    if scope == APIKey.Scope.DEPOSIT:
+        return can_deposit_for(user, member)
+    return _role(user, _id(member)) is not None
 
 
 def _is_agency_superuser(user) -> bool:

@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from members.models import Member, Membership, Prefix, User
+from members.models import APIKey, Member, Membership, Prefix, User
 
 
 class PrefixInline(admin.TabularInline):
@@ -56,3 +56,18 @@ class UserAdmin(DjangoUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(APIKey)
+class APIKeyAdmin(admin.ModelAdmin):
+    """Staff see keys and may revoke one (set `revoked`); keys are made on the member's own page,
+    where the secret is shown once, so nothing here can show or set one."""
+
+    list_display = ["name", "key_id", "member", "scopes", "created", "last_used", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["name", "key_id", "member__name"]
+    readonly_fields = ["member", "key_id", "secret_hash", "scopes", "created_by", "created", "last_used"]
+    fields = ["name", "member", "key_id", "scopes", "created_by", "created", "last_used", "revoked"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -1,8 +1,11 @@
-"""Forms of members: the admin's sign-in form, throttled like the portal's own."""
+"""Forms of members: the admin's sign-in form, throttled like the portal's own, and the forms
+of a member's own administration (inviting users, roles, API keys)."""
+from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from members import login_throttle
+from members.models import APIKey, Role
 
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
@@ -11,3 +14,22 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
         if wait := login_throttle.wait_seconds(self.request, account):
             raise ValidationError(login_throttle.refusal_message(wait), code="throttled")
         return super().clean()
+
+
+# --- A member's own administration ---------------------------------------------------------------
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address", help_text="They get an email with a link to choose their password.")
+    role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.DEPOSITOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class APIKeyForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=100, help_text="What uses the key, e.g. “OJS production”.")
+    scopes = forms.MultipleChoiceField(
+        label="Scopes", choices=APIKey.Scope.choices, widget=forms.CheckboxSelectMultiple, initial=[APIKey.Scope.DEPOSIT]
+    )

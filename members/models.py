@@ -99,3 +99,40 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.member} ({self.get_role_display()})"
+
+
+class APIKey(models.Model):
+    """A member's key for the machine endpoints (Crossref's servlet, the JSON API).
+
+    The key itself is shown once, at creation: `cbp_<key_id>_<secret>`. Only the key id (to find
+    the row) and a SHA-256 of the secret are stored; the secret has 256 bits of entropy, so a
+    fast hash is as safe as a slow one and keeps every API call cheap.
+    """
+
+    class Scope(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit (post deposits, read their logs)"
+        RETRIEVE = "retrieve", "Retrieve (read cited-by lists)"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=100, help_text="What the key is for, e.g. “OJS production”.")
+    key_id = models.CharField(max_length=32, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_id}) — {self.member}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked is not None
+
+    def scope_labels(self) -> list[str]:
+        return [self.Scope(scope).label for scope in self.scopes if scope in self.Scope.values]

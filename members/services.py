@@ -1,12 +1,21 @@
-"""Changing members, prefixes and memberships."""
+"""Changing members, prefixes, memberships and API keys."""
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
-from members.models import Member, Membership, Prefix, Role, User, validate_prefix
+from members.models import APIKey, Member, Membership, Prefix, Role, User, validate_prefix
+
+API_KEY_PREFIX = "cbp"
 
 
 @dataclass(frozen=True)
@@ -51,3 +60,123 @@ def user_add_to_member(*, email: str, member: Member, role: str, password: str |
         user.save(update_fields=["password"])
     Membership.objects.update_or_create(user=user, member=member, defaults={"role": role})
     return user
+
+
+# --- The member's own administration (its admins, on its pages) --------------------------------
+
+
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    created: bool  # False: the address already had an account, now also in this member
+    link: str  # the one-time set-password link ("" for an existing account, which has a password)
+
+
+@transaction.atomic
+def member_invite(*, member: Member, email: str, role: str, invited_by: User, base_url: str) -> Invitation:
+    """Add a colleague to the member by email. A new address gets an account without a password
+    and an email with a one-time link to choose one; an existing account just gains the role."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}.")
+    if Membership.objects.filter(member=member, user__email__iexact=email).exists():
+        raise ValidationError(f"{email} is already a user of {member.name}; change their role instead.")
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email=email, password=None)  # unusable until they choose one
+    Membership.objects.create(user=user, member=member, role=role)
+    link = base_url.rstrip("/") + set_password_path(user) if created or not user.has_usable_password() else ""
+    body = (
+        f"{invited_by.email} added you to {member.name} on the Cited-by Portal as {Role(role).label.lower()}.\n\n"
+        + (f"Choose your password here (the link works once):\n{link}\n" if link else
+           f"Sign in with your usual password: {base_url.rstrip('/')}{reverse('account_login')}\n")
+    )
+    transaction.on_commit(lambda: send_mail(f"You have been added to {member.name}", body, None, [email]))
+    return Invitation(user=user, created=created, link=link)
+
+
+def set_password_path(user: User) -> str:
+    """allauth's password-reset-from-key page: one-time (the token dies with the password it
+    replaces), shown in the portal's layout, and it ends on the sign-in page."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    return reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+
+
+class LastAdmin(ValidationError):
+    """A member always keeps an admin, or nobody could manage it any more."""
+
+
+def _check_keeps_an_admin(membership: Membership, *, new_role: str | None) -> None:
+    if membership.role != Role.ADMIN or new_role == Role.ADMIN:
+        return
+    others = Membership.objects.select_for_update().filter(member_id=membership.member_id, role=Role.ADMIN)
+    if not others.exclude(pk=membership.pk).exists():
+        raise LastAdmin(f"{membership.user.email} is the last administrator of {membership.member.name}; "
+                        "make someone else administrator first.")
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError(f"Unknown role {role!r}.")
+    _check_keeps_an_admin(membership, new_role=role)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """The user leaves the member; their account stays (they may belong to other members)."""
+    _check_keeps_an_admin(membership, new_role=None)
+    membership.delete()
+
+
+@dataclass(frozen=True)
+class NewAPIKey:
+    key: APIKey
+    token: str  # shown once, never stored
+
+
+def api_key_create(*, member: Member, name: str, scopes: list[str], created_by: User | None) -> NewAPIKey:
+    name = name.strip()
+    if not name:
+        raise ValidationError("Give the key a name that says what uses it.")
+    unknown = [scope for scope in scopes if scope not in APIKey.Scope.values]
+    if unknown or not scopes:
+        raise ValidationError(f"Choose at least one scope of: {', '.join(APIKey.Scope.values)}.")
+    key_id = f"{API_KEY_PREFIX}_{secrets.token_hex(6)}"
+    secret = secrets.token_urlsafe(32)
+    key = APIKey.objects.create(
+        member=member, name=name[:100], key_id=key_id, secret_hash=api_key_hash(secret),
+        scopes=sorted(set(scopes)), created_by=created_by,
+    )
+    return NewAPIKey(key=key, token=f"{key_id}_{secret}")
+
+
+def api_key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def api_key_revoke(*, key: APIKey) -> APIKey:
+    """Revoked for good (a new key is a new key); the row stays so refusals can say why."""
+    if key.revoked is None:
+        key.revoked = timezone.now()
+        key.save(update_fields=["revoked"])
+    return key
+
+
+# "Last used" to the minute is enough for people; a busy platform then writes once a minute.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def api_key_mark_used(*, key: APIKey) -> None:
+    now = timezone.now()
+    stale = Q(last_used__isnull=True) | Q(last_used__lt=now - LAST_USED_RESOLUTION)
+    APIKey.objects.filter(stale, pk=key.pk).update(last_used=now)

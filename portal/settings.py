@@ -7,6 +7,7 @@ REDIS_URL (Celery broker and the shared cache).
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -45,6 +46,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "rest_framework",
+    "csp",
+    "django_celery_results",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served by the portal itself, no CDN
     "members",
     "deposits",
     "citations",
@@ -59,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -78,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.memberships",
             ],
+            "libraries": {"portal_admin": "portal.templatetags.portal_admin"},
         },
     },
 ]
@@ -167,6 +174,24 @@ CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 # Files of deposits that registered nothing are removed after this many days.
 FAILED_DEPOSIT_FILE_RETENTION_DAYS = env.int("FAILED_DEPOSIT_FILE_RETENTION_DAYS", default=30)
 
+# --- JSON API (deposits/api): OpenAPI 3 generated from the code, docs at /api/docs/ ---------------
+REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cited-by Portal API",
+    "DESCRIPTION": "Deposits for a member's platform. Authenticate with `Authorization: Bearer <API key>` "
+    "(made by a member admin on the member's API keys page) or a signed-in session.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["deposits.api.schema.only_versioned_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "DepositStatusEnum": "deposits.models.Deposit.Status",
+        "RecordStatusEnum": "deposits.models.RecordResult.Status",
+    },
+}
+
 # --- Celery ------------------------------------------------------------------------------------
 # Redis when REDIS_URL (or CELERY_BROKER_URL) is set; otherwise a broker kept in files, which
 # needs no server: good for trying the portal on one machine, not for production.
@@ -182,6 +207,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Results are not kept, failures are: they land in the database (django-celery-results), where the
+# agency's staff see them in the admin ("Task results", state FAILURE).
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = 30 * 24 * 60 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -210,11 +241,14 @@ MATCHING_RECONCILE_CHUNKS = env.int("MATCHING_RECONCILE_CHUNKS", default=10)
 MATCHING_RETRY_CHUNK = env.int("MATCHING_RETRY_CHUNK", default=2000)
 MATCHING_RETRY_EVERY_SECONDS = env.float("MATCHING_RETRY_EVERY_SECONDS", default=600.0)
 RECONCILE_EVERY_SECONDS = env.float("RECONCILE_EVERY_SECONDS", default=30.0)
+# Beat's heartbeat task, run by whichever worker takes it, tells /health that tasks get executed.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-deposits": {"task": "deposits.tasks.requeue_stale_deposits", "schedule": RECONCILE_EVERY_SECONDS},
     "match-pending-works": {"task": "citations.tasks.match_pending_works", "schedule": RECONCILE_EVERY_SECONDS},
     "retry-unmatched-references": {"task": "citations.tasks.retry_unmatched_references", "schedule": MATCHING_RETRY_EVERY_SECONDS},
     "purge-failed-deposit-files": {"task": "deposits.tasks.purge_failed_deposit_files", "schedule": 24 * 60 * 60},
+    "heartbeat": {"task": "portal.heartbeat", "schedule": WORKER_HEARTBEAT_SECONDS},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_dir("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule"))
 
@@ -232,5 +266,39 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Behind HTTPS in production: set SECURE_COOKIES=1.
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# --- HTTPS and browser security ------------------------------------------------------------------
+# Production serves over HTTPS only: HTTPS=1 makes cookies secure, redirects plain HTTP and sends
+# HSTS. Behind a proxy that terminates TLS, BEHIND_PROXY=1 trusts its X-Forwarded-Proto header
+# (only set it when the proxy always sets that header). `make run` on a laptop serves plain HTTP.
+HTTPS = env.bool("HTTPS", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS or env.bool("SECURE_COOKIES", default=False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=False)
+# Joining browsers' preload list binds the whole domain for months: the agency decides that
+# (HSTS_PRELOAD=1), so the deploy check does not nag about it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+if env.bool("BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# The load balancer's health check must not be redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+X_FRAME_OPTIONS = "DENY"
+
+# A strict Content-Security-Policy on the portal's own pages (django-csp): scripts, styles and
+# images from the portal itself only, no inline script, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}

@@ -80,7 +80,7 @@ def _broker(kind: str, tmp_path, redis_url_factory) -> tuple[dict[str, str], Cel
             "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
             "control_folder": str(folder / "control"), "store_processed": False,
         }
-        return {"CELERY_BROKER_FOLDER": str(folder), "REDIS_URL": "", "CELERY_BROKER_URL": "filesystem://localhost/"}, producer
+        return {"CELERY_BROKER_FOLDER": str(folder), "CELERY_BROKER_URL": "filesystem://localhost/"}, producer
     url = redis_url_factory()
     return {"REDIS_URL": url, "CELERY_BROKER_URL": url}, Celery("producer", broker=url, set_as_current=False)
 

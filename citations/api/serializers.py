@@ -1,7 +1,8 @@
 """Works as Crossref's REST API writes them (`message` items of `/works`), and its envelopes.
 
 Field names, nesting and list-ness follow api.crossref.org, so Crossref's clients and matching
-code read these answers unchanged. Never a citing list: metadata and counts only.
+code read these answers unchanged. Never a citing list: metadata, counts, and a work's own
+(public) reference list with the DOIs the portal matched in it.
 """
 from __future__ import annotations
 
@@ -63,9 +64,44 @@ class CrossrefWorkSerializer(serializers.BaseSerializer):
             "ISBN": _texts(work.isbn),
         }
         item.update((key, value) for key, value in optional.items() if value)
+        if work.publication_year:
+            item["published"] = {"date-parts": [[work.publication_year]]}
         if work.resource_url:
             item["resource"] = {"primary": {"URL": work.resource_url}}
+        if "references" in self.context:
+            item["reference"] = [_reference(r) for r in self.context["references"]]
         return item
+
+
+# Reference fields Crossref lists, in its names; blank ones are left out, as Crossref does.
+_REFERENCE_FIELDS = (
+    ("unstructured", "unstructured"),
+    ("article-title", "article_title"),
+    ("journal-title", "journal_title"),
+    ("author", "author"),
+    ("year", "year"),
+    ("volume", "volume"),
+    ("issue", "issue"),
+    ("first-page", "first_page"),
+    ("ISSN", "issn"),
+    ("ISBN", "isbn"),
+    ("series-title", "series_title"),
+    ("volume-title", "volume_title"),
+    ("edition", "edition_number"),
+    ("component", "component_number"),
+)
+
+
+def _reference(reference) -> dict:
+    """One entry of a reference list; `matched_doi` (citations.selectors.public_references) is the
+    portal's own counted match, named only when the publisher deposited no DOI."""
+    item: dict = {"key": reference.key}
+    if reference.doi:
+        item.update({"DOI": reference.doi, "doi-asserted-by": "publisher"})
+    elif reference.matched_doi:
+        item.update({"DOI": reference.matched_doi, "doi-asserted-by": "crossref"})
+    item.update((name, getattr(reference, attribute)) for name, attribute in _REFERENCE_FIELDS if getattr(reference, attribute))
+    return item
 
 
 def _texts(value: str) -> list[str]:

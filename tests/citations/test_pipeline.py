@@ -149,3 +149,28 @@ def test_matching_puts_a_work_its_lost_signal_left_out_back_in_the_index(press, 
     assert registry.pk not in [found.id for found in work_index().search(query)]
     match_works(work_ids=[registry.pk])  # what the reconciler runs for a work still match_pending
     assert registry.pk in [found.id for found in work_index().search(query)]
+
+
+def test_the_matching_reconciler_only_tops_the_queue_up(db, press, monkeypatch, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from citations import tasks
+    from deposits.models import Work
+
+    settings.MATCHING_RECONCILE_CHUNKS = 3
+    settings.MATCHING_CHUNK_SIZE = 2
+    for n in range(5):
+        Work.objects.create(doi=f"10.5555/pending.{n}", owner=press[0], match_pending=True)
+    Work.objects.update(updated=timezone.now() - timedelta(hours=1))
+    sent: list[list[int]] = []
+    monkeypatch.setattr(tasks.match_works_task, "delay", lambda ids: sent.append(ids))
+
+    monkeypatch.setattr(tasks, "waiting_tasks", lambda: 3)  # a backlog as long as one run's chunks
+    assert tasks.match_pending_works() == 0 and sent == []
+    monkeypatch.setattr(tasks, "waiting_tasks", lambda: None)  # the broker cannot say
+    assert tasks.match_pending_works() == 0 and sent == []
+    monkeypatch.setattr(tasks, "waiting_tasks", lambda: 0)
+    assert tasks.match_pending_works() == 5
+    assert sorted(id for chunk in sent for id in chunk) == sorted(Work.objects.values_list("pk", flat=True))

@@ -72,6 +72,7 @@ def test_an_item_carries_crossrefs_fields(client, registry):
         ],
         "container-title": ["Journal of Chemical Physics"],
         "issued": {"date-parts": [[2004]]},
+        "published": {"date-parts": [[2004]]},
         "volume": "120",
         "issue": "7",
         "page": "345-351",
@@ -131,7 +132,7 @@ def test_rows_over_the_cap_or_not_a_number_are_refused_as_crossref_does(client, 
     }
 
 
-@pytest.mark.parametrize("param", ["filter", "cursor", "sort", "query.editor"])
+@pytest.mark.parametrize("param", ["facet", "sample", "query.editor"])
 def test_parameters_the_portal_does_not_support_are_refused_by_name(client, registry, param):
     response, body = get_works(client, query_bibliographic="graphene", **{param: "x"})
     assert response.status_code == 400
@@ -176,4 +177,30 @@ def test_select_keeps_only_the_named_fields(client, registry):
 def test_works_is_answered_at_its_exact_path_not_redirected(client, registry):
     response = client.get("/works?query.bibliographic=graphene")
     assert response.status_code == 200
-    assert client.get("/works/10.5555/graphene.1/").status_code == 301  # old page URLs still redirect
+
+
+def test_a_query_pages_with_a_cursor_best_first_each_candidate_once(client, registry):
+    seen, cursor, pages = [], "*", 0
+    while True:
+        _, body = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, rows=1, cursor=cursor)
+        pages += 1
+        if not body["message"]["items"]:
+            break
+        seen += [i["DOI"] for i in body["message"]["items"]]
+        cursor = body["message"]["next-cursor"]
+    assert seen[0] == GRAPHENE["doi"] and TRILAYERS["doi"] in seen
+    assert len(seen) == len(set(seen)) == body["message"]["total-results"] and pages == len(seen) + 1
+
+
+def test_filters_narrow_a_query(client, registry):
+    _, body = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, filter="prefix:10.6666")
+    assert body["message"]["items"] == [] and body["message"]["total-results"] == 0  # both candidates are 10.5555's
+    _, body = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, filter="until-pub-date:2004")
+    assert GRAPHENE["doi"] in [i["DOI"] for i in body["message"]["items"]]
+    assert TRILAYERS["doi"] not in [i["DOI"] for i in body["message"]["items"]]  # 2011
+
+
+def test_a_query_may_be_sorted_by_a_field_instead_of_relevance(client, registry):
+    _, body = get_works(client, query_bibliographic="phonon dispersion graphene", sort="published", order="asc", filter="prefix:10.5555")
+    years = [i["issued"]["date-parts"][0][0] for i in body["message"]["items"]]
+    assert years == sorted(years) and len(years) >= 2
