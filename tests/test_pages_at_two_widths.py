@@ -162,6 +162,8 @@ def test_member_admin_pages_fit_a_phone_and_a_desktop(live_server, seeded, brows
         ("work-public-owner", visit(f"/doi/{CITED['doi']}")),
         ("simple-text-query", visit("/tools/simple-text-query/")),
         ("simple-text-query-results", paste_references(f"Browser B (2025) {CITED['title']}. 12:101\nNothing like any registered work, 1901")),
+        ("member-users", visit(f"/members/{press.pk}/users/")),
+        ("member-keys", visit(f"/members/{press.pk}/keys/")),
         ("password-change", visit("/accounts/password/change/")),
         ("sign-out", visit("/accounts/logout/")),
     ])
