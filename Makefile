@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 8000
+# The address the web server listens on: 127.0.0.1 (this machine only) unless told otherwise,
+# e.g. `make run HOST=0.0.0.0 ALLOWED_HOSTS=portal.example` to be reached from elsewhere.
 HOST ?= 127.0.0.1
 
 # make run serves as production does (DEBUG off, static files collected); `make run DEBUG=1`
@@ -46,13 +48,13 @@ demo: migrate
 run: demo
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
 	@echo ""
-	@echo "  Cited-by Portal: http://127.0.0.1:$(PORT)/"
+	@echo "  Cited-by Portal: http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/   (listening on $(HOST):$(PORT))"
 	@echo "  Demo login:      editor@open-demos.example / demo-password   (Journal of Open Demos)"
 	@echo "                   letters@example-letters.example / demo-password   (Society of Example Letters)"
-	@echo "  Agency admin:    admin@agency.example / demo-admin-password   (http://127.0.0.1:$(PORT)/admin/)"
+	@echo "  Agency admin:    admin@agency.example / demo-admin-password   (/admin/)"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
-	$(RUN_ENV) $(BIN)/honcho start --port $(PORT)
+	$(RUN_ENV) HOST=$(HOST) $(BIN)/honcho start --port $(PORT)
 
 # Tests get a broker folder and media folder of their own, so a running `make run` worker
 # never takes their tasks.

@@ -8,7 +8,7 @@ class SimpleTextQueryForm(forms.Form):
     references = forms.CharField(
         label="References",
         help_text=f"One reference per line, up to {MAX_REFERENCES:,}. Blank lines are ignored.",
-        widget=forms.Textarea(attrs={"rows": 14, "cols": 100, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 100, "spellcheck": "false", "class": "references-input"}),
         strip=False,
         error_messages={"required": "Paste at least one reference, one per line."},
     )

@@ -15,7 +15,8 @@ from deposits.selectors import (
 )
 from deposits.services import deposit_create
 from deposits.submission_log import submission_log_filename, submission_log_xml
-from members.access import can_deposit_for, can_view_member
+from members.access import can_deposit_for, can_view_member, why_not_deposit
+from members.selectors import admin_emails_of
 from members.shortcuts import NOT_FOUND, member_or_404
 
 RESULTS_PER_PAGE = 100
@@ -84,10 +85,18 @@ def _deposit_page(request, member, form, can_deposit: bool, *, status: int):
             "form": form,
             "can_deposit": can_deposit,
             "linking": linking,
+            **_why_not_deposit(request.user, member, can_deposit),
             "has_unfinished": bool(linking) or any(not deposit.is_final for deposit in page),
         },
         status=status,
     )
+
+
+def _why_not_deposit(user, member, can_deposit: bool) -> dict:
+    """What the page says in place of the upload form: why not, and who to ask."""
+    if can_deposit:
+        return {}
+    return {"why_not_deposit": why_not_deposit(user, member), "member_admins": admin_emails_of(member)}
 
 
 @login_required

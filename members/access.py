@@ -27,8 +27,26 @@ def can_view_member(user, member: Member | int) -> bool:
     return _is_agency_superuser(user) or _role(user, _id(member)) is not None
 
 
+def can_browse_all_members(user) -> bool:
+    """The agency's staff find any member's pages from a directory of every member."""
+    return _is_agency_superuser(user)
+
+
 def can_deposit_for(user, member: Member | int) -> bool:
     return _role(user, _id(member)) in DEPOSIT_ROLES
+
+
+def why_not_deposit(user, member: Member | int) -> str | None:
+    """Why a user who may see a member's pages may not deposit for it, so the page can say so
+    and name who can change it: "agency" (the agency's staff act as no member), "role" (the
+    member's user without a depositing role), or None when depositing is allowed or the pages
+    are not theirs to see at all."""
+    role = _role(user, _id(member))
+    if role in DEPOSIT_ROLES:
+        return None
+    if role is not None:
+        return "role"
+    return "agency" if _is_agency_superuser(user) else None
 
 
 def can_view_citing_list(user, owner: Member | int | None) -> bool:

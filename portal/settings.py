@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own form templates, for the portal's form renderer (FORM_RENDERER below).
+    "django.forms",
     "allauth",
     "allauth.account",
     "django_htmx",
@@ -86,6 +88,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form is drawn by one renderer: an error summary that takes focus, fields tied to their errors.
+FORM_RENDERER = "portal.forms.PortalFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}

@@ -82,7 +82,7 @@ def test_member_overview_lists_works_with_counts(client, press, cited_work):
     client.force_login(press[1])
     body = client.get(reverse("deposits:member", args=[press[0].pk])).content.decode()
     assert "Cited Press" in body and "10.5555" in body and "The target" in body
-    assert '<td class="num">1</td>' in body
+    assert '<td class="num" data-label="Cited by">1</td>' in body
 
 
 def test_editor_may_not_deposit_but_depositor_may(press):

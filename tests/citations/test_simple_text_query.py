@@ -72,7 +72,7 @@ def test_the_form_is_labelled_and_describes_the_limit(client, editor):
     client.force_login(editor)
     html = client.get(URL).content.decode()
     assert '<label for="id_references">References</label>' in html
-    assert 'aria-describedby="references-help"' in html
+    assert 'aria-describedby="id_references_helptext"' in html and 'id="id_references_helptext"' in html
     assert "up to 1,000" in html
     assert "<table" not in html
 
@@ -86,13 +86,13 @@ def test_pasted_lines_get_their_doi_score_and_method_blank_lines_ignored(client,
     assert 'id="results-heading" tabindex="-1" data-focus-on-load' in html
     assert "Results: 2 of 3 references matched" in html
     graphene, zwicky, mudflats = rows_of(html)  # five pasted lines, two blank: three rows
-    assert '<td class="num">1</td>' in graphene and f'href="{work_url(GRAPHENE["doi"])}"' in graphene
+    assert '<td class="num" data-label="Line">1</td>' in graphene and f'href="{work_url(GRAPHENE["doi"])}"' in graphene
     assert f'href="https://doi.org/{GRAPHENE["doi"]}"' in graphene
     assert "Reference text" in graphene and "Matched" in graphene
-    assert '<td class="num">3</td>' in zwicky and "no match" in zwicky and "No registered work resembles it" in zwicky
-    assert '<td class="num">5</td>' in mudflats and MUDFLATS["doi"] in mudflats
-    assert float(re.findall(r'<td class="num">([0-9.]+)</td>', graphene)[1]) > 0.5  # [line, score]
-    assert re.findall(r'<td class="num">([0-9.]+)</td>', zwicky)[1] == "0.00"
+    assert '<td class="num" data-label="Line">3</td>' in zwicky and "no match" in zwicky and "No registered work resembles it" in zwicky
+    assert '<td class="num" data-label="Line">5</td>' in mudflats and MUDFLATS["doi"] in mudflats
+    assert float(re.findall(r'<td class="num"[^>]*>([0-9.]+)</td>', graphene)[1]) > 0.5  # [line, score]
+    assert re.findall(r'<td class="num"[^>]*>([0-9.]+)</td>', zwicky)[1] == "0.00"
 
 
 def test_download_csv_holds_the_same_results(client, editor, registry):
@@ -119,7 +119,9 @@ def test_more_than_1000_references_are_refused_naming_the_limit_and_the_count(cl
     html = response.content.decode()
     assert 'role="alert"' in html and 'aria-invalid="true"' in html
     assert "You pasted 1,001 references; at most 1,000 can be matched at once." in html
-    assert 'id="query-heading" tabindex="-1" data-focus-on-load' in html
+    # One summary takes the focus and is announced; the field names its error text.
+    assert html.count("data-focus-on-load") == 1 and 'class="error-summary"' in html
+    assert 'aria-describedby="id_references_helptext id_references_error"' in html and 'id="id_references_error"' in html
     assert "<table" not in html
     assert "A reference numbered 1000." in html  # the text is kept, to be cut down
 

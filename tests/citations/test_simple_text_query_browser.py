@@ -1,4 +1,6 @@
 """The Simple Text Query in a real headless Chromium, by keyboard only."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -40,5 +42,9 @@ def test_an_error_is_announced_and_takes_focus(live_server, transactional_db, pa
     page.goto(f"{live_server.url}/tools/simple-text-query/")
     page.get_by_role("textbox", name="References").fill("\n".join(f"Ref {i}" for i in range(1002)))
     page.get_by_role("button", name="Match references").click()
-    expect(page.get_by_role("alert")).to_contain_text("You pasted 1,002 references; at most 1,000")
-    expect(page.get_by_role("heading", name="Paste your references")).to_be_focused()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("You pasted 1,002 references; at most 1,000")
+    expect(summary).to_be_focused()
+    # The field itself is described by its help and its error, for a screen reader arriving on it.
+    expect(page.get_by_role("textbox", name="References")).to_have_accessible_description(
+        re.compile(r"^One reference per line.*You pasted 1,002 references; at most 1,000"))

@@ -4,4 +4,16 @@
 (function () {
   var target = document.querySelector("[data-focus-on-load]");
   if (target) { target.focus(); }
+
+  // A table wider than a phone scrolls inside its own labelled region (.table-scroll); a region
+  // that does scroll joins the tab order, so it can be scrolled from the keyboard too.
+  function scrollRegionsReachable() {
+    document.querySelectorAll(".table-scroll").forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth + 1) { region.setAttribute("tabindex", "0"); }
+      else { region.removeAttribute("tabindex"); }
+    });
+  }
+  scrollRegionsReachable();
+  window.addEventListener("resize", scrollRegionsReachable);
+  document.addEventListener("htmx:afterSettle", scrollRegionsReachable);
 })();
