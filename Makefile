@@ -19,7 +19,7 @@ SECRET_KEY_FILE := var/secret_key
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
 .PHONY: install run test migrate demo clean browser redis secret bench-matching postgres postgres-stop test-postgres \
-	services redis-start redis-stop run-prod stop
+	services redis-start redis-stop run-prod stop test-faults
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,11 @@ postgres-stop:
 # a running `make run-prod` keeps its queue), with the real worker processes the suite starts.
 test-postgres: install browser redis postgres redis-start
 	DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/15 MEDIA_ROOT=var/test-media $(BIN)/pytest
+
+# Faults on the production stack (tests/faults): servers restarted under the workers' feet.
+test-faults: install redis postgres redis-start
+	PORTAL_FAULTS=1 PORTAL_PG_DIR=$(PG_DIR) DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/14 \
+		MEDIA_ROOT=var/test-media $(BIN)/pytest tests/faults
 
 # Redis comes from Debian's package; the suite starts servers of its own with it.
 redis:

@@ -1,8 +1,10 @@
 """The Celery app. Configuration comes from Django settings (CELERY_* names)."""
+import json
+import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_failure, worker_init
 from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -10,6 +12,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+log = logging.getLogger(__name__)
 
 # Tasks retry on these: the database going away (a restart, a failover) is worth waiting for,
 # and every task is idempotent, so running it again after a partial run is safe.
@@ -50,3 +54,34 @@ def _refuse_insecure_secret_key(**kwargs) -> None:
     from portal.startup import refuse_insecure_secret_key
 
     refuse_insecure_secret_key()
+
+
+@task_failure.connect
+def _keep_failure(sender=None, task_id=None, exception=None, args=None, kwargs=None, einfo=None, **extra) -> None:
+    """A task that failed for good is kept for the agency's staff (admin: Celery results)."""
+    from django.db import close_old_connections
+    from django_celery_results.models import TaskResult
+
+    try:
+        TaskResult.objects.store_result(
+            "application/json", "utf-8", task_id,
+            json.dumps({"exc_type": type(exception).__name__, "exc_message": str(exception)[:2000]}),
+            "FAILURE", traceback=str(einfo or "")[:20000], task_name=getattr(sender, "name", ""),
+            task_args=repr(args)[:2000], task_kwargs=repr(kwargs)[:2000],
+        )
+    except Exception:  # the database itself may be what failed: the worker's log keeps it then
+        log.exception("could not keep the failure of task %s", task_id)
+        close_old_connections()
+
+
+@app.task(name="portal.purge_task_failures", ignore_result=True)
+def purge_task_failures() -> int:
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django_celery_results.models import TaskResult
+
+    cutoff = timezone.now() - timedelta(days=settings.TASK_FAILURE_RETENTION_DAYS)
+    deleted, _ = TaskResult.objects.filter(date_done__lt=cutoff).delete()
+    return deleted

@@ -207,12 +207,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
-# Results are not kept, failures are: they land in the database (django-celery-results), where the
-# agency's staff see them in the admin ("Task results", state FAILURE).
-CELERY_RESULT_BACKEND = "django-db"
-CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
-CELERY_RESULT_EXTENDED = True
-CELERY_RESULT_EXPIRES = 30 * 24 * 60 * 60
+# Results are not kept; failures are, in django-celery-results' table, where the agency's staff see
+# them in the admin (portal.celery keeps them on task_failure). Not as a result backend: that writes
+# on every retry too, and a retry is what follows a database restart, when writing cannot work.
+TASK_FAILURE_RETENTION_DAYS = env.int("TASK_FAILURE_RETENTION_DAYS", default=30)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -249,6 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "retry-unmatched-references": {"task": "citations.tasks.retry_unmatched_references", "schedule": MATCHING_RETRY_EVERY_SECONDS},
     "purge-failed-deposit-files": {"task": "deposits.tasks.purge_failed_deposit_files", "schedule": 24 * 60 * 60},
     "heartbeat": {"task": "portal.heartbeat", "schedule": WORKER_HEARTBEAT_SECONDS},
+    "purge-task-failures": {"task": "portal.purge_task_failures", "schedule": 24 * 60 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_dir("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule"))
 

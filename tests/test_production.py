@@ -190,3 +190,18 @@ def test_the_portals_pages_and_admin_break_no_rule_of_their_content_security_pol
     finally:
         context.close()
     assert violations == []
+
+
+def test_failures_older_than_the_retention_are_purged(db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.celery import purge_task_failures
+
+    settings.TASK_FAILURE_RETENTION_DAYS = 30
+    for task_id, age in (("old", 31), ("recent", 29)):
+        TaskResult.objects.store_result("application/json", "utf-8", task_id, "{}", "FAILURE", task_name="t")
+        TaskResult.objects.filter(task_id=task_id).update(date_done=timezone.now() - timedelta(days=age))
+    assert purge_task_failures() == 1
+    assert list(TaskResult.objects.values_list("task_id", flat=True)) == ["recent"]
