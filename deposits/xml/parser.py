@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from deposits.xml.elements import child, child_text, local_name
+from deposits.xml.elements import child, child_text, children, local_name
 from deposits.xml.hardened import (
     DTD_REFUSED,
     MEGABYTE,
@@ -27,9 +27,10 @@ from deposits.xml.records import BatchHead, DepositFileError, ParsedWork, Record
 from deposits.xml.works import (
     Container,
     preferred_identifier,
-    publication_year,
     publisher,
+    read_dates,
     read_work,
+    work_doi,
 )
 
 MAX_DEPOSIT_BYTES = 10 * MEGABYTE  # Crossref's own limit per deposited file
@@ -136,8 +137,11 @@ def _unreadable_file(error: etree.XMLSyntaxError, reader: BoundedReader, *, root
             "element, or elements nested more than 256 deep. Deposits never need either; check the file "
             "for text pasted by mistake or a missing closing tag.",
             line=error.lineno or None,
+            detail=detail,
         )
-    return DepositFileError(f"The file is not well-formed XML: {plain_words(detail)}", line=error.lineno or None)
+    return DepositFileError(
+        f"The file is not well-formed XML: {plain_words(detail)}", line=error.lineno or None, detail=detail
+    )
 
 
 # libxml2's messages, said in a depositor's words (the rest are shown as libxml2 words them).
@@ -241,12 +245,22 @@ def _head_from(element: etree._Element, namespace: str) -> BatchHead:
 # Body elements whose children are works (read one by one as each ends) and their metadata.
 _CONTAINERS = frozenset({"journal", "book", "conference", "database", "report-paper", "standard"})
 
-# Works that stand directly in <body>.
+# Works that stand directly in <body> (Crossref REST API type names).
 _STANDALONE_TYPES = {
     "posted_content": "posted-content",
     "dissertation": "dissertation",
     "peer_review": "peer-review",
+    "pending_publication": "pending-publication",
 }
+# Each component of an sa_component (supplementary material of a registered work) is a work.
+_COMPONENT_TYPE = "component"
+
+# Everything the deposit schema allows directly in <body>: anything else is not a record the
+# portal can recognise (a misspelt element, another schema's file).
+BODY_ELEMENTS = frozenset({
+    "journal", "book", "conference", "sa_component", "dissertation", "report-paper", "standard",
+    "database", "peer_review", "posted_content", "pending_publication",
+})
 
 # Works inside a container element: (container, work element) -> type.
 _CONTAINED_TYPES = {
@@ -271,10 +285,12 @@ _CONTAINER_TITLES = {
     "standard_metadata": ("titles", "title"),
 }
 
-# Metadata elements that are works themselves when they carry doi_data. Journal, proceedings
-# and database DOIs are left out on purpose: their metadata is repeated in every container
-# element of a batch, so they would come out as the same DOI many times.
+# Metadata elements that are works themselves when they carry doi_data. Journal and proceedings
+# DOIs are left out on purpose: their metadata is repeated in every container element of a
+# batch and they are titles, not works that cite. A database is a work (Crossref's "database"
+# type); its repeats in one batch are read once.
 _METADATA_WORK_TYPES = {
+    "database_metadata": "database",  # registered once per batch, however often it is repeated
     "book_metadata": "book",
     "book_series_metadata": "book",
     "book_set_metadata": "book",
@@ -304,6 +320,7 @@ def _records(events, head: BatchHead, reader: BoundedReader) -> Iterator[Record]
 def _body_records(events, head_timestamp: int | None) -> Iterator[Record]:
     in_body = False
     container = Container()
+    metadata_dois: set[str] = set()  # container-level works already read from this batch
     for event, element, depth in events:
         if depth == 1 and local_name(element) == "body":
             in_body = event == "start"
@@ -316,31 +333,65 @@ def _body_records(events, head_timestamp: int | None) -> Iterator[Record]:
             yield from _standalone_work(element, head_timestamp)
             _forget(element)
         elif depth == 3 and local_name(element.getparent()) in _CONTAINERS:
-            yield from _container_part(element, container, head_timestamp)
+            yield from _container_part(element, container, head_timestamp, metadata_dois)
             _forget(element)
 
 
 def _standalone_work(element: etree._Element, head_timestamp: int | None) -> Iterator[Record]:
     name = local_name(element)
+    if name == "sa_component":
+        yield from _components(element, head_timestamp)
+        return
     work_type = _STANDALONE_TYPES.get(name)
     if work_type is None:
-        return  # a container (its works were read as they ended) or unsupported (sa_component...)
+        if name not in _CONTAINERS:  # a container's works were read as they ended
+            yield RecordError(line=element.sourceline or 0, message=_unknown_body_element(name))
+        return
     institution = child_text(element, "institution", "institution_name")
     if name == "posted_content":
         container = Container(title=institution or child_text(element, "group_title"))
+    elif name == "pending_publication":
+        publication = child(element, "publication")
+        container = Container(
+            title=child_text(publication, "full_title"), issn=preferred_identifier(publication, "issn"),
+            isbn=preferred_identifier(publication, "isbn"),
+        )
     else:
         container = Container(publisher=institution)
     yield read_work(element, type=work_type, container=container, head_timestamp=head_timestamp)
 
 
-def _container_part(element: etree._Element, container: Container, head_timestamp: int | None):
+def _unknown_body_element(name: str) -> str:
+    known = ", ".join(sorted(BODY_ELEMENTS))
+    return f"<{name}> is not a content type the portal registers; a deposit's body holds {known}"
+
+
+def _components(element: etree._Element, head_timestamp: int | None) -> Iterator[Record]:
+    """The components of an sa_component, each a work of type "component"."""
+    components = list(children(child(element, "component_list"), "component"))
+    if not element.get("parent_doi"):
+        problem = "sa_component has no parent_doi; components are registered as parts of a registered work"
+        for component in components or [element]:
+            yield RecordError(line=component.sourceline or 0, message=problem, doi=work_doi(component))
+        return
+    if not components:
+        yield RecordError(line=element.sourceline or 0, message="sa_component has no component_list/component")
+    for component in components:
+        yield read_work(component, type=_COMPONENT_TYPE, container=Container(), head_timestamp=head_timestamp)
+
+
+def _container_part(
+    element: etree._Element, container: Container, head_timestamp: int | None, metadata_dois: set[str]
+):
     part = local_name(element)
     kind = local_name(element.getparent())
     if part == "journal_issue":
         _describe_issue(container, element)
     elif part in _CONTAINER_TITLES:
         _describe_container(container, element)
-        if part in _METADATA_WORK_TYPES and child(element, "doi_data") is not None:
+        doi = work_doi(element) if part in _METADATA_WORK_TYPES else ""
+        if doi and (part != "database_metadata" or doi not in metadata_dois):
+            metadata_dois.add(doi)
             yield read_work(
                 element,
                 type=_metadata_work_type(element, part),
@@ -367,13 +418,17 @@ def _describe_container(container: Container, metadata: etree._Element) -> None:
     )
     container.publisher = publisher(metadata) or child_text(metadata, "institution", "institution_name")
     container.volume = child_text(metadata, "volume")
-    container.year = publication_year(metadata)
+    # The metadata element is a work itself for books and reports: its own dates and ISSNs are
+    # noted there, not again on each chapter.
+    container.warnings = []
+    container.dates = read_dates(metadata, [] if local_name(metadata) in _METADATA_WORK_TYPES else container.warnings)
+    preferred_identifier(metadata, "issn", None if local_name(metadata) in _METADATA_WORK_TYPES else container.warnings)
 
 
 def _describe_issue(container: Container, issue: etree._Element) -> None:
     container.volume = child_text(issue, "journal_volume", "volume")
     container.issue = child_text(issue, "issue")
-    container.year = publication_year(issue)
+    container.dates = read_dates(issue, container.warnings)
 
 
 def _metadata_work_type(metadata: etree._Element, part: str) -> str:
