@@ -21,6 +21,7 @@ from deposits.xml.hardened import (
     BoundedReader,
     has_doctype,
     iterparse,
+    iterparse_tags,
     open_bounded,
 )
 from deposits.xml.records import BatchHead, DepositFileError, ParsedWork, RecordError
@@ -38,6 +39,10 @@ MAX_DEPOSIT_BYTES = 10 * MEGABYTE  # Crossref's own limit per deposited file
 # Deposit schema series read by this parser ("major.minor"; any patch level). A new schema
 # version whose element names we already understand is one more entry here.
 SUPPORTED_SCHEMA_SERIES = ("4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "5.0", "5.1", "5.2", "5.3", "5.4")
+
+# Reference-only deposits (doDOICitUpload) use the doi_resources schema, any version.
+REFERENCES_NAMESPACE = "http://www.crossref.org/doi_resources_schema/"
+_REFERENCE_BODY_ELEMENTS = frozenset({"doi_citations"})
 
 _SCHEMA_NAMESPACE = re.compile(r"http://www\.crossref\.org/schema/(?P<version>(?P<series>\d+\.\d+)\.\d+)")
 _LINE_AND_COLUMN = re.compile(r",? line \d+, column \d+\s*$")
@@ -104,6 +109,89 @@ def open_deposit(
         reader.close()
         raise
     return DepositStream(head=head, records=_records(events, head, reader), reader=reader, root=root)
+
+
+def check_file(
+    source: str | os.PathLike | BinaryIO,
+    *,
+    max_bytes: int = MAX_DEPOSIT_BYTES,
+    references_only: bool = False,
+) -> list[DepositFileError]:
+    """The file's structural problems, [] when it may be queued.
+
+    One fast pass, no record turned into a work: the size, well-formed XML, a doi_batch in a
+    deposit namespace with a head and a body, and a body whose elements are records the portal
+    recognises. `references_only`: a doDOICitUpload file (doi_resources schema, doi_citations).
+    Problems inside records (a missing title...) are the records' own, told in the log.
+    """
+    try:
+        reader = open_bounded(source, max_bytes=max_bytes)
+    except DepositFileError as error:
+        return [error]
+    allowed = _REFERENCE_BODY_ELEMENTS if references_only else BODY_ELEMENTS
+    try:
+        return _structure_problems(reader, allowed, references_only=references_only)
+    finally:
+        reader.close()
+
+
+def _structure_problems(reader: BoundedReader, allowed: frozenset[str], *, references_only: bool):
+    # Speed: libxml2 reports only the elements named here (tag filter, in C), so Python sees a
+    # few events per record instead of two per element. Elements of other names never reach
+    # Python; an unknown one in the body is found among the body's children (see below).
+    wanted = ["doi_batch", "head", "body", *allowed]
+    events = iterparse_tags(reader, tags=[f"{{*}}{name}" for name in wanted])
+    problems: list[DepositFileError] = []
+    root = head = body = None
+    records = 0
+
+    def unknown(elements) -> list[DepositFileError]:
+        return [
+            DepositFileError(_unknown_body_element(local_name(element), allowed), line=element.sourceline)
+            for element in elements
+            if local_name(element) and local_name(element) not in allowed
+        ]
+
+    try:
+        for event, element in events:
+            if root is None:
+                root = element.getroottree().getroot()
+                _check_root_element(root, references_only=references_only)
+            parent = element.getparent()
+            name = local_name(element)
+            if parent is root and name == "head" and event == "end" and body is None:
+                head = element
+            elif parent is root and name == "body" and event == "start":
+                if head is None:
+                    raise DepositFileError("The deposit has no <head> before its <body>.", line=element.sourceline)
+                body = element
+            elif parent is root and name == "body" and event == "end":
+                problems += unknown(element)  # those after the last record (the others are gone)
+            elif body is not None and parent is body and event == "end" and name in allowed:
+                records += 1
+                # Elements before this record that were not reported are unknown ones; _forget drops them.
+                problems += reversed(unknown(element.itersiblings(preceding=True)))
+                _forget(element)
+    except etree.XMLSyntaxError as error:
+        problems.append(_unreadable_file(error, reader, root_seen=root is not None))
+        return problems
+    except DepositFileError as error:
+        problems.append(error)
+        return problems
+    if root is None:  # no wanted element at all: the root is something else, or nothing
+        if events.root is None:
+            return [DepositFileError("The file is empty.")]
+        try:
+            _check_root_element(events.root, references_only=references_only)
+        except DepositFileError as error:
+            return [error]
+    if head is None:
+        problems.append(DepositFileError("The deposit has no <head>."))
+    elif body is None:
+        problems.append(DepositFileError("The deposit has no <body> after its <head>."))
+    elif not records and not problems:
+        problems.append(DepositFileError("The deposit's <body> holds no records.", line=body.sourceline))
+    return problems
 
 
 # --- the event stream ------------------------------------------------------------------------
@@ -189,11 +277,15 @@ def _forget(element: etree._Element) -> None:
 # --- root and head ---------------------------------------------------------------------------
 
 
-def _checked_root(events) -> etree._Element:
+def _checked_root(events, *, references_only: bool = False) -> etree._Element:
     first = next(events, None)
     if first is None:
         raise DepositFileError("The file is empty.")
     _event, root, _depth = first
+    return _check_root_element(root, references_only=references_only)
+
+
+def _check_root_element(root: etree._Element, *, references_only: bool = False) -> etree._Element:
     if has_doctype(root):
         raise DepositFileError(DTD_REFUSED)
     name = local_name(root)
@@ -203,6 +295,14 @@ def _checked_root(events) -> etree._Element:
             line=root.sourceline,
         )
     namespace = etree.QName(root).namespace
+    if references_only:
+        if not (namespace or "").startswith(REFERENCES_NAMESPACE):
+            raise DepositFileError(
+                f"The namespace {namespace or '(none)'!r} of doi_batch is not Crossref's doi_resources schema; "
+                f"a reference-only deposit (doDOICitUpload) uses {REFERENCES_NAMESPACE}X.Y.Z.",
+                line=root.sourceline,
+            )
+        return root
     if schema_version(namespace) is None:
         raise DepositFileError(
             f"The namespace {namespace or '(none)'!r} of doi_batch is not a Crossref deposit schema "
@@ -361,9 +461,9 @@ def _standalone_work(element: etree._Element, head_timestamp: int | None) -> Ite
     yield read_work(element, type=work_type, container=container, head_timestamp=head_timestamp)
 
 
-def _unknown_body_element(name: str) -> str:
-    known = ", ".join(sorted(BODY_ELEMENTS))
-    return f"<{name}> is not a content type the portal registers; a deposit's body holds {known}"
+def _unknown_body_element(name: str, known: frozenset[str] = BODY_ELEMENTS) -> str:
+    listed = ", ".join(f"<{element}>" for element in sorted(known))
+    return f"<{name}> is not a content type the portal registers; a deposit's body holds {listed}"
 
 
 def _components(element: etree._Element, head_timestamp: int | None) -> Iterator[Record]:
