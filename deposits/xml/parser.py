@@ -509,20 +509,20 @@ def _container_part(
 
 def _describe_container(container: Container, metadata: etree._Element) -> None:
     series = child(metadata, "series_metadata")
+    # A book's or report's metadata is a work itself, and its values are checked (and warned
+    # about) there; a journal's or proceedings' values are warned about on each work inside.
+    container.warnings = []
+    notes = [] if local_name(metadata) in _METADATA_WORK_TYPES else container.warnings
     container.title = child_text(metadata, *_CONTAINER_TITLES[local_name(metadata)]) or child_text(
         series, "titles", "title"
     )
-    container.issn = preferred_identifier(metadata, "issn") or preferred_identifier(series, "issn")
+    container.issn = preferred_identifier(metadata, "issn", notes) or preferred_identifier(series, "issn", notes)
     container.isbn = preferred_identifier(metadata, "isbn") or preferred_identifier(
         child(metadata, "set_metadata"), "isbn"
     )
     container.publisher = publisher(metadata) or child_text(metadata, "institution", "institution_name")
     container.volume = child_text(metadata, "volume")
-    # The metadata element is a work itself for books and reports: its own dates and ISSNs are
-    # noted there, not again on each chapter.
-    container.warnings = []
-    container.dates = read_dates(metadata, [] if local_name(metadata) in _METADATA_WORK_TYPES else container.warnings)
-    preferred_identifier(metadata, "issn", None if local_name(metadata) in _METADATA_WORK_TYPES else container.warnings)
+    container.dates = read_dates(metadata, notes)
 
 
 def _describe_issue(container: Container, issue: etree._Element) -> None:

@@ -341,11 +341,6 @@ def _date_value(date: etree._Element, notes: list[str]) -> str:
     return value + f"-{int(day_text):02d}"
 
 
-def publication_year(element: etree._Element | None) -> int | None:
-    """Year of the print date if given, else an undated-medium one, else the online one."""
-    return read_dates(element, []).year
-
-
 def publisher(element: etree._Element | None) -> str:
     return child_text(element, "publisher", "publisher_name")
 
