@@ -80,10 +80,8 @@ def _deposit_again(request, member, can_deposit: bool):
         earlier = Deposit.objects.filter(pk=again.cleaned_data["again_of"], member=member).exclude(file="").first()
     form = DepositUploadForm()
     if earlier is None:
-        form = DepositUploadForm(data={}, files={})  # bound, so the page can show the error on the file field
-        form.errors["file"] = form.error_class([
-            "The earlier copy of that file is no longer kept; choose the file again and tick "
-            "“Deposit this file again anyway”."])
+        form = _form_with_file_error("The earlier copy of that file is no longer kept; choose the file again "
+                                     "and tick “Deposit this file again anyway”.")
         return _deposit_page(request, member, form, can_deposit, status=400, offer_again=True)
     with earlier.file.open("rb") as handle:
         content = ContentFile(handle.read(), name=again.cleaned_data["filename"])
@@ -94,11 +92,18 @@ def _queue(request, member, form, can_deposit: bool, *, file, filename: str):
     try:
         deposit = deposit_create(member=member, file=file, filename=filename, uploaded_by=request.user)
     except ValidationError as error:
-        form.add_error("file", error)
+        form = _form_with_file_error(*error.messages)
         return _deposit_page(request, member, form, can_deposit, status=400)
     # Stays true whatever happens next; the progress line below it tells the state.
     messages.success(request, f"{deposit.filename} was received ({filesizeformat(deposit.size)}).")
     return redirect("deposits:detail", pk=deposit.pk)
+
+
+def _form_with_file_error(*messages_: str) -> DepositUploadForm:
+    """An upload form showing `messages_` on its file field (bound, so the page renders them)."""
+    form = DepositUploadForm(data={}, files={})
+    form.errors["file"] = form.error_class(list(messages_))
+    return form
 
 
 def _deposit_page(request, member, form, can_deposit: bool, *, status: int, problems=(), earlier=None,
