@@ -14,7 +14,7 @@ from stdnum import issn as stdnum_issn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.iso7064 import mod_11_2
 
-from deposits.doi import InvalidDOI, parse_doi
+from deposits.doi import MAX_DOI_LENGTH, InvalidDOI, parse_doi
 
 # Crossref's schema: year 1400..2200; month 1..12, or 21..24 (seasons) and 31..34 (quarters).
 YEAR_RANGE = (1400, 2200)
@@ -38,7 +38,13 @@ def isbn_problem(value: str) -> str | None:
     return None
 
 
+# The usual reference DOI, bare and ASCII, passes without the full parse (every reference has one).
+_PLAIN_DOI = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[!-~]+")
+
+
 def doi_problem(value: str) -> str | None:
+    if len(value) <= MAX_DOI_LENGTH and _PLAIN_DOI.fullmatch(value):
+        return None
     try:
         parse_doi(value)
     except InvalidDOI as error:
