@@ -11,3 +11,13 @@ class DepositUploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
     )
+    # Shown only after the page said this very file was deposited before: ticking it is the
+    # depositor's deliberate choice to deposit it again.
+    deposit_again = forms.BooleanField(required=False, label="Deposit this file again anyway")
+
+
+class DepositAgainForm(forms.Form):
+    """"Deposit it again" on the same-file notice: the earlier deposit's stored copy is queued anew."""
+
+    again_of = forms.IntegerField(widget=forms.HiddenInput)
+    filename = forms.CharField(max_length=255, widget=forms.HiddenInput)

@@ -139,6 +139,11 @@ class Work(models.Model):
     first_page = models.CharField(max_length=100, blank=True)
     last_page = models.CharField(max_length=100, blank=True)
     publication_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Crossref's partial dates as deposited ("2024", "2024-03", "2024-03-05"): published-print
+    # and published-online of the REST API. publication_year stays the one year pages sort by.
+    # db_default: bulk loaders that write works in SQL (citations.work_import) need not name them.
+    published_print = models.CharField(max_length=10, blank=True, default="", db_default="")
+    published_online = models.CharField(max_length=10, blank=True, default="", db_default="")
     publisher = models.CharField(max_length=255, blank=True)
     resource_url = models.URLField(max_length=2000, blank=True)
     owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="works")

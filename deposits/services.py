@@ -281,7 +281,10 @@ def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, Any]], token: str) -> 
                 with transaction.atomic():
                     work, message = apply(deposit, item)
                 registered.append(work.pk)
-                result.status, result.message = RecordResult.Status.SUCCESS, message
+                # Warnings leave the record registered, everything kept; the log says what to fix.
+                warned = isinstance(item, ParsedWork) and item.warnings
+                result.status = RecordResult.Status.WARNING if warned else RecordResult.Status.SUCCESS
+                result.message = message
             except RecordRefused as refusal:
                 result.status, result.message = RecordResult.Status.FAILURE, str(refusal)
             except AlreadyRegistered as same:
@@ -339,7 +342,10 @@ def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Wor
             raise RecordRefused(f"line {item.line}: citation “{reference.key[:80]}” of {doi}: {problem}.")
     work.save()
     _replace_references(work, references, existing=not created)
-    return work, "Successfully added" if created else "Successfully updated"
+    done = "Successfully added" if created else "Successfully updated"
+    if item.warnings:
+        return work, f"{done}, with {len(item.warnings)} warning(s): " + " · ".join(item.warnings)
+    return work, done
 
 
 def _apply_reference_list(deposit: Deposit, item: ParsedCitationList | RecordError) -> tuple[Work, str]:
@@ -416,6 +422,8 @@ def _copy_metadata(work: Work, item: ParsedWork, deposit: Deposit) -> None:
     work.first_page = item.first_page
     work.last_page = item.last_page
     work.publication_year = item.publication_year
+    work.published_print = item.published_print
+    work.published_online = item.published_online
     work.publisher = item.publisher
     work.resource_url = item.resource_url
     work.deposit_timestamp = item.timestamp

@@ -1,20 +1,24 @@
 """A member's pages about what it registered: its overview (prefixes, works with counts),
 its deposit history with the upload form, and one deposit's log."""
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 
-from deposits.forms import DepositUploadForm
+from deposits.forms import DepositAgainForm, DepositUploadForm
 from deposits.models import Deposit, RecordResult
 from deposits.selectors import (
     WORK_SORTS, deposit_linking, deposits_of, deposits_still_linking, newest_results, results_of, works_of,
 )
 from deposits.services import deposit_create
 from deposits.submission_log import submission_log_filename, submission_log_xml
+from deposits.validation import check_structure, file_sha256, same_file_deposit
+from deposits.xml.reference_deposits import deposit_operation
 from members.access import can_deposit_for, can_view_member, why_not_deposit
 from members.selectors import admin_emails_of
 from members.shortcuts import NOT_FOUND, member_or_404
@@ -52,6 +56,8 @@ def deposit_list(request, pk: int):
     if request.method == "POST":
         if not can_deposit:
             raise Http404(NOT_FOUND)
+        if "again_of" in request.POST:
+            return _deposit_again(request, member, can_deposit)
         form = DepositUploadForm(request.POST, request.FILES)
         if refused := getattr(request, "upload_refused", None):
             form.errors.clear()
@@ -59,21 +65,62 @@ def deposit_list(request, pk: int):
             return _deposit_page(request, member, form, can_deposit, status=413)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                # Works with references, or references only: told apart by the file's namespace.
-                deposit = deposit_create(
-                    member=member, file=upload, filename=upload.name, uploaded_by=request.user, operation=None
-                )
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                # Stays true whatever happens next; the progress line below it tells the state.
-                messages.success(request, f"{deposit.filename} was received ({filesizeformat(deposit.size)}).")
-                return redirect("deposits:detail", pk=deposit.pk)
+            # Works with references, or references only: told apart by the file's namespace.
+            operation = deposit_operation(upload) or Deposit.Operation.METADATA
+            # Checked before anything is stored or queued: a broken file is told at once, here.
+            if problems := check_structure(upload, operation=operation):
+                return _deposit_page(request, member, form, can_deposit, status=400,
+                                     problems=problems, rejected_name=upload.name)
+            earlier = same_file_deposit(member=member, sha256=file_sha256(upload))
+            if earlier is not None and not form.cleaned_data["deposit_again"]:
+                return _deposit_page(request, member, form, can_deposit, status=409, earlier=earlier,
+                                     rejected_name=upload.name)
+            return _queue(request, member, form, can_deposit, file=upload, filename=upload.name)
     return _deposit_page(request, member, form, can_deposit, status=400 if form.errors else 200)
 
 
-def _deposit_page(request, member, form, can_deposit: bool, *, status: int):
+def _deposit_again(request, member, can_deposit: bool):
+    """The depositor chose to deposit again a file the page said was deposited before."""
+    again = DepositAgainForm(request.POST)
+    earlier = None
+    if again.is_valid():
+        earlier = Deposit.objects.filter(pk=again.cleaned_data["again_of"], member=member).exclude(file="").first()
+    form = DepositUploadForm()
+    if earlier is None:
+        form = _form_with_file_error("The earlier copy of that file is no longer kept; choose the file again "
+                                     "and tick “Deposit this file again anyway”.")
+        return _deposit_page(request, member, form, can_deposit, status=400, offer_again=True)
+    with earlier.file.open("rb") as handle:
+        content = ContentFile(handle.read(), name=again.cleaned_data["filename"])
+    return _queue(request, member, form, can_deposit, file=content, filename=again.cleaned_data["filename"])
+
+
+def _queue(request, member, form, can_deposit: bool, *, file, filename: str):
+    try:
+        deposit = deposit_create(member=member, file=file, filename=filename, uploaded_by=request.user, operation=None)
+    except ValidationError as error:
+        form = _form_with_file_error(*error.messages)
+        return _deposit_page(request, member, form, can_deposit, status=400)
+    # Stays true whatever happens next; the progress line below it tells the state.
+    messages.success(request, f"{deposit.filename} was received ({filesizeformat(deposit.size)}).")
+    return redirect("deposits:detail", pk=deposit.pk)
+
+
+def _form_with_file_error(*messages_: str) -> DepositUploadForm:
+    """An upload form showing `messages_` on its file field (bound, so the page renders them)."""
+    form = DepositUploadForm(data={}, files={})
+    form.errors["file"] = form.error_class(list(messages_))
+    return form
+
+
+def _deposit_page(request, member, form, can_deposit: bool, *, status: int, problems=(), earlier=None,
+                  rejected_name: str = "", offer_again: bool = False):
+    if not (offer_again or earlier is not None):
+        # "Deposit this file again anyway" means something only after the page said it was deposited.
+        form.fields["deposit_again"].widget = forms.HiddenInput()
+    if problems:
+        # The file field is described by the problems found in the file, not only by its help.
+        form.fields["file"].widget.attrs.update({"aria-describedby": "id_file_helptext upload-problems", "aria-invalid": "true"})
     page = Paginator(deposits_of(member), 25).get_page(request.GET.get("page"))
     linking = deposits_still_linking([deposit.pk for deposit in page])
     return render(
@@ -87,6 +134,10 @@ def _deposit_page(request, member, form, can_deposit: bool, *, status: int):
             "linking": linking,
             **_why_not_deposit(request.user, member, can_deposit),
             "has_unfinished": bool(linking) or any(not deposit.is_final for deposit in page),
+            "problems": problems,
+            "earlier": earlier,
+            "rejected_name": rejected_name,
+            "offer_again": offer_again or earlier is not None,
         },
         status=status,
     )

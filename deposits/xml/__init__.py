@@ -2,7 +2,7 @@
 
 `open_deposit(source)` is the one entry point; see `records.py` for what it yields.
 """
-from deposits.xml.parser import open_deposit
+from deposits.xml.parser import check_file, open_deposit
 from deposits.xml.records import (
     BatchHead,
     Contributor,
@@ -19,5 +19,6 @@ __all__ = [
     "ParsedReference",
     "ParsedWork",
     "RecordError",
+    "check_file",
     "open_deposit",
 ]

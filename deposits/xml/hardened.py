@@ -37,6 +37,11 @@ def iterparse(source: BinaryIO) -> etree.iterparse:
     return etree.iterparse(source, events=("start", "end"), **PARSER_OPTIONS)
 
 
+def iterparse_tags(source: BinaryIO, *, tags: list[str]) -> etree.iterparse:
+    """Start and end events of the named elements only (filtered by libxml2), same options."""
+    return etree.iterparse(source, events=("start", "end"), tag=tags, **PARSER_OPTIONS)
+
+
 def xml_parser() -> etree.XMLParser:
     """A whole-document parser with the same hardened options (for small trusted helpers)."""
     return etree.XMLParser(**PARSER_OPTIONS)

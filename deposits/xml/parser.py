@@ -14,22 +14,24 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from deposits.xml.elements import child, child_text, local_name
+from deposits.xml.elements import child, child_text, children, local_name
 from deposits.xml.hardened import (
     DTD_REFUSED,
     MEGABYTE,
     BoundedReader,
     has_doctype,
     iterparse,
+    iterparse_tags,
     open_bounded,
 )
 from deposits.xml.records import BatchHead, DepositFileError, ParsedWork, RecordError
 from deposits.xml.works import (
     Container,
     preferred_identifier,
-    publication_year,
     publisher,
+    read_dates,
     read_work,
+    work_doi,
 )
 
 MAX_DEPOSIT_BYTES = 10 * MEGABYTE  # Crossref's own limit per deposited file
@@ -37,6 +39,10 @@ MAX_DEPOSIT_BYTES = 10 * MEGABYTE  # Crossref's own limit per deposited file
 # Deposit schema series read by this parser ("major.minor"; any patch level). A new schema
 # version whose element names we already understand is one more entry here.
 SUPPORTED_SCHEMA_SERIES = ("4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "5.0", "5.1", "5.2", "5.3", "5.4")
+
+# Reference-only deposits (doDOICitUpload) use the doi_resources schema, any version.
+REFERENCES_NAMESPACE = "http://www.crossref.org/doi_resources_schema/"
+_REFERENCE_BODY_ELEMENTS = frozenset({"doi_citations"})
 
 _SCHEMA_NAMESPACE = re.compile(r"http://www\.crossref\.org/schema/(?P<version>(?P<series>\d+\.\d+)\.\d+)")
 _LINE_AND_COLUMN = re.compile(r",? line \d+, column \d+\s*$")
@@ -105,6 +111,89 @@ def open_deposit(
     return DepositStream(head=head, records=_records(events, head, reader), reader=reader, root=root)
 
 
+def check_file(
+    source: str | os.PathLike | BinaryIO,
+    *,
+    max_bytes: int = MAX_DEPOSIT_BYTES,
+    references_only: bool = False,
+) -> list[DepositFileError]:
+    """The file's structural problems, [] when it may be queued.
+
+    One fast pass, no record turned into a work: the size, well-formed XML, a doi_batch in a
+    deposit namespace with a head and a body, and a body whose elements are records the portal
+    recognises. `references_only`: a doDOICitUpload file (doi_resources schema, doi_citations).
+    Problems inside records (a missing title...) are the records' own, told in the log.
+    """
+    try:
+        reader = open_bounded(source, max_bytes=max_bytes)
+    except DepositFileError as error:
+        return [error]
+    allowed = _REFERENCE_BODY_ELEMENTS if references_only else BODY_ELEMENTS
+    try:
+        return _structure_problems(reader, allowed, references_only=references_only)
+    finally:
+        reader.close()
+
+
+def _structure_problems(reader: BoundedReader, allowed: frozenset[str], *, references_only: bool):
+    # Speed: libxml2 reports only the elements named here (tag filter, in C), so Python sees a
+    # few events per record instead of two per element. Elements of other names never reach
+    # Python; an unknown one in the body is found among the body's children (see below).
+    wanted = ["doi_batch", "head", "body", *allowed]
+    events = iterparse_tags(reader, tags=[f"{{*}}{name}" for name in wanted])
+    problems: list[DepositFileError] = []
+    root = head = body = None
+    records = 0
+
+    def unknown(elements) -> list[DepositFileError]:
+        return [
+            DepositFileError(_unknown_body_element(local_name(element), allowed), line=element.sourceline)
+            for element in elements
+            if local_name(element) and local_name(element) not in allowed
+        ]
+
+    try:
+        for event, element in events:
+            if root is None:
+                root = element.getroottree().getroot()
+                _check_root_element(root, references_only=references_only)
+            parent = element.getparent()
+            name = local_name(element)
+            if parent is root and name == "head" and event == "end" and body is None:
+                head = element
+            elif parent is root and name == "body" and event == "start":
+                if head is None:
+                    raise DepositFileError("The deposit has no <head> before its <body>.", line=element.sourceline)
+                body = element
+            elif parent is root and name == "body" and event == "end":
+                problems += unknown(element)  # those after the last record (the others are gone)
+            elif body is not None and parent is body and event == "end" and name in allowed:
+                records += 1
+                # Elements before this record that were not reported are unknown ones; _forget drops them.
+                problems += reversed(unknown(element.itersiblings(preceding=True)))
+                _forget(element)
+    except etree.XMLSyntaxError as error:
+        problems.append(_unreadable_file(error, reader, root_seen=root is not None))
+        return problems
+    except DepositFileError as error:
+        problems.append(error)
+        return problems
+    if root is None:  # no wanted element at all: the root is something else, or nothing
+        if events.root is None:
+            return [DepositFileError("The file is empty.")]
+        try:
+            _check_root_element(events.root, references_only=references_only)
+        except DepositFileError as error:
+            return [error]
+    if head is None:
+        problems.append(DepositFileError("The deposit has no <head>."))
+    elif body is None:
+        problems.append(DepositFileError("The deposit has no <body> after its <head>."))
+    elif not records and not problems:
+        problems.append(DepositFileError("The deposit's <body> holds no records.", line=body.sourceline))
+    return problems
+
+
 # --- the event stream ------------------------------------------------------------------------
 
 
@@ -136,8 +225,11 @@ def _unreadable_file(error: etree.XMLSyntaxError, reader: BoundedReader, *, root
             "element, or elements nested more than 256 deep. Deposits never need either; check the file "
             "for text pasted by mistake or a missing closing tag.",
             line=error.lineno or None,
+            detail=detail,
         )
-    return DepositFileError(f"The file is not well-formed XML: {plain_words(detail)}", line=error.lineno or None)
+    return DepositFileError(
+        f"The file is not well-formed XML: {plain_words(detail)}", line=error.lineno or None, detail=detail
+    )
 
 
 # libxml2's messages, said in a depositor's words (the rest are shown as libxml2 words them).
@@ -185,11 +277,15 @@ def _forget(element: etree._Element) -> None:
 # --- root and head ---------------------------------------------------------------------------
 
 
-def _checked_root(events) -> etree._Element:
+def _checked_root(events, *, references_only: bool = False) -> etree._Element:
     first = next(events, None)
     if first is None:
         raise DepositFileError("The file is empty.")
     _event, root, _depth = first
+    return _check_root_element(root, references_only=references_only)
+
+
+def _check_root_element(root: etree._Element, *, references_only: bool = False) -> etree._Element:
     if has_doctype(root):
         raise DepositFileError(DTD_REFUSED)
     name = local_name(root)
@@ -199,6 +295,14 @@ def _checked_root(events) -> etree._Element:
             line=root.sourceline,
         )
     namespace = etree.QName(root).namespace
+    if references_only:
+        if not (namespace or "").startswith(REFERENCES_NAMESPACE):
+            raise DepositFileError(
+                f"The namespace {namespace or '(none)'!r} of doi_batch is not Crossref's doi_resources schema; "
+                f"a reference-only deposit (doDOICitUpload) uses {REFERENCES_NAMESPACE}X.Y.Z.",
+                line=root.sourceline,
+            )
+        return root
     if schema_version(namespace) is None:
         raise DepositFileError(
             f"The namespace {namespace or '(none)'!r} of doi_batch is not a Crossref deposit schema "
@@ -241,12 +345,22 @@ def _head_from(element: etree._Element, namespace: str) -> BatchHead:
 # Body elements whose children are works (read one by one as each ends) and their metadata.
 _CONTAINERS = frozenset({"journal", "book", "conference", "database", "report-paper", "standard"})
 
-# Works that stand directly in <body>.
+# Works that stand directly in <body> (Crossref REST API type names).
 _STANDALONE_TYPES = {
     "posted_content": "posted-content",
     "dissertation": "dissertation",
     "peer_review": "peer-review",
+    "pending_publication": "pending-publication",
 }
+# Each component of an sa_component (supplementary material of a registered work) is a work.
+_COMPONENT_TYPE = "component"
+
+# Everything the deposit schema allows directly in <body>: anything else is not a record the
+# portal can recognise (a misspelt element, another schema's file).
+BODY_ELEMENTS = frozenset({
+    "journal", "book", "conference", "sa_component", "dissertation", "report-paper", "standard",
+    "database", "peer_review", "posted_content", "pending_publication",
+})
 
 # Works inside a container element: (container, work element) -> type.
 _CONTAINED_TYPES = {
@@ -271,10 +385,12 @@ _CONTAINER_TITLES = {
     "standard_metadata": ("titles", "title"),
 }
 
-# Metadata elements that are works themselves when they carry doi_data. Journal, proceedings
-# and database DOIs are left out on purpose: their metadata is repeated in every container
-# element of a batch, so they would come out as the same DOI many times.
+# Metadata elements that are works themselves when they carry doi_data. Journal and proceedings
+# DOIs are left out on purpose: their metadata is repeated in every container element of a
+# batch and they are titles, not works that cite. A database is a work (Crossref's "database"
+# type); its repeats in one batch are read once.
 _METADATA_WORK_TYPES = {
+    "database_metadata": "database",  # registered once per batch, however often it is repeated
     "book_metadata": "book",
     "book_series_metadata": "book",
     "book_set_metadata": "book",
@@ -304,6 +420,7 @@ def _records(events, head: BatchHead, reader: BoundedReader) -> Iterator[Record]
 def _body_records(events, head_timestamp: int | None) -> Iterator[Record]:
     in_body = False
     container = Container()
+    metadata_dois: set[str] = set()  # container-level works already read from this batch
     for event, element, depth in events:
         if depth == 1 and local_name(element) == "body":
             in_body = event == "start"
@@ -316,31 +433,65 @@ def _body_records(events, head_timestamp: int | None) -> Iterator[Record]:
             yield from _standalone_work(element, head_timestamp)
             _forget(element)
         elif depth == 3 and local_name(element.getparent()) in _CONTAINERS:
-            yield from _container_part(element, container, head_timestamp)
+            yield from _container_part(element, container, head_timestamp, metadata_dois)
             _forget(element)
 
 
 def _standalone_work(element: etree._Element, head_timestamp: int | None) -> Iterator[Record]:
     name = local_name(element)
+    if name == "sa_component":
+        yield from _components(element, head_timestamp)
+        return
     work_type = _STANDALONE_TYPES.get(name)
     if work_type is None:
-        return  # a container (its works were read as they ended) or unsupported (sa_component...)
+        if name not in _CONTAINERS:  # a container's works were read as they ended
+            yield RecordError(line=element.sourceline or 0, message=_unknown_body_element(name))
+        return
     institution = child_text(element, "institution", "institution_name")
     if name == "posted_content":
         container = Container(title=institution or child_text(element, "group_title"))
+    elif name == "pending_publication":
+        publication = child(element, "publication")
+        container = Container(
+            title=child_text(publication, "full_title"), issn=preferred_identifier(publication, "issn"),
+            isbn=preferred_identifier(publication, "isbn"),
+        )
     else:
         container = Container(publisher=institution)
     yield read_work(element, type=work_type, container=container, head_timestamp=head_timestamp)
 
 
-def _container_part(element: etree._Element, container: Container, head_timestamp: int | None):
+def _unknown_body_element(name: str, known: frozenset[str] = BODY_ELEMENTS) -> str:
+    listed = ", ".join(f"<{element}>" for element in sorted(known))
+    return f"<{name}> is not a content type the portal registers; a deposit's body holds {listed}"
+
+
+def _components(element: etree._Element, head_timestamp: int | None) -> Iterator[Record]:
+    """The components of an sa_component, each a work of type "component"."""
+    components = list(children(child(element, "component_list"), "component"))
+    if not element.get("parent_doi"):
+        problem = "sa_component has no parent_doi; components are registered as parts of a registered work"
+        for component in components or [element]:
+            yield RecordError(line=component.sourceline or 0, message=problem, doi=work_doi(component))
+        return
+    if not components:
+        yield RecordError(line=element.sourceline or 0, message="sa_component has no component_list/component")
+    for component in components:
+        yield read_work(component, type=_COMPONENT_TYPE, container=Container(), head_timestamp=head_timestamp)
+
+
+def _container_part(
+    element: etree._Element, container: Container, head_timestamp: int | None, metadata_dois: set[str]
+):
     part = local_name(element)
     kind = local_name(element.getparent())
     if part == "journal_issue":
         _describe_issue(container, element)
     elif part in _CONTAINER_TITLES:
         _describe_container(container, element)
-        if part in _METADATA_WORK_TYPES and child(element, "doi_data") is not None:
+        doi = work_doi(element) if part in _METADATA_WORK_TYPES else ""
+        if doi and (part != "database_metadata" or doi not in metadata_dois):
+            metadata_dois.add(doi)
             yield read_work(
                 element,
                 type=_metadata_work_type(element, part),
@@ -358,22 +509,26 @@ def _container_part(element: etree._Element, container: Container, head_timestam
 
 def _describe_container(container: Container, metadata: etree._Element) -> None:
     series = child(metadata, "series_metadata")
+    # A book's or report's metadata is a work itself, and its values are checked (and warned
+    # about) there; a journal's or proceedings' values are warned about on each work inside.
+    container.warnings = []
+    notes = [] if local_name(metadata) in _METADATA_WORK_TYPES else container.warnings
     container.title = child_text(metadata, *_CONTAINER_TITLES[local_name(metadata)]) or child_text(
         series, "titles", "title"
     )
-    container.issn = preferred_identifier(metadata, "issn") or preferred_identifier(series, "issn")
+    container.issn = preferred_identifier(metadata, "issn", notes) or preferred_identifier(series, "issn", notes)
     container.isbn = preferred_identifier(metadata, "isbn") or preferred_identifier(
         child(metadata, "set_metadata"), "isbn"
     )
     container.publisher = publisher(metadata) or child_text(metadata, "institution", "institution_name")
     container.volume = child_text(metadata, "volume")
-    container.year = publication_year(metadata)
+    container.dates = read_dates(metadata, notes)
 
 
 def _describe_issue(container: Container, issue: etree._Element) -> None:
     container.volume = child_text(issue, "journal_volume", "volume")
     container.issue = child_text(issue, "issue")
-    container.year = publication_year(issue)
+    container.dates = read_dates(issue, container.warnings)
 
 
 def _metadata_work_type(metadata: etree._Element, part: str) -> str:

@@ -10,9 +10,10 @@ class DepositFileError(Exception):
     Nothing from such a file is applied.
     """
 
-    def __init__(self, message: str, *, line: int | None = None):
+    def __init__(self, message: str, *, line: int | None = None, detail: str = ""):
         self.message = message
         self.line = line
+        self.detail = detail  # the XML parser's own words, when it was the parser that stopped
         super().__init__(f"line {line}: {message}" if line else message)
 
 
@@ -37,6 +38,7 @@ class Contributor:
     role: str = "author"  # contributor_role: author, editor, chair, translator...
     sequence: str = "additional"  # "first" or "additional"
     is_organization: bool = False
+    affiliations: tuple[str, ...] = ()  # institution names, as deposited
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,17 @@ class ParsedWork:
     first_page: str = ""
     last_page: str = ""
     publication_year: int | None = None
+    # Crossref's partial dates: "2024", "2024-03" or "2024-03-05"; "" when not given.
+    published_print: str = ""
+    published_online: str = ""
     publisher: str = ""
     resource_url: str = ""  # doi_data/resource
     timestamp: int | None = None  # doi_data/timestamp if given, else the head's
     has_citation_list: bool = False  # False: the deposit says nothing about references
     references: tuple[ParsedReference, ...] = field(default=())
+    # Problems that leave the record usable (a bad ISSN, an unreadable optional date, a key
+    # given twice): the record is registered with everything kept and these are told as a Warning.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -63,9 +63,10 @@ def test_random_field_values_never_crash_parse_and_apply(press, suffix, title, v
     good = {"doi": f"10.5555/good-{fresh}", "title": "Good"}
     deposit = process(press[0], [good, article])
     assert deposit.status == "completed", deposit.message
-    assert deposit.record_count == deposit.success_count + deposit.failure_count == 2
+    assert deposit.record_count == deposit.success_count + deposit.warning_count + deposit.failure_count == 2
     assert RecordResult.objects.get(deposit=deposit, position=1).status == "success"
     second = RecordResult.objects.get(deposit=deposit, position=2)
-    assert second.status == "success" or (second.status == "failure" and second.message.startswith("line ")), second.message
-    if second.status == "success":
+    # A harmless problem (an unreadable year, a reference's bad DOI) is a warning naming its line.
+    assert second.status == "success" or (second.status in ("warning", "failure") and "line " in second.message), second.message
+    if second.status != "failure":
         assert Reference.objects.filter(citing_work__doi=second.doi).count() == 1

@@ -27,6 +27,8 @@ ELIFE_CONFIG = {
     "elocation_id": True, "year_of_first_volume": 2012, "contrib_types": ["author"], "pub_date_types": ["pub"],
     "archive_locations": [], "access_indicators_applies_to": [], "component_exclude_types": [],
     "elife_style_component_doi": False,
+    # The landing page of each article: Crossref requires a resource URL for every journal article.
+    "doi_pattern": "https://elifesciences.org/articles/{manuscript}",
 }
 
 

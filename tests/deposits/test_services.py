@@ -92,15 +92,20 @@ def test_redeposit_with_older_or_equal_timestamp_is_refused(press):
     assert Work.objects.get().title == "Kept"
 
 
-def test_duplicate_citation_keys_fail_the_record_only(press):
+def test_duplicate_citation_keys_keep_both_references_under_a_suffixed_key_with_a_warning(press):
     member, _ = press
     deposit = process(member, [
         {"doi": "10.5555/dup", "references": [{"key": "k", "unstructured": "a"}, {"key": "k", "unstructured": "b"}]},
         {"doi": "10.5555/fine", "references": [{"key": "k", "unstructured": "a"}]},
     ])
-    assert (deposit.success_count, deposit.failure_count) == (1, 1)
-    assert "appears twice" in deposit.results.get(status="failure").message
-    assert list(Work.objects.values_list("doi", flat=True)) == ["10.5555/fine"]
+    assert (deposit.success_count, deposit.warning_count, deposit.failure_count) == (1, 1, 0)
+    assert deposit.outcome == "completed-with-warnings"
+    warning = deposit.results.get(status="warning")
+    assert warning.doi == "10.5555/dup" and "citation key “k” is given twice" in warning.message
+    assert "Successfully added" in warning.message and "“k-2”" in warning.message
+    dup = Work.objects.get(doi="10.5555/dup")
+    assert list(dup.references.order_by("position").values_list("key", "unstructured")) == [("k", "a"), ("k-2", "b")]
+    assert dup.references_count == 2
 
 
 def test_malformed_file_fails_whole_deposit_with_line_and_registers_nothing(press):
