@@ -97,7 +97,7 @@ def _match_fields(view: ReferenceView, candidates: Sequence[WorkRecord]) -> Matc
     names_journal = view.names_journal or (
         view.string is not None and not view.string.says_preprint and any(_names_container(s) for s in scored)
     )
-    eligible = [s for s in scored if _eligible(view, s[1], names_journal)]
+    eligible = [s for s in scored if _eligible(view, s[1], s[2], names_journal)]
     if not eligible:
         return MatchResult(outcome="unmatched", method=view.method, reason="below-threshold",
                            details={"ineligible": len(scored)})
@@ -107,7 +107,9 @@ def _match_fields(view: ReferenceView, candidates: Sequence[WorkRecord]) -> Matc
     details = {"fields": best.fields, "title_sim": round(best.title_sim, 3), "candidate": work.doi}
     gate = passed_gate(best)
     result = dict(method=view.method, score=best.score, runner_up=min(1.0, max(0.0, runner_up)))
-    if best.raw < weights.ACCEPT_SCORE or gate is None:
+    # A work without a volume cannot earn the volume's weight: its threshold leaves it out.
+    threshold = weights.ACCEPT_SCORE - (weights.WEIGHTS["volume"] / weights.SCORE_SCALE if gate == "container-page-year" else 0.0)
+    if best.raw < threshold or gate is None:
         return MatchResult(outcome="unmatched", reason="below-threshold", details=details, **result)
     if best.raw - runner_up < weights.MARGIN:
         return MatchResult(outcome="unmatched", reason="ambiguous", details=details, **result)
@@ -124,12 +126,19 @@ def _names_container(scored) -> bool:
     )
 
 
-def _eligible(view: ReferenceView, work: WorkFeatures, names_journal: bool) -> bool:
-    if work.is_notice and not view.says_notice:
+def _eligible(view: ReferenceView, work: WorkFeatures, found: Agreements, names_journal: bool) -> bool:
+    if work.is_notice and not view.says_notice and not _cites_notice_by_place(view, found):
         return False  # an erratum never stands in for the article it corrects
     if work.is_posted_content and names_journal:
         return False  # a reference naming a journal, volume or pages cites the published version
     return True
+
+
+def _cites_notice_by_place(view: ReferenceView, found: Agreements) -> bool:
+    """A reference without a title of its own that gives the notice's own first page (and no
+    other volume) cites the notice: the article it corrects starts elsewhere."""
+    fields = found.fields
+    return not view.title and fields["page"] >= 1.0 and fields["volume"] >= 0 and fields["title"] >= 0
 
 
 def _runner_up(eligible, best: WorkFeatures) -> float:
@@ -169,6 +178,13 @@ def passed_gate(found: Agreements) -> str | None:
         and found.fields["volume"] >= 0
     ):
         return "container-page-author-year"  # book chapters, and articles registered without a volume
+    if (
+        agrees("container", weights.GATE_PLACE_CONTAINER) and agrees("page", 1.0) and agrees("year", 1.0)
+        and found.fields["volume"] == 0 and not contradictions and names_agree
+    ):
+        # Proceedings (and journals registered without volumes): the volume, the page in it and
+        # the year name one paper as a journal's volume and page do.
+        return "container-page-year"
     if (
         found.title_sim >= weights.GATE_PARTIAL_TITLE_SIM and found.title_info >= 0.5
         and found.fields["title"] > 0 and others >= weights.GATE_PARTIAL_TITLE_OTHERS and not contradictions

@@ -7,6 +7,7 @@ call (`ReferenceView`), each work once per process (`work_features`).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -61,6 +62,10 @@ class ReferenceView:
     isbn: str
     says_notice: bool
     names_journal: bool  # a journal, volume or pages named: never a preprint
+    # A book title given without an article title (`volume_title` alone) names the cited book, or
+    # the book or proceedings a cited chapter/paper is in: this view reads it as that container,
+    # for candidates that are no book.
+    in_book: "ReferenceView | None" = None
 
     @property
     def has_fields(self) -> bool:
@@ -104,7 +109,7 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
     names_journal = bool((journal and not server) or volume or first_page or issue) or bool(
         string and string.shows_journal_numbering and not says_preprint
     )
-    return ReferenceView(
+    view = ReferenceView(
         method=method,
         dois=tuple(dois),
         string=string,
@@ -125,6 +130,13 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
         says_notice=bool(string and string.says_notice) or title.startswith(NOTICE_WORDS),
         names_journal=names_journal,
     )
+    if book_title and not article_title:
+        in_book = dataclasses.replace(
+            view, title="", title_words=frozenset(), title_info=0.0, title_parts=frozenset(),
+            containers=tuple(dict.fromkeys((*containers, book_title[4:] if book_title.startswith("the ") else book_title))),
+        )
+        view = dataclasses.replace(view, in_book=in_book)
+    return view
 
 
 def _first_page(value: str) -> str:
@@ -163,6 +175,8 @@ class Agreements:
 
 
 def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
+    if view.in_book is not None and not work.is_book:
+        view = view.in_book  # the book title is this chapter's or paper's container, not its title
     others = len(other_words(view.string, work)) if view.string is not None and not view.title else 0
     title, title_sim = title_agreement(view, work, others=others)
     title_info = min(view.title_info, work.title_info) if view.title else work.title_info

@@ -84,6 +84,9 @@ GATE_PARTIAL_TITLE_SIM = 0.72  # damaged or cut titles: a weaker title ...
 GATE_PARTIAL_TITLE_OTHERS = 3  # ... with this many other fields agreeing, and none contradicting
 # The title gate tolerates one contradicting field (a year or page typo) only for a title this close.
 GATE_TITLE_TOLERATES_ONE_CONTRADICTION = 0.95
+# A container, first page and year with no volume on either side (proceedings) link only when the
+# container agrees this well (its name or its abbreviation, not a fuzzy likeness).
+GATE_PLACE_CONTAINER = 0.9
 FIELD_AGREES = 0.5  # a field's agreement at least this counts as "agrees" for a gate
 
 # --- Author ---

@@ -397,3 +397,52 @@ def test_other_words_skip_the_works_own_words_name_folds_and_container_abbreviat
     assert found.other_words == 3
     # The count handed over by `agreements` decides the title as counting afresh would.
     assert title_agreement(view, features, others=found.other_words) == title_agreement(view, features)
+
+
+PROCEEDINGS_PAPER = WorkRecord(
+    id=12, doi="10.1145/3290605.3300312", type="proceedings-article",
+    title="Designing for older adults: lessons from a year of field deployments",
+    authors=("Lindqvist",), given_names=("Anna",),
+    container_title="Proceedings of the 2019 CHI Conference on Human Factors in Computing Systems",
+    year=2019, first_page="312", last_page="324",
+)
+PROCEEDINGS_NEIGHBOUR = dataclasses.replace(
+    PROCEEDINGS_PAPER, id=13, doi="10.1145/3290605.3300325", title="Gesture typing on smart watches",
+    authors=("Okafor",), given_names=("Chidi",), first_page="325", last_page="333",
+)
+
+
+def test_structured_book_title_with_a_page_is_the_container_of_a_proceedings_paper():
+    reference = ReferenceQuery(
+        volume_title="Proceedings of the 2019 CHI Conference on Human Factors in Computing Systems",
+        first_page="312", year="2019",
+    )
+    result = match(reference, candidates=[PROCEEDINGS_NEIGHBOUR, PROCEEDINGS_PAPER, BOOK])
+    assert_matches(result, PROCEEDINGS_PAPER)
+    assert result.reason == "container-page-year"
+
+
+def test_structured_proceedings_page_that_no_registered_paper_starts_at_stays_unmatched():
+    reference = ReferenceQuery(
+        volume_title="Proceedings of the 2019 CHI Conference on Human Factors in Computing Systems",
+        first_page="318", year="2019",
+    )
+    assert_unmatched(match(reference, candidates=[PROCEEDINGS_NEIGHBOUR, PROCEEDINGS_PAPER]))
+
+
+def test_structured_book_title_alone_still_names_the_book():
+    reference = ReferenceQuery(volume_title="The Handbook of Research Synthesis", author="Cooper", year="1994")
+    assert_matches(match(reference, candidates=[CHAPTER, BOOK, PROCEEDINGS_PAPER]), BOOK)
+
+
+def test_reference_without_title_at_the_notice_own_page_cites_the_notice():
+    reference = ReferenceQuery(journal_title="Neurology", volume="75", first_page="1664", year="2010")
+    assert_matches(match(reference, candidates=[DIABETES, CORRECTION, DIABETES_SIBLING]), CORRECTION)
+    string = unstructured("S. Ahtiluoto et al., Neurology 75, 1664 (2010).", candidates=[DIABETES, CORRECTION])
+    assert_matches(string, CORRECTION)
+
+
+def test_reference_at_the_article_page_never_links_its_notice():
+    reference = ReferenceQuery(journal_title="Neurology", volume="75", first_page="1195", year="2010")
+    assert_matches(match(reference, candidates=[CORRECTION, DIABETES]), DIABETES)
+    assert_unmatched(match(reference, candidates=[CORRECTION]))
