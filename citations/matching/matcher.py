@@ -13,7 +13,7 @@ from typing import Sequence
 from citations.matching import weights
 from citations.matching.features import WorkFeatures, work_features
 from citations.matching.records import MatchResult, ReferenceQuery, WorkRecord
-from citations.matching.scoring import Agreements, ReferenceView, agreements, view_reference
+from citations.matching.scoring import Agreements, ReferenceView, agreements, score_bound, view_reference
 
 
 def match(ref: ReferenceQuery, *, candidates: Sequence[WorkRecord]) -> MatchResult:
@@ -85,15 +85,41 @@ def _too_little(view: ReferenceView) -> bool:
 
 
 def _match_fields(view: ReferenceView, candidates: Sequence[WorkRecord]) -> MatchResult:
-    scored: list[tuple[WorkRecord, WorkFeatures, Agreements]] = []
-    seen: set[str] = set()
+    unique: dict[str, WorkRecord] = {}
     for work in candidates:
-        key = work.doi.lower() or f"id:{work.id}"
-        if key in seen:  # the same work fetched by two lookups
-            continue
-        seen.add(key)
+        unique.setdefault(work.doi.lower() or f"id:{work.id}", work)  # the same work fetched by two lookups
+    scored = _score_competitive(view, list(unique.values()))
+    if scored is None:  # the best is a preprint: whether it may be linked depends on every candidate
+        scored = [(work, features, agreements(view, features)) for work in unique.values() for features in (work_features(work),)]
+    return _decide(view, scored)
+
+
+def _score_competitive(view: ReferenceView, works: list[WorkRecord]):
+    """The candidates scored exactly, best bound first, until no bound can come within MARGIN of
+    the best plain candidate (the others can be neither best nor a close runner-up). None when the
+    best so scored is a preprint, whose eligibility needs every candidate (`_names_container`)."""
+    bounded = sorted((-score_bound(view, work), n) for n, work in enumerate(works))
+    scored: list[tuple[WorkRecord, WorkFeatures, Agreements]] = []
+    best_plain = None
+    for negative_bound, n in bounded:
+        if best_plain is not None and -negative_bound < best_plain - weights.MARGIN:
+            break
+        work = works[n]
         features = work_features(work)
-        scored.append((work, features, agreements(view, features)))
+        found = agreements(view, features)
+        scored.append((work, features, found))
+        if not features.is_notice and not features.is_posted_content and (best_plain is None or found.raw > best_plain):
+            best_plain = found.raw
+    if len(scored) < len(works):
+        top = max(scored, key=lambda s: s[2].raw)
+        if top[1].is_posted_content:
+            return None
+    order = {id(work): n for n, work in enumerate(works)}
+    scored.sort(key=lambda s: order[id(s[0])])  # ties go to the index's order, as without pruning
+    return scored
+
+
+def _decide(view: ReferenceView, scored) -> MatchResult:
     names_journal = view.names_journal or (
         view.string is not None and not view.string.says_preprint and any(_names_container(s) for s in scored)
     )

@@ -17,9 +17,9 @@ from rapidfuzz.distance import Levenshtein
 
 from citations.matching import weights
 from citations.matching.abbrev import abbreviates, abbreviation_in, is_abbreviation, run_end
-from citations.matching.features import WorkFeatures
+from citations.matching.features import BOOK_TYPES, WorkFeatures
 from citations.matching.parse import ParsedString, name_in, parse_string, part_numbers
-from citations.matching.records import Method, ReferenceQuery
+from citations.matching.records import Method, ReferenceQuery, WorkRecord
 from citations.matching.text import (
     NOISE_WORDS,
     NOTICE_WORDS,
@@ -196,6 +196,47 @@ def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
         total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
     return Agreements(fields=fields, title_sim=title_sim, title_info=title_info, raw=total / weights.SCORE_SCALE,
                       other_words=others)
+
+
+# --- A cheap upper bound ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Numbers:
+    """The numeric fields of a work, as `WorkFeatures` has them (what the bound reads)."""
+
+    year: int | None
+    volume: str
+    issue: str
+    first_page: str
+    last_page: str
+
+
+@functools.lru_cache(maxsize=65_536)
+def _numbers(year: int | None, volume: str, issue: str, first_page: str, last_page: str) -> _Numbers:
+    return _Numbers(year, norm_number(volume), norm_number(issue), norm_number(first_page), norm_number(last_page))
+
+
+_OPEN_FIELDS = weights.WEIGHTS["title"] + weights.WEIGHTS["author"] + weights.WEIGHTS["container"]
+
+
+def score_bound(view: ReferenceView, work: WorkRecord) -> float:
+    """An upper bound of `agreements(view, work_features(work)).raw`, from the work's numbers only.
+
+    Year, volume, issue and pages are compared exactly (they are cheap); title, author and
+    container are assumed to agree fully, and an ISSN/ISBN too when the reference gives one.
+    The matcher scores exactly only the candidates whose bound could still compete.
+    """
+    if view.in_book is not None:
+        view = view.in_book if work.type not in BOOK_TYPES else view
+    numbers = _numbers(work.year, work.volume, work.issue, work.first_page, work.last_page)
+    total = _OPEN_FIELDS + (weights.WEIGHTS["identifier"] if view.issn or view.isbn else 0.0)
+    volume = volume_agreement(view, numbers)
+    for name, value in (
+        ("year", year_agreement(view, numbers)), ("volume", volume), ("page", page_agreement(view, numbers)),
+        ("issue", issue_agreement(view, numbers) if volume > 0 else 0.0),
+    ):
+        total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
+    return total / weights.SCORE_SCALE
 
 
 # --- Title ---------------------------------------------------------------------------------

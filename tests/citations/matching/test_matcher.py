@@ -446,3 +446,27 @@ def test_reference_at_the_article_page_never_links_its_notice():
     reference = ReferenceQuery(journal_title="Neurology", volume="75", first_page="1195", year="2010")
     assert_matches(match(reference, candidates=[CORRECTION, DIABETES]), DIABETES)
     assert_unmatched(match(reference, candidates=[CORRECTION]))
+
+
+def test_score_bound_is_never_below_the_exact_score():
+    from citations.matching.features import work_features
+    from citations.matching.scoring import agreements, score_bound, view_reference
+
+    references = [
+        ReferenceQuery(unstructured="J. Smith, Phys. Rev. B 12, 345 (2001)."),
+        ReferenceQuery(unstructured="Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia. Neurology. 2010;75(13):1195-1202."),
+        ReferenceQuery(journal_title="Neurology", volume="75", first_page="1664", year="2010", issn="0028-3878"),
+        ReferenceQuery(volume_title="Primate Responses to Environmental Change", first_page="311", year="1991"),
+        ReferenceQuery(article_title=DIABETES.title, author="Ahtiluoto", year="2010"),
+    ]
+    for reference in references:
+        view = view_reference(reference)
+        for work in [*ALL, PROCEEDINGS_PAPER]:
+            assert score_bound(view, work) >= agreements(view, work_features(work)).raw - 1e-9, (reference, work.doi)
+
+
+def test_candidates_that_cannot_compete_are_not_needed_for_the_decision():
+    # The same answer whatever the order and however many hopeless candidates come along.
+    reference = ReferenceQuery(unstructured="J. Smith, K. Jones, Phys. Rev. B 12, 345 (2001).")
+    for candidates in ([SMITH], [NEIGHBOUR, MUELLER, SMITH, SAME_PAGE_OTHER_JOURNAL, BOOK], [JAPANESE, CHAPTER, SMITH, NEIGHBOUR]):
+        assert_matches(match(reference, candidates=candidates), SMITH)
