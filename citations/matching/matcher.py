@@ -137,7 +137,8 @@ def _decide(view: ReferenceView, scored) -> MatchResult:
     threshold = weights.ACCEPT_SCORE - (weights.WEIGHTS["volume"] / weights.SCORE_SCALE if gate == "container-page-year" else 0.0)
     if best.raw < threshold or gate is None:
         return MatchResult(outcome="unmatched", reason="below-threshold", details=details, **result)
-    if best.raw - runner_up < weights.MARGIN:
+    if best.raw - runner_up < weights.MARGIN or (gate == "title-author" and _has_other_version(eligible, features)):
+        # (Title and author alone cannot tell a journal article from its preprint.)
         return MatchResult(outcome="unmatched", reason="ambiguous", details=details, **result)
     details["gate"] = gate
     return MatchResult(outcome="matched", work=work, agreed=best.agreed(), reason=gate, details=details, **result)
@@ -176,6 +177,13 @@ def _runner_up(eligible, best: WorkFeatures) -> float:
     return 0.0
 
 
+def _has_other_version(eligible, best: WorkFeatures) -> bool:
+    return any(
+        features.is_posted_content != best.is_posted_content and features.title == best.title
+        for _, features, _ in eligible[1:]
+    )
+
+
 def passed_gate(found: Agreements) -> str | None:
     """The name of the first combination of independently agreeing fields that holds, or None."""
     agrees = found.agrees
@@ -204,6 +212,12 @@ def passed_gate(found: Agreements) -> str | None:
         and found.fields["volume"] >= 0
     ):
         return "container-page-author-year"  # book chapters, and articles registered without a volume
+    if (
+        found.title_sim >= weights.GATE_TITLE_AUTHOR_SIM and found.title_info >= 1.0 and agrees("author", 1.0)
+        and not contradictions
+    ):
+        # A string cut after its title: the whole of an informative title and its first author.
+        return "title-author"
     if (
         agrees("container", weights.GATE_PLACE_CONTAINER) and agrees("page", 1.0) and agrees("year", 1.0)
         and found.fields["volume"] == 0 and not contradictions and names_agree

@@ -80,6 +80,9 @@ MAIN_TITLE_FACTOR = 0.97
 GATE_TITLE_SIM = 0.88  # "title agrees" for the title gate (similarity, before the ramp)
 GATE_TITLE_INFO = 0.75  # and the title has at least 3 of 4 informative words
 GATE_TITLE_OTHERS = 2  # title gate: this many of author/year/container/volume/page agree as well
+# A string cut after its title: the title (informative, 4+ content words) this close and the
+# first author, nothing contradicting, and no preprint/article twin of the same title.
+GATE_TITLE_AUTHOR_SIM = 0.98  # above MAIN_TITLE_FACTOR: the whole title, not its main title alone
 GATE_PARTIAL_TITLE_SIM = 0.72  # damaged or cut titles: a weaker title ...
 GATE_PARTIAL_TITLE_OTHERS = 3  # ... with this many other fields agreeing, and none contradicting
 # The title gate tolerates one contradicting field (a year or page typo) only for a title this close.

@@ -470,3 +470,19 @@ def test_candidates_that_cannot_compete_are_not_needed_for_the_decision():
     reference = ReferenceQuery(unstructured="J. Smith, K. Jones, Phys. Rev. B 12, 345 (2001).")
     for candidates in ([SMITH], [NEIGHBOUR, MUELLER, SMITH, SAME_PAGE_OTHER_JOURNAL, BOOK], [JAPANESE, CHAPTER, SMITH, NEIGHBOUR]):
         assert_matches(match(reference, candidates=candidates), SMITH)
+
+
+def test_string_cut_after_the_whole_title_matches_by_title_and_first_author():
+    result = unstructured("Smith J, Jones K. Electron transport in disordered thin metallic films. Phys", candidates=[NEIGHBOUR, SMITH])
+    assert_matches(result, SMITH)
+    assert result.reason == "title-author"
+
+
+def test_string_cut_after_title_and_author_cannot_choose_between_an_article_and_its_preprint():
+    text = "Ahtiluoto S, Polvikoski T, Peltonen M. Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neur"
+    assert_unmatched(unstructured(text, candidates=[DIABETES, PREPRINT, DIABETES_SIBLING]), "ambiguous")
+
+
+def test_string_cut_inside_the_subtitle_is_not_enough_with_the_author_alone():
+    text = "Ahtiluoto S, Polvikoski T. Diabetes, Alzheimer disease, and vascular dementia: A population-based"
+    assert_unmatched(unstructured(text, candidates=[DIABETES, DIABETES_SIBLING]))
