@@ -201,9 +201,13 @@ def passed_gate(found: Agreements) -> str | None:
     # A string that names people the work lacks cites their work: without a title, the journal,
     # volume and page only link when the names agree too (or the string names nobody).
     names_agree = agrees("author") or found.other_words == 0 or found.title_sim >= weights.GATE_PARTIAL_TITLE_SIM
+    # A first-page typo whose last page agrees: only with the year and the author agreeing as well.
+    page_agrees = agrees("page", 1.0) or (
+        agrees("page", weights.PAGE_LAST_AGREEMENT) and agrees("author", 1.0) and agrees("year", 1.0)
+    )
     if (
         (agrees("container", 0.8) or agrees("identifier"))
-        and agrees("volume", 1.0) and agrees("page", 1.0) and (agrees("year") or agrees("author"))
+        and agrees("volume", 1.0) and page_agrees and (agrees("year") or agrees("author"))
         and names_agree and found.fields["title"] >= 0
     ):
         return "journal-volume-page"

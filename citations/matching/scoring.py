@@ -446,7 +446,7 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
         if work.first_page in string.range_ends:
             return -1.0
         if work.last_page and work.last_page in string.range_ends:
-            return 0.3  # a typo in the first page, the last page agrees: no penalty, little credit
+            return weights.PAGE_LAST_AGREEMENT  # a typo in the first page, the last page agrees
         if any(near_page(page, work.first_page) for page in string.explicit_starts):
             return 0.0  # one digit off: a typo, no evidence either way
         return -1.0
@@ -457,7 +457,7 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
     if work.first_page in string.numbers:
         return weights.PAGE_ELSEWHERE_AGREEMENT
     if work.last_page and work.last_page in string.range_ends:
-        return 0.3  # a typo in the first page, the last page agrees: no penalty, little credit
+        return weights.PAGE_LAST_AGREEMENT  # a typo in the first page, the last page agrees
     return -1.0 if string.shows_pages else 0.0
 
 

@@ -113,6 +113,9 @@ CONTAINER_PARTIAL_SIMILARITY = 0.5  # structured journal title this unlike the w
 
 # --- Pages ---
 PAGE_ELSEWHERE_AGREEMENT = 0.5  # first page found in the string but not as a range start
+# The first page differs (a typo) but the range ends at the work's last page: no penalty, little
+# credit; with journal, volume, year and author all agreeing it stands in for the page in the gate.
+PAGE_LAST_AGREEMENT = 0.3
 
 # --- DOI references ---
 YEAR_TOLERANCE = 1  # years further apart than this contradict

@@ -486,3 +486,9 @@ def test_string_cut_after_title_and_author_cannot_choose_between_an_article_and_
 def test_string_cut_inside_the_subtitle_is_not_enough_with_the_author_alone():
     text = "Ahtiluoto S, Polvikoski T. Diabetes, Alzheimer disease, and vascular dementia: A population-based"
     assert_unmatched(unstructured(text, candidates=[DIABETES, DIABETES_SIBLING]))
+
+
+def test_first_page_typo_with_the_last_page_agreeing_matches_only_with_author_and_year():
+    result = unstructured("J. Smith, K. Jones, Phys. Rev. B 12 (2001) 354-351.", candidates=[NEIGHBOUR, SMITH, SAME_PAGE_OTHER_JOURNAL])
+    assert_matches(result, SMITH)
+    assert_unmatched(unstructured("Phys. Rev. B 12 (2001) 354-351.", candidates=[NEIGHBOUR, SMITH]))
