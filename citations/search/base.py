@@ -163,6 +163,8 @@ class WorkIndex(ABC):
             ceiling = COMMON_CEILING * works
             usable = sorted((counts[w], w) for w in words if counts.get(w, 0) > common and counts[w] <= ceiling)
             chosen += [w for _, w in usable[: FILLED_TERMS - len(chosen)]]
+        if self.complete_vocabulary and len(chosen) < 2:
+            return []  # one indexed word ("phys") alone finds works that share nothing else with the text
         return chosen
 
     def common_terms(self) -> dict[str, int]:
