@@ -13,7 +13,7 @@ from typing import Sequence
 from citations.matching import weights
 from citations.matching.features import WorkFeatures, work_features
 from citations.matching.records import MatchResult, ReferenceQuery, WorkRecord
-from citations.matching.scoring import Agreements, ReferenceView, agreements, view_reference
+from citations.matching.scoring import Agreements, ReferenceView, agreements, score_bound, view_reference
 
 
 def match(ref: ReferenceQuery, *, candidates: Sequence[WorkRecord]) -> MatchResult:
@@ -85,19 +85,45 @@ def _too_little(view: ReferenceView) -> bool:
 
 
 def _match_fields(view: ReferenceView, candidates: Sequence[WorkRecord]) -> MatchResult:
-    scored: list[tuple[WorkRecord, WorkFeatures, Agreements]] = []
-    seen: set[str] = set()
+    unique: dict[str, WorkRecord] = {}
     for work in candidates:
-        key = work.doi.lower() or f"id:{work.id}"
-        if key in seen:  # the same work fetched by two lookups
-            continue
-        seen.add(key)
+        unique.setdefault(work.doi.lower() or f"id:{work.id}", work)  # the same work fetched by two lookups
+    scored = _score_competitive(view, list(unique.values()))
+    if scored is None:  # the best is a preprint: whether it may be linked depends on every candidate
+        scored = [(work, features, agreements(view, features)) for work in unique.values() for features in (work_features(work),)]
+    return _decide(view, scored)
+
+
+def _score_competitive(view: ReferenceView, works: list[WorkRecord]):
+    """The candidates scored exactly, best bound first, until no bound can come within MARGIN of
+    the best plain candidate (the others can be neither best nor a close runner-up). None when the
+    best so scored is a preprint, whose eligibility needs every candidate (`_names_container`)."""
+    bounded = sorted((-score_bound(view, work), n) for n, work in enumerate(works))
+    scored: list[tuple[WorkRecord, WorkFeatures, Agreements]] = []
+    best_plain = None
+    for negative_bound, n in bounded:
+        if best_plain is not None and -negative_bound < best_plain - weights.MARGIN:
+            break
+        work = works[n]
         features = work_features(work)
-        scored.append((work, features, agreements(view, features)))
+        found = agreements(view, features)
+        scored.append((work, features, found))
+        if not features.is_notice and not features.is_posted_content and (best_plain is None or found.raw > best_plain):
+            best_plain = found.raw
+    if len(scored) < len(works):
+        top = max(scored, key=lambda s: s[2].raw)
+        if top[1].is_posted_content:
+            return None
+    order = {id(work): n for n, work in enumerate(works)}
+    scored.sort(key=lambda s: order[id(s[0])])  # ties go to the index's order, as without pruning
+    return scored
+
+
+def _decide(view: ReferenceView, scored) -> MatchResult:
     names_journal = view.names_journal or (
         view.string is not None and not view.string.says_preprint and any(_names_container(s) for s in scored)
     )
-    eligible = [s for s in scored if _eligible(view, s[1], names_journal)]
+    eligible = [s for s in scored if _eligible(view, s[1], s[2], names_journal)]
     if not eligible:
         return MatchResult(outcome="unmatched", method=view.method, reason="below-threshold",
                            details={"ineligible": len(scored)})
@@ -107,9 +133,12 @@ def _match_fields(view: ReferenceView, candidates: Sequence[WorkRecord]) -> Matc
     details = {"fields": best.fields, "title_sim": round(best.title_sim, 3), "candidate": work.doi}
     gate = passed_gate(best)
     result = dict(method=view.method, score=best.score, runner_up=min(1.0, max(0.0, runner_up)))
-    if best.raw < weights.ACCEPT_SCORE or gate is None:
+    # A work without a volume cannot earn the volume's weight: its threshold leaves it out.
+    threshold = weights.ACCEPT_SCORE - (weights.WEIGHTS["volume"] / weights.SCORE_SCALE if gate == "container-page-year" else 0.0)
+    if best.raw < threshold or gate is None:
         return MatchResult(outcome="unmatched", reason="below-threshold", details=details, **result)
-    if best.raw - runner_up < weights.MARGIN:
+    if best.raw - runner_up < weights.MARGIN or (gate == "title-author" and _has_other_version(eligible, features)):
+        # (Title and author alone cannot tell a journal article from its preprint.)
         return MatchResult(outcome="unmatched", reason="ambiguous", details=details, **result)
     details["gate"] = gate
     return MatchResult(outcome="matched", work=work, agreed=best.agreed(), reason=gate, details=details, **result)
@@ -124,12 +153,19 @@ def _names_container(scored) -> bool:
     )
 
 
-def _eligible(view: ReferenceView, work: WorkFeatures, names_journal: bool) -> bool:
-    if work.is_notice and not view.says_notice:
+def _eligible(view: ReferenceView, work: WorkFeatures, found: Agreements, names_journal: bool) -> bool:
+    if work.is_notice and not view.says_notice and not _cites_notice_by_place(view, found):
         return False  # an erratum never stands in for the article it corrects
     if work.is_posted_content and names_journal:
         return False  # a reference naming a journal, volume or pages cites the published version
     return True
+
+
+def _cites_notice_by_place(view: ReferenceView, found: Agreements) -> bool:
+    """A reference without a title of its own that gives the notice's own first page (and no
+    other volume) cites the notice: the article it corrects starts elsewhere."""
+    fields = found.fields
+    return not view.title and fields["page"] >= 1.0 and fields["volume"] >= 0 and fields["title"] >= 0
 
 
 def _runner_up(eligible, best: WorkFeatures) -> float:
@@ -139,6 +175,13 @@ def _runner_up(eligible, best: WorkFeatures) -> float:
             continue
         return found.raw
     return 0.0
+
+
+def _has_other_version(eligible, best: WorkFeatures) -> bool:
+    return any(
+        features.is_posted_content != best.is_posted_content and features.title == best.title
+        for _, features, _ in eligible[1:]
+    )
 
 
 def passed_gate(found: Agreements) -> str | None:
@@ -158,9 +201,13 @@ def passed_gate(found: Agreements) -> str | None:
     # A string that names people the work lacks cites their work: without a title, the journal,
     # volume and page only link when the names agree too (or the string names nobody).
     names_agree = agrees("author") or found.other_words == 0 or found.title_sim >= weights.GATE_PARTIAL_TITLE_SIM
+    # A first-page typo whose last page agrees: only with the year and the author agreeing as well.
+    page_agrees = agrees("page", 1.0) or (
+        agrees("page", weights.PAGE_LAST_AGREEMENT) and agrees("author", 1.0) and agrees("year", 1.0)
+    )
     if (
         (agrees("container", 0.8) or agrees("identifier"))
-        and agrees("volume", 1.0) and agrees("page", 1.0) and (agrees("year") or agrees("author"))
+        and agrees("volume", 1.0) and page_agrees and (agrees("year") or agrees("author"))
         and names_agree and found.fields["title"] >= 0
     ):
         return "journal-volume-page"
@@ -169,6 +216,19 @@ def passed_gate(found: Agreements) -> str | None:
         and found.fields["volume"] >= 0
     ):
         return "container-page-author-year"  # book chapters, and articles registered without a volume
+    if (
+        found.title_sim >= weights.GATE_TITLE_AUTHOR_SIM and found.title_info >= 1.0 and agrees("author", 1.0)
+        and not contradictions
+    ):
+        # A string cut after its title: the whole of an informative title and its first author.
+        return "title-author"
+    if (
+        agrees("container", weights.GATE_PLACE_CONTAINER) and agrees("page", 1.0) and agrees("year", 1.0)
+        and found.fields["volume"] == 0 and not contradictions and names_agree
+    ):
+        # Proceedings (and journals registered without volumes): the volume, the page in it and
+        # the year name one paper as a journal's volume and page do.
+        return "container-page-year"
     if (
         found.title_sim >= weights.GATE_PARTIAL_TITLE_SIM and found.title_info >= 0.5
         and found.fields["title"] > 0 and others >= weights.GATE_PARTIAL_TITLE_OTHERS and not contradictions

@@ -58,6 +58,8 @@ def candidate_query(ref: ReferenceQuery) -> CandidateQuery:
     volume, first_page = norm_number(ref.volume), _first_page(ref.first_page)
     if volume and first_page:
         pairs.append((volume, first_page))
+    elif first_page:
+        pairs.append(("", first_page))  # a chapter or proceedings paper: the works without a volume at that page
     pieces = [ref.article_title, ref.author, ref.journal_title, ref.volume_title, ref.series_title]
     years = set()
     year_match = _YEAR.search(ref.year or "")
@@ -66,6 +68,9 @@ def candidate_query(ref: ReferenceQuery) -> CandidateQuery:
     if parsed is not None:
         years.update(parsed.years)
         pairs.extend(p for p in parsed.volume_pages if p not in pairs)
+        if parsed.names_book and not parsed.volume_pages:
+            # "In: <book> ..., pp. 212-262": chapters and proceedings papers carry no volume.
+            pairs.extend(("", page) for page in sorted(parsed.explicit_starts)[:2])
         pieces.append(parsed.text)
     return CandidateQuery(
         text=" ".join(_query_words(" ".join(normalize(piece) for piece in pieces if piece))),

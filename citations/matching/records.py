@@ -57,7 +57,8 @@ class CandidateQuery:
     """What to ask the registry's index for: the matcher decides, the index executes.
 
     `text`: free text for the full-text index (bibliographic query).
-    `volume_pages`: (volume, first page) pairs to look up directly, for title-less styles.
+    `volume_pages`: (volume, first page) pairs to look up directly, for title-less styles; an empty
+    volume asks for the works without one (chapters, proceedings papers) at that page.
     `dois`: DOIs to fetch directly (given, or found inside an unstructured string).
     `years`: the years the reference gives; a busy (volume, first page) pair keeps only the works
     within a year of one of them (volume 1, page 1 is in every journal).

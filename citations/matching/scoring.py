@@ -7,6 +7,7 @@ call (`ReferenceView`), each work once per process (`work_features`).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from rapidfuzz.distance import Levenshtein
 
 from citations.matching import weights
 from citations.matching.abbrev import abbreviates, abbreviation_in, is_abbreviation, run_end
-from citations.matching.features import WorkFeatures
+from citations.matching.features import BOOK_TYPES, WorkFeatures
 from citations.matching.parse import ParsedString, name_in, parse_string, part_numbers
-from citations.matching.records import Method, ReferenceQuery
+from citations.matching.records import Method, ReferenceQuery, WorkRecord
 from citations.matching.text import (
     NOISE_WORDS,
     NOTICE_WORDS,
@@ -61,6 +62,10 @@ class ReferenceView:
     isbn: str
     says_notice: bool
     names_journal: bool  # a journal, volume or pages named: never a preprint
+    # A book title given without an article title (`volume_title` alone) names the cited book, or
+    # the book or proceedings a cited chapter/paper is in: this view reads it as that container,
+    # for candidates that are no book.
+    in_book: "ReferenceView | None" = None
 
     @property
     def has_fields(self) -> bool:
@@ -104,7 +109,7 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
     names_journal = bool((journal and not server) or volume or first_page or issue) or bool(
         string and string.shows_journal_numbering and not says_preprint
     )
-    return ReferenceView(
+    view = ReferenceView(
         method=method,
         dois=tuple(dois),
         string=string,
@@ -125,6 +130,13 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
         says_notice=bool(string and string.says_notice) or title.startswith(NOTICE_WORDS),
         names_journal=names_journal,
     )
+    if book_title and not article_title:
+        in_book = dataclasses.replace(
+            view, title="", title_words=frozenset(), title_info=0.0, title_parts=frozenset(),
+            containers=tuple(dict.fromkeys((*containers, book_title[4:] if book_title.startswith("the ") else book_title))),
+        )
+        view = dataclasses.replace(view, in_book=in_book)
+    return view
 
 
 def _first_page(value: str) -> str:
@@ -163,6 +175,8 @@ class Agreements:
 
 
 def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
+    if view.in_book is not None and not work.is_book:
+        view = view.in_book  # the book title is this chapter's or paper's container, not its title
     others = len(other_words(view.string, work)) if view.string is not None and not view.title else 0
     title, title_sim = title_agreement(view, work, others=others)
     title_info = min(view.title_info, work.title_info) if view.title else work.title_info
@@ -182,6 +196,47 @@ def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
         total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
     return Agreements(fields=fields, title_sim=title_sim, title_info=title_info, raw=total / weights.SCORE_SCALE,
                       other_words=others)
+
+
+# --- A cheap upper bound ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Numbers:
+    """The numeric fields of a work, as `WorkFeatures` has them (what the bound reads)."""
+
+    year: int | None
+    volume: str
+    issue: str
+    first_page: str
+    last_page: str
+
+
+@functools.lru_cache(maxsize=65_536)
+def _numbers(year: int | None, volume: str, issue: str, first_page: str, last_page: str) -> _Numbers:
+    return _Numbers(year, norm_number(volume), norm_number(issue), norm_number(first_page), norm_number(last_page))
+
+
+_OPEN_FIELDS = weights.WEIGHTS["title"] + weights.WEIGHTS["author"] + weights.WEIGHTS["container"]
+
+
+def score_bound(view: ReferenceView, work: WorkRecord) -> float:
+    """An upper bound of `agreements(view, work_features(work)).raw`, from the work's numbers only.
+
+    Year, volume, issue and pages are compared exactly (they are cheap); title, author and
+    container are assumed to agree fully, and an ISSN/ISBN too when the reference gives one.
+    The matcher scores exactly only the candidates whose bound could still compete.
+    """
+    if view.in_book is not None:
+        view = view.in_book if work.type not in BOOK_TYPES else view
+    numbers = _numbers(work.year, work.volume, work.issue, work.first_page, work.last_page)
+    total = _OPEN_FIELDS + (weights.WEIGHTS["identifier"] if view.issn or view.isbn else 0.0)
+    volume = volume_agreement(view, numbers)
+    for name, value in (
+        ("year", year_agreement(view, numbers)), ("volume", volume), ("page", page_agreement(view, numbers)),
+        ("issue", issue_agreement(view, numbers) if volume > 0 else 0.0),
+    ):
+        total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
+    return total / weights.SCORE_SCALE
 
 
 # --- Title ---------------------------------------------------------------------------------
@@ -391,7 +446,7 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
         if work.first_page in string.range_ends:
             return -1.0
         if work.last_page and work.last_page in string.range_ends:
-            return 0.3  # a typo in the first page, the last page agrees: no penalty, little credit
+            return weights.PAGE_LAST_AGREEMENT  # a typo in the first page, the last page agrees
         if any(near_page(page, work.first_page) for page in string.explicit_starts):
             return 0.0  # one digit off: a typo, no evidence either way
         return -1.0
@@ -402,7 +457,7 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
     if work.first_page in string.numbers:
         return weights.PAGE_ELSEWHERE_AGREEMENT
     if work.last_page and work.last_page in string.range_ends:
-        return 0.3  # a typo in the first page, the last page agrees: no penalty, little credit
+        return weights.PAGE_LAST_AGREEMENT  # a typo in the first page, the last page agrees
     return -1.0 if string.shows_pages else 0.0
 
 

@@ -80,10 +80,16 @@ MAIN_TITLE_FACTOR = 0.97
 GATE_TITLE_SIM = 0.88  # "title agrees" for the title gate (similarity, before the ramp)
 GATE_TITLE_INFO = 0.75  # and the title has at least 3 of 4 informative words
 GATE_TITLE_OTHERS = 2  # title gate: this many of author/year/container/volume/page agree as well
+# A string cut after its title: the title (informative, 4+ content words) this close and the
+# first author, nothing contradicting, and no preprint/article twin of the same title.
+GATE_TITLE_AUTHOR_SIM = 0.98  # above MAIN_TITLE_FACTOR: the whole title, not its main title alone
 GATE_PARTIAL_TITLE_SIM = 0.72  # damaged or cut titles: a weaker title ...
 GATE_PARTIAL_TITLE_OTHERS = 3  # ... with this many other fields agreeing, and none contradicting
 # The title gate tolerates one contradicting field (a year or page typo) only for a title this close.
 GATE_TITLE_TOLERATES_ONE_CONTRADICTION = 0.95
+# A container, first page and year with no volume on either side (proceedings) link only when the
+# container agrees this well (its name or its abbreviation, not a fuzzy likeness).
+GATE_PLACE_CONTAINER = 0.9
 FIELD_AGREES = 0.5  # a field's agreement at least this counts as "agrees" for a gate
 
 # --- Author ---
@@ -107,6 +113,9 @@ CONTAINER_PARTIAL_SIMILARITY = 0.5  # structured journal title this unlike the w
 
 # --- Pages ---
 PAGE_ELSEWHERE_AGREEMENT = 0.5  # first page found in the string but not as a range start
+# The first page differs (a typo) but the range ends at the work's last page: no penalty, little
+# credit; with journal, volume, year and author all agreeing it stands in for the page in the gate.
+PAGE_LAST_AGREEMENT = 0.3
 
 # --- DOI references ---
 YEAR_TOLERANCE = 1  # years further apart than this contradict

@@ -48,6 +48,8 @@ class WorkIndex(ABC):
     """
 
     vendor: str = ""
+    # `term_counts(above=0)` lists every indexed word (the engine has a vocabulary table).
+    complete_vocabulary: bool = False
 
     def __init__(self, *, using: str = "default", cache_size: int = 200_000):
         self.using = using
@@ -106,7 +108,7 @@ class WorkIndex(ABC):
 
     def works_by_volume_page(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[int, int | None]]]:
         """(id, publication year) of the works at each (volume, first page)."""
-        pairs = list({_pair_key(p) for p in pairs if p[0] and p[1]})
+        pairs = list({_pair_key(p) for p in pairs if p[1]})  # ("", page): the works without a volume
         found: dict[tuple[str, str], list[tuple[int, int | None]]] = {}
         table = Work._meta.db_table
         with self.connection.cursor() as cursor:
@@ -138,24 +140,37 @@ class WorkIndex(ABC):
 
         Ranking costs the engines time for every row a word matches, and a word in most
         works ("journal", "of") tells the matcher nothing, so those are left out unless the
-        text has too few others. Longer words go first: they are more often specific.
+        text has too few others. Where the engine counts every indexed word
+        (`complete_vocabulary`), the rarest indexed words go first and words no work has (a
+        publisher's name, "3rd") are never asked for; otherwise longer words go first, as they
+        are more often specific.
         """
         words = terms(text)[:MAX_QUERY_TERMS]
         if not words:
             return []  # (a reference with a DOI asks for no words: no pass over the index for it)
-        common = self.common_terms()
-        chosen = sorted((w for w in words if w not in common), key=len, reverse=True)[:SPECIFIC_TERMS]
+        counts = self.common_terms()
+        works = self._stats[1] if self._stats else 0
+        common = max(COMMON_MIN_DOCS, int(works * COMMON_FRACTION))
+        if self.complete_vocabulary:
+            rare = sorted((counts[w], -len(w), w) for w in words if 0 < counts.get(w, 0) <= common)
+            chosen = [w for _, _, w in rare[:SPECIFIC_TERMS]]
+        else:
+            chosen = sorted((w for w in words if w not in counts), key=len, reverse=True)[:SPECIFIC_TERMS]
         if len(chosen) < FILLED_TERMS:
             # A rare word may be no indexed word at all (a publisher, "3rd"): the least common of
             # the common words fill up, so that a title of everyday words and a popular surname
             # ("Digital Divide: Principles and Applications", Li) still has two words to meet.
-            ceiling = COMMON_CEILING * self._stats[1] if self._stats else 0
-            usable = sorted((common[w], w) for w in words if w in common and common[w] <= ceiling)
+            ceiling = COMMON_CEILING * works
+            usable = sorted((counts[w], w) for w in words if counts.get(w, 0) > common and counts[w] <= ceiling)
             chosen += [w for _, w in usable[: FILLED_TERMS - len(chosen)]]
+        if self.complete_vocabulary and len(chosen) < 2:
+            return []  # one indexed word ("phys") alone finds works that share nothing else with the text
         return chosen
 
     def common_terms(self) -> dict[str, int]:
-        """Words in more than COMMON_FRACTION of the works (at least COMMON_MIN_DOCS), by how many.
+        """How many works have each word: every indexed word where the engine counts them all
+        cheaply (`complete_vocabulary`), else the words in more than COMMON_FRACTION of the works
+        (at least COMMON_MIN_DOCS).
 
         Counted at most every STATS_SECONDS per process and database (a full pass over the index).
         """
@@ -163,7 +178,7 @@ class WorkIndex(ABC):
         stats = _STATS.get(key)
         if stats is None or time.monotonic() - stats[2] > STATS_SECONDS:
             works = self.indexed_count()
-            threshold = max(COMMON_MIN_DOCS, int(works * COMMON_FRACTION))
+            threshold = 0 if self.complete_vocabulary else max(COMMON_MIN_DOCS, int(works * COMMON_FRACTION))
             stats = _STATS[key] = (self.term_counts(above=threshold) if works > threshold else {}, works, time.monotonic())
         self._stats = stats
         return stats[0]
@@ -188,8 +203,22 @@ class WorkIndex(ABC):
         self._records.update(fresh)
         with transaction.atomic(using=self.using):
             self.remove_works([i for i in work_ids if i not in fresh])
-            self.write_texts([(pk, matching.index_text(record)) for pk, record in fresh.items()])
+            texts = [(pk, matching.index_text(record)) for pk, record in fresh.items()]
+            self.write_texts(texts)
+        self._count_new_words(texts)
         return len(fresh)
+
+    def _count_new_words(self, texts: Sequence[tuple[int, str]]) -> None:
+        """Words of freshly indexed works join this process's counts at once, so that a query for a
+        new work's rare word (re-matching after its registration) is not dropped as unindexed."""
+        stats = _STATS.get((self.vendor, str(self.connection.settings_dict["NAME"])))
+        if stats is None or not self.complete_vocabulary:
+            return
+        counts = stats[0]
+        for _, text in texts:
+            for word in set(terms(text)):
+                if word not in counts:
+                    counts[word] = 1  # (a re-indexed work's words are not counted twice)
 
     def remove_works(self, work_ids: Iterable[int]) -> None:
         work_ids = list(work_ids)

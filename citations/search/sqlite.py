@@ -12,6 +12,7 @@ FTS_TABLE = "citations_work_fts"
 
 class SqliteWorkIndex(WorkIndex):
     vendor = "sqlite"
+    complete_vocabulary = True  # fts5vocab: every word with its document count, in one pass
 
     def text_search_ids(self, texts: Sequence[str], *, limit: int) -> list[list[int]]:
         found: list[list[int]] = []

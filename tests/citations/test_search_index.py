@@ -104,12 +104,34 @@ def test_work_record_takes_authors_family_names_and_title_with_subtitle():
 def test_query_fills_up_with_the_least_common_words_when_its_rare_words_may_be_unindexed():
     # "3rd" and a publisher's name are rare because no work's index text has them; a book of
     # everyday title words by a popular surname must still be asked for by those words.
+    # (An engine that counts only its common words, as PostgreSQL's statistics do.)
     index = work_index()
+    index.complete_vocabulary = False
     index.common_terms = lambda: {"li": 900, "digital": 300, "divide": 250, "principles": 400, "applications": 600, "the": 40000}
     index._stats = (index.common_terms(), 100_000, 0.0)
     words = index.query_terms("li digital divide principles applications 3rd informa the")
     assert words[:2] == ["informa", "3rd"]
     assert words[2:] == ["divide", "digital", "principles"]  # the least common first, at most FILLED_TERMS in all
+
+
+def test_query_with_every_word_counted_asks_for_the_rarest_indexed_words_and_never_unindexed_ones():
+    index = work_index()
+    index.complete_vocabulary = True
+    index.common_terms = lambda: {
+        "graphene": 40, "phonon": 12, "bilayers": 3, "strained": 90, "li": 900, "physical": 30_000, "the": 90_000,
+    }
+    index._stats = (index.common_terms(), 100_000, 0.0)
+    words = index.query_terms("li strained graphene bilayers phonon informa 3rd physical the")
+    assert words[:4] == ["bilayers", "phonon", "graphene", "strained"]  # rarest first; "informa", "3rd" in no work
+    assert words[4:] == ["li"]  # filled up with the least common of the common words, never "the"
+
+
+def test_sqlite_counts_every_indexed_word(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    index = work_index()
+    index.forget_statistics()
+    counts = index.common_terms()
+    assert counts["graphene"] == 1 and "informa" not in counts
 
 
 @pytest.mark.usefixtures("no_matching_tasks")
@@ -149,3 +171,13 @@ def test_a_query_without_words_never_counts_the_common_words():
     index.common_terms = fail
     assert index.query_terms("") == [] and index.query_terms("  ,.; ") == []
     assert index.candidates([CandidateQuery(dois=("10.9999/none",))]) == [[]]
+
+
+def test_a_newly_indexed_work_words_are_asked_for_before_the_counts_are_renewed(press, django_capture_on_commit_callbacks):
+    register(press[0], [OTHER], django_capture_on_commit_callbacks)
+    index = work_index()
+    index.forget_statistics()
+    assert "graphene" not in index.query_terms("phonon dispersion graphene")  # counted: no work has it yet
+    register(press[0], [GRAPHENE], django_capture_on_commit_callbacks)
+    index.index_works(Work.objects.values_list("pk", flat=True))
+    assert "graphene" in index.query_terms("phonon dispersion graphene")

@@ -397,3 +397,98 @@ def test_other_words_skip_the_works_own_words_name_folds_and_container_abbreviat
     assert found.other_words == 3
     # The count handed over by `agreements` decides the title as counting afresh would.
     assert title_agreement(view, features, others=found.other_words) == title_agreement(view, features)
+
+
+PROCEEDINGS_PAPER = WorkRecord(
+    id=12, doi="10.1145/3290605.3300312", type="proceedings-article",
+    title="Designing for older adults: lessons from a year of field deployments",
+    authors=("Lindqvist",), given_names=("Anna",),
+    container_title="Proceedings of the 2019 CHI Conference on Human Factors in Computing Systems",
+    year=2019, first_page="312", last_page="324",
+)
+PROCEEDINGS_NEIGHBOUR = dataclasses.replace(
+    PROCEEDINGS_PAPER, id=13, doi="10.1145/3290605.3300325", title="Gesture typing on smart watches",
+    authors=("Okafor",), given_names=("Chidi",), first_page="325", last_page="333",
+)
+
+
+def test_structured_book_title_with_a_page_is_the_container_of_a_proceedings_paper():
+    reference = ReferenceQuery(
+        volume_title="Proceedings of the 2019 CHI Conference on Human Factors in Computing Systems",
+        first_page="312", year="2019",
+    )
+    result = match(reference, candidates=[PROCEEDINGS_NEIGHBOUR, PROCEEDINGS_PAPER, BOOK])
+    assert_matches(result, PROCEEDINGS_PAPER)
+    assert result.reason == "container-page-year"
+
+
+def test_structured_proceedings_page_that_no_registered_paper_starts_at_stays_unmatched():
+    reference = ReferenceQuery(
+        volume_title="Proceedings of the 2019 CHI Conference on Human Factors in Computing Systems",
+        first_page="318", year="2019",
+    )
+    assert_unmatched(match(reference, candidates=[PROCEEDINGS_NEIGHBOUR, PROCEEDINGS_PAPER]))
+
+
+def test_structured_book_title_alone_still_names_the_book():
+    reference = ReferenceQuery(volume_title="The Handbook of Research Synthesis", author="Cooper", year="1994")
+    assert_matches(match(reference, candidates=[CHAPTER, BOOK, PROCEEDINGS_PAPER]), BOOK)
+
+
+def test_reference_without_title_at_the_notice_own_page_cites_the_notice():
+    reference = ReferenceQuery(journal_title="Neurology", volume="75", first_page="1664", year="2010")
+    assert_matches(match(reference, candidates=[DIABETES, CORRECTION, DIABETES_SIBLING]), CORRECTION)
+    string = unstructured("S. Ahtiluoto et al., Neurology 75, 1664 (2010).", candidates=[DIABETES, CORRECTION])
+    assert_matches(string, CORRECTION)
+
+
+def test_reference_at_the_article_page_never_links_its_notice():
+    reference = ReferenceQuery(journal_title="Neurology", volume="75", first_page="1195", year="2010")
+    assert_matches(match(reference, candidates=[CORRECTION, DIABETES]), DIABETES)
+    assert_unmatched(match(reference, candidates=[CORRECTION]))
+
+
+def test_score_bound_is_never_below_the_exact_score():
+    from citations.matching.features import work_features
+    from citations.matching.scoring import agreements, score_bound, view_reference
+
+    references = [
+        ReferenceQuery(unstructured="J. Smith, Phys. Rev. B 12, 345 (2001)."),
+        ReferenceQuery(unstructured="Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia. Neurology. 2010;75(13):1195-1202."),
+        ReferenceQuery(journal_title="Neurology", volume="75", first_page="1664", year="2010", issn="0028-3878"),
+        ReferenceQuery(volume_title="Primate Responses to Environmental Change", first_page="311", year="1991"),
+        ReferenceQuery(article_title=DIABETES.title, author="Ahtiluoto", year="2010"),
+    ]
+    for reference in references:
+        view = view_reference(reference)
+        for work in [*ALL, PROCEEDINGS_PAPER]:
+            assert score_bound(view, work) >= agreements(view, work_features(work)).raw - 1e-9, (reference, work.doi)
+
+
+def test_candidates_that_cannot_compete_are_not_needed_for_the_decision():
+    # The same answer whatever the order and however many hopeless candidates come along.
+    reference = ReferenceQuery(unstructured="J. Smith, K. Jones, Phys. Rev. B 12, 345 (2001).")
+    for candidates in ([SMITH], [NEIGHBOUR, MUELLER, SMITH, SAME_PAGE_OTHER_JOURNAL, BOOK], [JAPANESE, CHAPTER, SMITH, NEIGHBOUR]):
+        assert_matches(match(reference, candidates=candidates), SMITH)
+
+
+def test_string_cut_after_the_whole_title_matches_by_title_and_first_author():
+    result = unstructured("Smith J, Jones K. Electron transport in disordered thin metallic films. Phys", candidates=[NEIGHBOUR, SMITH])
+    assert_matches(result, SMITH)
+    assert result.reason == "title-author"
+
+
+def test_string_cut_after_title_and_author_cannot_choose_between_an_article_and_its_preprint():
+    text = "Ahtiluoto S, Polvikoski T, Peltonen M. Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neur"
+    assert_unmatched(unstructured(text, candidates=[DIABETES, PREPRINT, DIABETES_SIBLING]), "ambiguous")
+
+
+def test_string_cut_inside_the_subtitle_is_not_enough_with_the_author_alone():
+    text = "Ahtiluoto S, Polvikoski T. Diabetes, Alzheimer disease, and vascular dementia: A population-based"
+    assert_unmatched(unstructured(text, candidates=[DIABETES, DIABETES_SIBLING]))
+
+
+def test_first_page_typo_with_the_last_page_agreeing_matches_only_with_author_and_year():
+    result = unstructured("J. Smith, K. Jones, Phys. Rev. B 12 (2001) 354-351.", candidates=[NEIGHBOUR, SMITH, SAME_PAGE_OTHER_JOURNAL])
+    assert_matches(result, SMITH)
+    assert_unmatched(unstructured("Phys. Rev. B 12 (2001) 354-351.", candidates=[NEIGHBOUR, SMITH]))
