@@ -91,7 +91,7 @@ test-postgres: install browser redis postgres redis-start
 
 # Faults on the production stack (tests/faults): servers restarted under the workers' feet.
 test-faults: install redis postgres redis-start
-	PORTAL_FAULTS=1 PORTAL_PG_DIR=$(PG_DIR) DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/14 \
+	PORTAL_FAULTS=1 PORTAL_PG_DIR=$(PG_DIR) PORTAL_REDIS_PORT=$(REDIS_PORT) PORTAL_REDIS_DIR=$(REDIS_DIR) DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/14 \
 		MEDIA_ROOT=var/test-media $(BIN)/pytest tests/faults
 
 # Redis comes from Debian's package; the suite starts servers of its own with it.

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from citations.models import Citation
@@ -108,3 +109,41 @@ def test_postgresql_restarted_during_matching_loses_nothing(members, tmp_path):
     _assert_applied_once(deposit, records, press)
     log = (tmp_path / "worker.log").read_text()
     assert "OperationalError" in log or "InterfaceError" in log, "the worker never saw the database go away"
+
+
+def _redis(command: str) -> None:
+    port = os.environ["PORTAL_REDIS_PORT"]
+    if command == "stop":
+        subprocess.run(["redis-cli", "-p", port, "shutdown", "nosave"], capture_output=True, timeout=30)
+        wait_for(lambda: subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True).returncode != 0,
+                 timeout=30, what="Redis to stop")
+    else:
+        subprocess.run(["redis-server", "--port", port, "--bind", "127.0.0.1", "--dir", os.environ["PORTAL_REDIS_DIR"],
+                        "--daemonize", "yes", "--appendonly", "yes", "--save", ""], check=True, timeout=30)
+        wait_for(lambda: subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True).returncode == 0,
+                 timeout=30, what="Redis to start")
+
+
+def test_an_upload_while_redis_is_down_is_kept_and_processed_once_it_is_back(client, members, tmp_path, settings):
+    press, society = members
+    settings.DEPOSIT_QUEUE_PATIENCE_SECONDS = 3  # how long the upload waits for its task before the reconciler sends it
+    admin = society.memberships.get().user
+    client.force_login(admin)
+    _redis("stop")
+    try:
+        content = _citing_deposit(40)
+        response = client.post(f"/members/{society.pk}/deposits/",
+                               {"file": SimpleUploadedFile("while-down.xml", content, "text/xml")})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        deposit = Deposit.objects.get(filename="while-down.xml")
+        assert deposit.status == Deposit.Status.QUEUED  # kept, though its task could not be sent
+    finally:
+        _redis("start")
+    env = worker_env(DEPOSIT_QUEUE_PATIENCE_SECONDS="3", RECONCILE_EVERY_SECONDS="1")
+    worker = start_worker(tmp_path / "worker.log", env, "--pool=solo", "--beat", f"--schedule={tmp_path / 'beat'}")
+    try:
+        wait_for(lambda: Deposit.objects.get(pk=deposit.pk).is_final, timeout=180, what="the reconciler to queue it")
+        wait_for(lambda: not Work.objects.filter(match_pending=True).exists(), timeout=180, what="matching to finish")
+    finally:
+        stop_worker(worker)
+    _assert_applied_once(deposit, 40, press)
