@@ -48,4 +48,6 @@ def widget_key_by_value(value: str) -> WidgetKey | None:
     """The key a page passes in `data-cited-by-key` / `?key=`, revoked or not (access decides)."""
     if not value or len(value) > 64:
         return None
-    return WidgetKey.objects.filter(key=value).only("pk", "member_id", "allowed_origins", "revoked").first()
+    # On every widget request: no ordering, only the columns access needs (the unique index answers).
+    found = WidgetKey.objects.filter(key=value).order_by().only("pk", "member_id", "allowed_origins", "revoked")[:1]
+    return next(iter(found), None)
