@@ -9,6 +9,7 @@ urlpatterns = [
     path("widget/v1/cited-by.js", views.script, name="script"),
     path("widget/v1/data/<doi:doi>", views.data, name="data"),
     path("widget/v1/embed/<doi:doi>", views.embed, name="embed"),
+    path("widget/demo/", views.demo, name="demo"),
     path("members/<int:pk>/widget/", views.keys, name="keys"),
     path("members/<int:pk>/widget/<int:key_pk>/revoke", views.key_revoke, name="revoke"),
     path("members/<int:pk>/widget/docs", views.docs, name="docs"),

@@ -275,3 +275,15 @@ def docs(request, pk: int):
 
 
 _PLACEHOLDER = "10.0000/placeholder"
+
+
+def demo(request):
+    """An article page embedding the widget as a publisher would (the portal's own origin may use
+    any key): the most cited work among members that have an active widget key."""
+    from members.models import WidgetKey
+
+    key = WidgetKey.objects.filter(revoked__isnull=True).order_by("created", "pk").first()
+    work = None
+    if key is not None:
+        work = Work.objects.filter(owner_id=key.member_id).order_by("-cited_by_count", "doi").first()
+    return render(request, "citations/widget/demo.html", {"key": key, "work": work})

@@ -200,3 +200,20 @@ def test_axe_finds_no_serious_violation_in_the_iframe(widget_world, publisher, p
     frame.evaluate(Axe().axe_script)  # axe-core runs inside the frame's own document
     results = frame.evaluate("axe.run({resultTypes: ['violations']})")
     assert [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")] == []
+
+
+def test_the_documentation_previews_the_widget_and_the_frame_on_the_portal_itself(widget_world, press, page):
+    from tests.test_browser import sign_in
+
+    member, admin = press
+    sign_in(page, widget_world["portal"], admin.email)
+    page.get_by_role("link", name="Widget").click()
+    page.get_by_role("link", name="How to add the widget to your pages").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The “Cited by” widget")
+    expect(page.locator("#snippet")).to_contain_text(f'data-cited-by-doi="{widget_world["article"].doi}"')
+    expect(page.locator("#preview").get_by_role("heading", name="Cited by 3")).to_be_visible()
+    expect(page.frame_locator("iframe.widget-frame").get_by_role("heading", name="Cited by 3")).to_be_visible()
+    results = Axe().run(page)
+    assert [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")] == []
+    (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "screenshots" / "widget-docs.png", full_page=True)

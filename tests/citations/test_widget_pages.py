@@ -66,3 +66,13 @@ def test_the_documentation_shows_the_snippet_for_one_of_the_members_dois_with_a_
     assert 'src="/widget/v1/embed/10.5555/most.cited?key=' in page
     for option in ("data-cited-by-max", "data-cited-by-layout", "data-cited-by-theme", "data-cited-by-empty"):
         assert option in page
+
+
+def test_the_demo_page_embeds_the_widget_for_a_work_of_a_member_with_a_key(client, press):
+    assert "No member has an active widget key yet" in client.get("/widget/demo/").content.decode()
+    member, _ = press
+    work(member, "10.5555/demo.most", cited_by_count=3)
+    key = widget_key(member)
+    page = client.get("/widget/demo/").content.decode()
+    assert f'<div data-cited-by-doi="10.5555/demo.most" data-cited-by-key="{key.key}"' in page
+    assert '<script async src="/widget/v1/cited-by.js">' in page
