@@ -18,7 +18,7 @@ SECRET_KEY_FILE := var/secret_key
 # start without one when DEBUG is off).
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
-.PHONY: install run test migrate demo clean browser redis secret bench-matching postgres postgres-stop test-postgres \
+.PHONY: install run test migrate demo clean browser redis secret bench-matching bench-widget postgres postgres-stop test-postgres \
 	services redis-start redis-stop run-prod stop test-faults
 
 $(INSTALLED): pyproject.toml
@@ -104,6 +104,11 @@ redis:
 # (`install` brings the `bench` extra too: tests/bench runs in the main suite.)
 bench-matching: install
 	$(BIN)/python -m bench.matching.run $(BENCH_ARGS)
+
+# The widget's data endpoint under 8 concurrent clients (gunicorn, keep-alive): p50/p95 cached and
+# uncached. Last line: cached_p95_ms= uncached_p95_ms=. BENCH_ARGS=--quick for a small run.
+bench-widget: install
+	$(BIN)/python -m bench.widget.run $(BENCH_ARGS)
 
 # --- The production stack on one machine --------------------------------------------------------
 # `make services` starts PostgreSQL 15 and Redis with their data under var/ and prints the

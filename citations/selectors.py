@@ -11,7 +11,8 @@ from django.db.models import F, FilteredRelation, Min, Prefetch, Q, QuerySet
 
 from citations.models import Citation, MatchDecision
 from deposits.models import Reference, Work
-from members.access import can_view_citing_list
+from members.access import can_view_citing_list, widget_key_serves
+from members.models import WidgetKey
 
 
 def citing_works(work: Work, *, viewer) -> QuerySet[Work]:
@@ -21,6 +22,18 @@ def citing_works(work: Work, *, viewer) -> QuerySet[Work]:
     """
     if not can_view_citing_list(viewer, work.owner_id):
         raise PermissionDenied("Only the member that owns a work sees the works citing it.")
+    return _citing(work)
+
+
+def citing_works_for_widget(work: Work, *, key: WidgetKey | None) -> QuerySet[Work]:
+    """`citing_works` as the "Cited by" widget shows them: to a publishable key of the work's
+    owning member (its allowed sites are checked by the widget's views). PermissionDenied otherwise."""
+    if not widget_key_serves(key, owner_id=work.owner_id):
+        raise PermissionDenied("A widget key shows the citing lists of its own member's works only.")
+    return _citing(work)
+
+
+def _citing(work: Work) -> QuerySet[Work]:
     return (
         Work.objects.filter(citations_made__cited_work=work, citations_made__status__in=Citation.COUNTED)
         .annotate(found=Min("citations_made__created"))

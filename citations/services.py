@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
@@ -16,6 +17,7 @@ from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedRe
 from citations.reference_index import TEXT_FIELDS as REFERENCE_TEXT_FIELDS
 from citations.reference_index import index_references, references_for_works, unindex_references
 from citations.search import WorkIndex, work_index
+from citations.widget.data import forget_widget_data
 from deposits.models import Reference, Work
 
 log = logging.getLogger(__name__)
@@ -172,7 +174,8 @@ def pending_work_ids(*, older_than: timedelta, limit: int) -> list[int]:
 
 
 def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
-    """Set each work's cited-by count to its number of distinct citing works."""
+    """Set each work's cited-by count to its number of distinct citing works (and forget the
+    widget's cached lists of those works)."""
     work_ids = list(work_ids)
     if not work_ids:
         return
@@ -183,6 +186,9 @@ def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
         .values("n")
     )
     Work.objects.filter(pk__in=work_ids).update(cited_by_count=Coalesce(Subquery(distinct_citing), Value(0)))
+    # Every change to a work's links comes through here: the widget's cached list goes with the
+    # count, once the change is committed (earlier, a reader could cache the old list again).
+    transaction.on_commit(partial(forget_widget_data, work_ids=work_ids))
 
 
 def refresh_linked_counts(*, work_ids: Iterable[int]) -> None:

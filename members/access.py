@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from members.models import APIKey, Member, Membership, Role
+from members.models import APIKey, Member, Membership, Role, WidgetKey
 
 DEPOSIT_ROLES = frozenset({Role.ADMIN, Role.DEPOSITOR})
 # Confirming and rejecting the links to a member's works is editorial work; depositors only look.
@@ -83,6 +83,20 @@ def machine_user_allows(user, member: Member | int, scope: str) -> bool:
     if scope == APIKey.Scope.DEPOSIT:
         return can_deposit_for(user, member)
     return _role(user, _id(member)) is not None
+
+
+def widget_key_serves(key: WidgetKey | None, *, owner_id: int | None) -> bool:
+    """A publishable widget key shows the citing lists of its own member's works, and nothing
+    once revoked (read from the database on every request, so a revocation holds at once)."""
+    return key is not None and key.revoked is None and owner_id is not None and key.member_id == owner_id
+
+
+def widget_origin_allowed(key: WidgetKey, *, origin: str | None, same_origin: bool) -> bool:
+    """Where a widget key may be used: the sites its member listed, and the portal's own pages
+    (the publisher documentation's live preview). `origin` is normalised (members.origins)."""
+    if same_origin:
+        return True
+    return origin is not None and origin in key.allowed_origins
 
 
 def _is_agency_superuser(user) -> bool:

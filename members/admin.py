@@ -2,7 +2,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from members.models import APIKey, Member, Membership, Prefix, User
+from members.models import APIKey, Member, Membership, Prefix, User, WidgetKey
 
 
 class PrefixInline(admin.TabularInline):
@@ -68,6 +68,20 @@ class APIKeyAdmin(admin.ModelAdmin):
     search_fields = ["name", "key_id", "member__name"]
     readonly_fields = ["member", "key_id", "secret_hash", "scopes", "created_by", "created", "last_used"]
     fields = ["name", "member", "key_id", "scopes", "created_by", "created", "last_used", "revoked"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(WidgetKey)
+class WidgetKeyAdmin(admin.ModelAdmin):
+    """Staff see widget keys and their sites, and may revoke one; members make them on their Widget tab."""
+
+    list_display = ["name", "key", "member", "created", "revoked"]
+    list_filter = ["revoked"]
+    search_fields = ["name", "key", "member__name"]
+    readonly_fields = ["member", "key", "allowed_origins", "created_by", "created", "revoked_by"]
+    fields = ["name", "member", "key", "allowed_origins", "created_by", "created", "revoked", "revoked_by"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -136,3 +136,29 @@ class APIKey(models.Model):
 
     def scope_labels(self) -> list[str]:
         return [self.Scope(scope).label for scope in self.scopes if scope in self.Scope.values]
+
+
+class WidgetKey(models.Model):
+    """A publishable key for the "Cited by" widget: it names the member whose works it shows and
+    the sites (origins) allowed to show them. Publishable, so no secret: the origins are the policy.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="widget_keys")
+    name = models.CharField(max_length=100, help_text="What the key is for, e.g. the journal's site.")
+    key = models.CharField(max_length=64, unique=True)
+    # Normalised origins ("https://journal.example", "http://localhost:8080"): scheme, host, port.
+    allowed_origins = models.JSONField(default=list)
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.member})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked is None

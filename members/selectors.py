@@ -1,9 +1,9 @@
 """Reading members, prefixes and memberships."""
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from members.models import Member, Membership, Prefix, Role
+from members.models import Member, Membership, Prefix, Role, WidgetKey
 
 
 def memberships_for(user) -> QuerySet[Membership]:
@@ -36,3 +36,18 @@ def prefix_owner(prefix: str) -> Member | None:
 def prefixes_of(member: Member | int) -> list[str]:
     member_id = member if isinstance(member, int) else member.pk
     return list(Prefix.objects.filter(member_id=member_id).values_list("value", flat=True))
+
+
+def widget_keys_of(member: Member | int) -> QuerySet[WidgetKey]:
+    """A member's widget keys, active first, newest first."""
+    member_id = member if isinstance(member, int) else member.pk
+    return WidgetKey.objects.filter(member_id=member_id).order_by(F("revoked").asc(nulls_first=True), "-created", "-pk")
+
+
+def widget_key_by_value(value: str) -> WidgetKey | None:
+    """The key a page passes in `data-cited-by-key` / `?key=`, revoked or not (access decides)."""
+    if not value or len(value) > 64:
+        return None
+    # On every widget request: no ordering, only the columns access needs (the unique index answers).
+    found = WidgetKey.objects.filter(key=value).order_by().only("pk", "member_id", "allowed_origins", "revoked")[:1]
+    return next(iter(found), None)

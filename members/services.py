@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import APIKey, Member, Membership, Prefix, Role, User, validate_prefix
+from members.models import APIKey, Member, Membership, Prefix, Role, User, WidgetKey, validate_prefix
+from members.origins import parse_origins
 
 API_KEY_PREFIX = "cbp"
 
@@ -180,3 +181,34 @@ def api_key_mark_used(*, key: APIKey) -> None:
     now = timezone.now()
     stale = Q(last_used__isnull=True) | Q(last_used__lt=now - LAST_USED_RESOLUTION)
     APIKey.objects.filter(stale, pk=key.pk).update(last_used=now)
+
+
+# --- Widget keys: publishable, so no secret; the allowed sites are what protects them. ------------
+
+WIDGET_KEY_PREFIX = "cbw_"
+
+
+def widget_key_create(*, member: Member, name: str, origins: str, created_by: User | None) -> WidgetKey:
+    """A new publishable widget key for `member`'s works, usable on `origins` (one per line).
+
+    Raises members.origins.InvalidOrigin naming the first bad site and its line.
+    """
+    allowed = parse_origins(origins)
+    return WidgetKey.objects.create(
+        member=member, name=name.strip()[:100] or "Widget key", key=WIDGET_KEY_PREFIX + secrets.token_urlsafe(18),
+        allowed_origins=allowed, created_by=created_by,
+    )
+
+
+def widget_key_set_origins(*, key: WidgetKey, origins: str) -> WidgetKey:
+    """Replace the sites a key may be used on (effective on the next request)."""
+    key.allowed_origins = parse_origins(origins)
+    key.save(update_fields=["allowed_origins"])
+    return key
+
+
+def widget_key_revoke(*, key: WidgetKey, by: User | None) -> WidgetKey:
+    """Revoke a key. Every request reads the key's row, so it stops working at once. Idempotent."""
+    WidgetKey.objects.filter(pk=key.pk, revoked__isnull=True).update(revoked=timezone.now(), revoked_by=by)
+    key.refresh_from_db(fields=["revoked", "revoked_by"])
+    return key

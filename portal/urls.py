@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("deposits.urls")),
     path("", include("members.urls")),
     path("", include("citations.urls")),
+    path("", include("citations.widget.urls")),
     path("", include("citations.api.urls")),
     path("", include("deposits.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

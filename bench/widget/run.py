@@ -1,0 +1,196 @@
+"""How fast the widget's data endpoint answers: `make bench-widget` (BENCH_ARGS=--quick for a small run).
+
+Not a test (no timed assertions anywhere). Fills a fresh database (SQLite under var/bench/ unless
+DATABASE_URL names another; the cache is the settings' own: a database table, or Redis with
+REDIS_URL) with a member's cited works, each cited by N works of another member, and a widget key;
+serves the portal with gunicorn as production does; then 8 concurrent clients (keep-alive HTTP,
+the key's allowed Origin) ask:
+
+- uncached: every work once, right after the cache was cleared (each answer is built from the database);
+- cached: the same works again and again (each answer comes from the cache);
+- revalidated: with the ETag they were given (304, no body).
+
+Prints p50/p95 per phase, the data size and the database; the last line is
+`cached_p95_ms= uncached_p95_ms=`.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import queue
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+ORIGIN = "https://journal.example"
+CLIENTS = 8
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--works", type=int, default=1000, help="cited works (each asked once uncached)")
+    parser.add_argument("--citing", type=int, default=20, help="citing works per cited work")
+    parser.add_argument("--requests", type=int, default=8000, help="cached requests in all")
+    parser.add_argument("--quick", action="store_true", help="200 works, 2,000 cached requests")
+    args = parser.parse_args()
+    if args.quick:
+        args.works, args.requests = 200, 2000
+    sys.path.insert(0, str(ROOT))
+    path = ROOT / "var" / "bench" / f"widget-{args.works}x{args.citing}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    own_database = "DATABASE_URL" not in os.environ
+    if own_database:
+        for stale in path.parent.glob(path.name + "*"):
+            stale.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-widget-not-secret-" + "x" * 40)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    started = time.perf_counter()
+    key, dois, citations = fill(works=args.works, citing=args.citing)
+    print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
+    print(f"data: {len(dois):,} cited works, {citations:,} citations, filled in {time.perf_counter() - started:.1f} s")
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1"},
+    )
+    try:
+        wait_until_up(port)
+        paths = [f"/widget/v1/data/{quote(doi, safe='/')}?key={key}" for doi in dois]
+        cache.clear()
+        uncached, sizes, etags = run(port, paths)
+        cached, _, _ = run(port, [paths[i % len(paths)] for i in range(args.requests)])
+        revalidated, _, _ = run(port, [paths[i % len(paths)] for i in range(args.requests // 2)], etags=etags)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"server: gunicorn, 2 processes x 4 threads; clients: {CLIENTS} concurrent, keep-alive")
+    print(f"response size: median {statistics.median(sizes):,.0f} bytes of JSON ({args.citing} citing works listed)")
+    for name, samples in (("uncached", uncached), ("cached", cached), ("revalidated (304)", revalidated)):
+        print(f"{name:18} n={len(samples):5}  p50={percentile(samples, 50):6.2f} ms  p95={percentile(samples, 95):6.2f} ms")
+    print(f"cached_p95_ms={percentile(cached, 95):.2f} uncached_p95_ms={percentile(uncached, 95):.2f}")
+    if own_database:
+        connection.close()
+
+
+def fill(*, works: int, citing: int) -> tuple[str, list[str], int]:
+    from citations.models import Citation
+    from citations.services import refresh_cited_by_counts
+    from deposits.models import Reference, Work
+    from members.services import member_create, widget_key_create
+
+    press = member_create(name="Bench Press", prefixes=["10.5555"]).member
+    society = member_create(name="Bench Society", prefixes=["10.6666"]).member
+    people = [{"given_name": "Ada", "surname": "Lovelace"}, {"given_name": "Charles", "surname": "Babbage"}]
+    cited = Work.objects.bulk_create(
+        Work(doi=f"10.5555/bench.{n}", owner=press, title=f"Cited work {n}", contributors=people, match_pending=False)
+        for n in range(works)
+    )
+    pool = Work.objects.bulk_create(
+        Work(doi=f"10.6666/citing.{n}", owner=society, title=f"A citing work on <i>graphene</i> H<sub>2</sub>O, number {n}",
+             contributors=people * 2, container_title="Journal of Bench Letters", publication_year=2000 + n % 25,
+             match_pending=False)
+        for n in range(max(works, citing) * 2)
+    )
+    references, links = [], []
+    for number, work in enumerate(cited):
+        for k in range(citing):
+            source = pool[(number + k * 7) % len(pool)]
+            references.append(Reference(citing_work=source, key=f"r{number}-{k}", position=len(references), doi=work.doi))
+    references = Reference.objects.bulk_create(references, batch_size=2000)
+    for number, work in enumerate(cited):
+        for k in range(citing):
+            reference = references[number * citing + k]
+            links.append(Citation(reference=reference, citing_work_id=reference.citing_work_id, cited_work=work,
+                                  method=Citation.Method.PUBLISHER_DOI))
+    Citation.objects.bulk_create(links, batch_size=2000)
+    refresh_cited_by_counts(work_ids=[work.pk for work in cited])
+    key = widget_key_create(member=press, name="Bench", origins=ORIGIN, created_by=None)
+    return key.key, [work.doi for work in cited], len(links)
+
+
+def run(port: int, paths: list[str], *, etags: dict[str, str] | None = None) -> tuple[list[float], list[int], dict[str, str]]:
+    """`paths` asked by CLIENTS threads, each on its own keep-alive connection; milliseconds per answer."""
+    todo: queue.Queue[str] = queue.Queue()
+    for path in paths:
+        todo.put(path)
+    samples: list[float] = []
+    sizes: list[int] = []
+    seen: dict[str, str] = {}
+    lock = threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            try:
+                path = todo.get_nowait()
+            except queue.Empty:
+                break
+            headers = {"Origin": ORIGIN}
+            if etags:
+                headers["If-None-Match"] = etags[path]
+            start = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            elapsed = (time.perf_counter() - start) * 1000
+            expected = 304 if etags else 200
+            if response.status != expected:
+                raise RuntimeError(f"{path}: {response.status} (expected {expected}): {body[:200]!r}")
+            with lock:
+                samples.append(elapsed)
+                sizes.append(len(body))
+                seen[path] = response.getheader("ETag")
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples, sizes, seen
+
+
+def percentile(samples: list[float], p: int) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start within 60 s")
+
+
+if __name__ == "__main__":
+    main()
