@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import APIKey, Member, Membership, Prefix, Role, User, validate_prefix
+from members.models import AgentGrant, APIKey, Member, Membership, Prefix, Role, User, validate_prefix
 
 API_KEY_PREFIX = "cbp"
 
@@ -180,3 +180,21 @@ def api_key_mark_used(*, key: APIKey) -> None:
     now = timezone.now()
     stale = Q(last_used__isnull=True) | Q(last_used__lt=now - LAST_USED_RESOLUTION)
     APIKey.objects.filter(stale, pk=key.pk).update(last_used=now)
+
+
+def agent_grant(*, principal: Member, agent: Member, scopes: list[str], granted_by: User | None) -> AgentGrant:
+    """Let `agent` deposit and/or retrieve for `principal`'s DOIs; granting again replaces the scopes."""
+    if agent.pk == principal.pk:
+        raise ValidationError(f"{principal.name} cannot be its own agent: its users already act for it.")
+    unknown = [scope for scope in scopes if scope not in AgentGrant.Scope.values]
+    if unknown or not scopes:
+        raise ValidationError(f"Choose at least one of: {', '.join(AgentGrant.Scope.values)}.")
+    grant, _ = AgentGrant.objects.update_or_create(
+        principal=principal, agent=agent, defaults={"scopes": sorted(set(scopes)), "granted_by": granted_by},
+    )
+    return grant
+
+
+def agent_revoke(*, grant: AgentGrant) -> None:
+    """Gone at once: every request asks members.access afresh."""
+    grant.delete()
