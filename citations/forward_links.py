@@ -7,9 +7,10 @@ crossref_query_output2.0.xsd (its sequences are written down in the test).
 
 Types: journal articles → journal_cite; books and their parts → book_cite; proceedings
 articles → conf_cite; posted content → postedcontent_cite (left out unless asked for, as
-Crossref does). Other types (datasets, reports, dissertations...) have no cite element of their
-own in the 2.0 schema; they are written as journal_cite with their container as journal title,
-which is what Crossref's own output does for them.
+Crossref does); dissertations, reports, standards and datasets → dissertation_cite,
+report_cite, standard_cite, database_cite. Anything else (peer reviews, "other") is written as
+journal_cite. Titles: article_title in journal_cite; volume_title (the book or proceedings) in
+book, conf, report and standard cites; title in dissertation, database and posted content cites.
 """
 from __future__ import annotations
 
@@ -29,14 +30,32 @@ BOOK_TYPES = {"book", "edited-book", "monograph", "reference-book", "book-set", 
 BOOK_PART_TYPES = {"book-chapter", "book-section", "book-part", "book-track", "reference-entry"}
 
 
+REPORT_TYPES = {"report", "report-component", "report-series"}
+
+# Each cite element's children, in the order of crossref_query_output2.0.xsd (all optional but doi).
+_JOURNAL = ("issn", "journal_title", "journal_abbreviation", "article_title", "contributors", "volume", "issue",
+            "first_page", "year", "publication_type", "doi")
+_BOOKLIKE = ("isbn", "series_title", "volume_title", "contributors", "volume", "first_page", "year", "publication_type", "doi")
+_TITLED = ("title", "contributors", "year", "publication_type", "doi")
+SEQUENCES = {
+    "journal_cite": _JOURNAL,
+    "book_cite": _BOOKLIKE,
+    "conf_cite": _BOOKLIKE,
+    "report_cite": _BOOKLIKE,
+    "standard_cite": _BOOKLIKE,
+    "dissertation_cite": _TITLED,
+    "database_cite": _TITLED,
+    "postedcontent_cite": ("title", "contributors", "year", "doi"),
+}
+
+
 def cite_element_name(work_type: str) -> str:
     if work_type in BOOK_TYPES or work_type in BOOK_PART_TYPES:
         return "book_cite"
-    if work_type == "proceedings-article":
-        return "conf_cite"
-    if work_type == POSTED_CONTENT:
-        return "postedcontent_cite"
-    return "journal_cite"
+    if work_type in REPORT_TYPES:
+        return "report_cite"
+    return {"proceedings-article": "conf_cite", POSTED_CONTENT: "postedcontent_cite", "dissertation": "dissertation_cite",
+            "standard": "standard_cite", "dataset": "database_cite"}.get(work_type, "journal_cite")
 
 
 def _doi_type(work_type: str) -> str:
@@ -51,8 +70,8 @@ def _doi_type(work_type: str) -> str:
 
 def forward_links_xml(links: Iterable, *, include_posted_content: bool = False) -> bytes:
     """`links`: objects with `cited_work` and `citing_work` (citations.models.Citation rows)."""
-    E = etree.ElementMaker(namespace=NAMESPACE, nsmap={None: NAMESPACE, "xsi": XSI})
-    root = E.crossref_result({"version": "2.0", f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION})
+    root = etree.Element(f"{{{NAMESPACE}}}crossref_result", {"version": "2.0", f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION},
+                         nsmap={None: NAMESPACE, "xsi": XSI})
     result = etree.SubElement(root, f"{{{NAMESPACE}}}query_result")
     head = etree.SubElement(result, f"{{{NAMESPACE}}}head")
     etree.SubElement(head, f"{{{NAMESPACE}}}doi_batch_id").text = "none"
@@ -71,49 +90,39 @@ def forward_links_xml(links: Iterable, *, include_posted_content: bool = False) 
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
+def _values(work: Work, name: str) -> dict[str, str]:
+    title = plain_text(work.title)
+    whole = work.type in BOOK_TYPES or work.type in {"report", "standard"}
+    return {
+        "issn": work.issn,
+        "isbn": work.isbn,
+        "journal_title": work.container_title,
+        # The portal keeps no abbreviation; Crossref repeats the title when none was deposited.
+        "journal_abbreviation": work.container_title,
+        "article_title": title,
+        "volume_title": title if whole else work.container_title,
+        "title": title,
+        "volume": work.volume,
+        "issue": work.issue,
+        "first_page": work.first_page,
+        "year": str(work.publication_year or ""),
+        "publication_type": "full_text",
+    }
+
+
 def _cite(work: Work) -> etree._Element:
     name = cite_element_name(work.type)
     cite = etree.Element(f"{{{NAMESPACE}}}{name}", fl_count=str(work.cited_by_count))
-    title = plain_text(work.title)
-
-    def add(tag: str, text: str | None, **attributes) -> None:
-        if text:
-            etree.SubElement(cite, f"{{{NAMESPACE}}}{tag}", **attributes).text = str(text)
-
-    if name == "journal_cite":
-        add("issn", work.issn, type="print")
-        add("journal_title", work.container_title)
-        # The portal keeps no abbreviation; Crossref repeats the title when none was deposited.
-        add("journal_abbreviation", work.container_title)
-        add("article_title", title)
-        _contributors(cite, work)
-        add("volume", work.volume)
-        add("issue", work.issue)
-        add("first_page", work.first_page)
-        add("year", work.publication_year)
-    elif name == "book_cite":
-        add("isbn", work.isbn)
-        whole_book = work.type in BOOK_TYPES
-        add("volume_title", title if whole_book else work.container_title)
-        _contributors(cite, work)
-        add("volume", work.volume)
-        add("first_page", work.first_page)
-        add("year", work.publication_year)
-    elif name == "conf_cite":
-        add("isbn", work.isbn)
-        add("proceedings_title", work.container_title)
-        add("paper_title", title)
-        _contributors(cite, work)
-        add("volume", work.volume)
-        add("first_page", work.first_page)
-        add("year", work.publication_year)
-    else:  # postedcontent_cite
-        add("title", title)
-        _contributors(cite, work)
-        add("year", work.publication_year)
-    if name != "postedcontent_cite":
-        add("publication_type", "full_text")
-    add("doi", work.doi, type=_doi_type(work.type))
+    values = _values(work, name)
+    for tag in SEQUENCES[name]:
+        if tag == "contributors":
+            _contributors(cite, work)
+        elif tag == "doi":
+            etree.SubElement(cite, f"{{{NAMESPACE}}}doi", type=_doi_type(work.type)).text = work.doi
+        elif tag == "issn" and values["issn"]:
+            etree.SubElement(cite, f"{{{NAMESPACE}}}issn", type="print").text = values["issn"]
+        elif values.get(tag):
+            etree.SubElement(cite, f"{{{NAMESPACE}}}{tag}").text = values[tag]
     return cite
 
 
