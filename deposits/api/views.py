@@ -24,7 +24,7 @@ from rest_framework.views import exception_handler
 from deposits.api.serializers import DepositCreateSerializer, DepositDetailSerializer, DepositSerializer
 from deposits.models import Deposit
 from deposits.receiving import deposit_receive
-from deposits.selectors import deposits_of
+from deposits.selectors import deposits_sent_by
 from deposits.uploads import use_machine_upload_handlers
 from members.api_auth import APIKeyAuthentication, RefusedCredentials, api_login
 from members.models import APIKey
@@ -96,7 +96,7 @@ class DepositListCreate(MemberDepositsMixin, generics.ListCreateAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
-        deposits = deposits_of(self.login().member)
+        deposits = deposits_sent_by(self.login().member)
         params = self.request.query_params
         problems = {}
         if value := params.get("status"):
@@ -147,7 +147,7 @@ class DepositDetail(MemberDepositsMixin, generics.RetrieveAPIView):
 
     def get_queryset(self):
         # Another member's deposit is "not found": its existence is not told.
-        return deposits_of(self.login().member).prefetch_related("results")
+        return deposits_sent_by(self.login().member).prefetch_related("results")
 
     @extend_schema(parameters=[DATE_PARAMETERS[-1]], summary="One deposit: status, outcome, counts and a result per record")
     def get(self, request, *args, **kwargs):
