@@ -244,7 +244,12 @@ CELERY_BEAT_SCHEDULE = {
     "retry-unmatched-references": {"task": "citations.tasks.retry_unmatched_references", "schedule": MATCHING_RETRY_EVERY_SECONDS},
     "purge-failed-deposit-files": {"task": "deposits.tasks.purge_failed_deposit_files", "schedule": 24 * 60 * 60},
     "heartbeat": {"task": "portal.heartbeat", "schedule": WORKER_HEARTBEAT_SECONDS},
+    "send-callbacks": {"task": "citations.tasks.send_callbacks", "schedule": env.float("CALLBACK_SCAN_SECONDS", default=30.0)},
+    "send-citation-digests": {"task": "citations.tasks.send_citation_digests", "schedule": 60 * 60},
 }
+# Callback URLs that resolve to private, loopback or link-local addresses (and plain http) are
+# refused; tests (a receiver on 127.0.0.1) turn this on. Never in production.
+CALLBACK_ALLOW_PRIVATE = env.bool("CALLBACK_ALLOW_PRIVATE", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_dir("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule"))
 
 # --- Internationalisation and the rest ---------------------------------------------------------
