@@ -171,10 +171,17 @@ FAILED_DEPOSIT_FILE_RETENTION_DAYS = env.int("FAILED_DEPOSIT_FILE_RETENTION_DAYS
 
 # --- JSON API (deposits/api): OpenAPI 3 generated from the code, docs at /api/docs/ ---------------
 REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+# The public works API's limit per client address (citations.api.throttling); 0 turns it off.
+# Generous by default: Crossref's own clients page fast through deep cursors.
+PUBLIC_API_REQUESTS_PER_MINUTE = env.int("PUBLIC_API_REQUESTS_PER_MINUTE", default=3000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cited-by Portal API",
-    "DESCRIPTION": "Deposits for a member's platform. Authenticate with `Authorization: Bearer <API key>` "
-    "(made by a member admin on the member's API keys page) or a signed-in session.",
+    "DESCRIPTION": "Deposits and cited-by lists for a member's platform, and the public works API in "
+    "Crossref's format. Authenticate the member endpoints with `Authorization: Bearer <API key>` (made by a "
+    "member admin on the member's API keys page; scope `deposit` or `retrieve`) or a signed-in session. "
+    "Errors of the member endpoints are one JSON shape: `{\"status\": 403, \"reason\": \"not_owner\", "
+    "\"message\": \"...\"}` (plus `fields` for invalid input); the public works API answers as Crossref does, "
+    "and with 429 and Retry-After past its rate limit.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
