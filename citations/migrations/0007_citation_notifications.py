@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('citations', '0006_backfill_linked_reference_counts'),
-        ('members', '0003_agent_grants'),
+        ('members', '0001_initial'),  # needs only Member (kept off 0003 so renumbering it at merge breaks nothing)
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

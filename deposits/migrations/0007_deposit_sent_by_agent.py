@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('deposits', '0006_work_references_deposit_and_linked_count'),
-        ('members', '0003_agent_grants'),
+        ('members', '0001_initial'),  # needs only Member (kept off 0003 so renumbering it at merge breaks nothing)
     ]
 
     operations = [
