@@ -101,5 +101,10 @@ def get_forward_links(request):
         return _answer(403, f"{login.member.name} may not read the works citing {target}: only its owner and the "
                        "agents it allowed to retrieve may.", reason="not_owner")
     include_posted = params.get("include_postedcontent", "").lower() == "true"
+    # The XML needs neither the reference nor most columns: a prefix-month is thousands of rows.
+    work_fields = ("doi", "type", "title", "contributors", "container_title", "issn", "isbn", "volume", "issue",
+                   "first_page", "publication_year", "cited_by_count")
+    links = links.select_related(None).select_related("citing_work", "cited_work").only(
+        "cited_work_id", "citing_work_id", "cited_work__doi", *(f"citing_work__{name}" for name in work_fields))
     return HttpResponse(forward_links_xml(links.iterator(chunk_size=2000), include_posted_content=include_posted),
                         content_type="application/xml; charset=utf-8")
