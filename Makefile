@@ -18,8 +18,8 @@ SECRET_KEY_FILE := var/secret_key
 # start without one when DEBUG is off).
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
-.PHONY: install run test migrate demo clean browser redis secret bench-matching bench-widget postgres postgres-stop test-postgres \
-	services redis-start redis-stop run-prod stop test-faults
+.PHONY: install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api postgres postgres-stop \
+	test-postgres services redis-start redis-stop run-prod stop test-faults
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -109,6 +109,16 @@ bench-matching: install
 # uncached. Last line: cached_p95_ms= uncached_p95_ms=. BENCH_ARGS=--quick for a small run.
 bench-widget: install
 	$(BIN)/python -m bench.widget.run $(BENCH_ARGS)
+
+# Retrieval APIs benchmark (bench/api.py): /works/{doi}, a cited-by page, getForwardLinks for a
+# prefix over a month, 8 concurrent clients, on SQLite then on PostgreSQL (its own database,
+# bench_api). Data are generated once and kept. BENCH_API_ARGS passes options, e.g. --works 10000.
+BENCH_PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/bench_api
+bench-api: install postgres
+	$(BIN)/python -m bench.api $(BENCH_API_ARGS)
+	@$(PG_AS) "psql -h 127.0.0.1 -p $(PG_PORT) -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='bench_api'\"" | grep -q 1 || \
+		$(PG_AS) "createdb -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_api"
+	DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python -m bench.api $(BENCH_API_ARGS)
 
 # --- The production stack on one machine --------------------------------------------------------
 # `make services` starts PostgreSQL 15 and Redis with their data under var/ and prints the

@@ -112,3 +112,69 @@ class MatchDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.citing_work_id}[{self.reference_key}] → {self.cited_work_id} by {self.by_email}"
+
+
+class CallbackEndpoint(models.Model):
+    """Where a member wants each new citation of its works POSTed (citations.callbacks says how)."""
+
+    member = models.OneToOneField("members.Member", on_delete=models.CASCADE, related_name="callback_endpoint")
+    url = models.URLField(max_length=2000)
+    secret = models.CharField(max_length=64, help_text="Key of the HMAC-SHA256 signature of every POST.")
+    # Citations found after this are sent; set when the URL is first given, so past ones are not.
+    since = models.DateTimeField()
+    # How far the scan for new citations has got (it looks back a little from here: see
+    # citations.notifications.queue_new_citation_deliveries).
+    scanned_until = models.DateTimeField()
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.url}"
+
+
+class CallbackDelivery(models.Model):
+    """One citation to POST to one member's callback, its attempts and outcome (the delivery log)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for its next try"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Given up"
+
+    delivery_id = models.UUIDField(unique=True)
+    endpoint = models.ForeignKey(CallbackEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    citation = models.ForeignKey(Citation, null=True, on_delete=models.SET_NULL, related_name="+")
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_try = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    delivered = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["endpoint", "citation"], name="one_delivery_per_citation")]
+        indexes = [models.Index(fields=["status", "next_try"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} ({self.status}, {self.attempts} attempts)"
+
+
+class DigestSubscription(models.Model):
+    """A member user's email of the new citations of the member's works, daily or weekly."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citation_digests")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="citation_digests")
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    # Citations found after this go in the next email.
+    covered_until = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "member"], name="one_digest_per_user_and_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.member} ({self.frequency})"

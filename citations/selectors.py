@@ -11,8 +11,8 @@ from django.db.models import F, FilteredRelation, Min, Prefetch, Q, QuerySet
 
 from citations.models import Citation, MatchDecision
 from deposits.models import Reference, Work
-from members.access import can_view_citing_list, widget_key_serves
-from members.models import WidgetKey
+from members.access import can_view_citing_list, may_act_for, widget_key_serves
+from members.models import APIKey, Member, WidgetKey
 
 
 def citing_works(work: Work, *, viewer) -> QuerySet[Work]:
@@ -178,3 +178,35 @@ def _after(field: str, descending: bool, key: tuple) -> Q:
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.timezone.utc)
+
+
+# --- Cited-by by machine (JSON API, getForwardLinks): the owner and its agents only.
+
+def cited_by_links(
+    *, acting: Member | int, owner: Member | int | None, work: Work | None = None, prefix: str | None = None,
+    since: datetime.datetime | None = None, until: datetime.datetime | None = None,
+) -> QuerySet[Citation]:
+    """The counted links to `work` (or to every work under `prefix`, which `owner` owns), found
+    in [since, until), newest first, each with its citing and cited work and its reference (one
+    query per page, whatever its size).
+
+    Raises PermissionDenied unless `acting` (a machine login's member, already allowed to
+    retrieve by its user's role or key's scope) is the owner or its agent for retrieving.
+    """
+    if not may_act_for(acting, owner, APIKey.Scope.RETRIEVE):
+        raise PermissionDenied("Only the member that owns a work, and its agents for retrieving, read the works citing it.")
+    links = Citation.objects.filter(status__in=Citation.COUNTED)
+    if work is not None:
+        links = links.filter(cited_work=work)
+    else:
+        # A range on the unique DOI index, as filtered_works does; and only the prefix owner's works.
+        links = links.filter(cited_work__doi__gte=f"{prefix}/", cited_work__doi__lt=f"{prefix}0", cited_work__owner_id=_member_id(owner))
+    if since is not None:
+        links = links.filter(created__gte=since)
+    if until is not None:
+        links = links.filter(created__lt=until)
+    return links.select_related("citing_work", "cited_work", "reference").order_by("-created", "-pk")
+
+
+def _member_id(member: Member | int | None) -> int | None:
+    return member.pk if isinstance(member, Member) else member

@@ -43,3 +43,39 @@ def retry_unmatched_references() -> int:
     this slow sweep catches what that misses (a better matcher, a work found by other words).
     """
     return rematch_references(reference_ids=unmatched_reference_ids(limit=settings.MATCHING_RETRY_CHUNK))
+
+
+# --- Notifications (citations.notifications) ------------------------------------------------
+
+@shared_task(bind=True, acks_late=True, autoretry_for=DATABASE_TROUBLE, max_retries=3)
+def deliver_callback(self, delivery_pk: int) -> str:
+    """One attempt; a failure is tried again after its backoff (and found by the scan if lost).
+    Idempotent: a delivered or given-up delivery is left alone."""
+    from citations.notifications import deliver
+
+    delivery = deliver(delivery_pk=delivery_pk)
+    if delivery is not None and delivery.status == delivery.Status.PENDING and delivery.next_try:
+        from django.utils import timezone
+
+        deliver_callback.apply_async((delivery_pk,), countdown=max((delivery.next_try - timezone.now()).total_seconds(), 0))
+    return delivery.status if delivery else "gone"
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, max_retries=3)
+def send_callbacks() -> int:
+    """Periodic (beat): new citations become deliveries; due deliveries are queued."""
+    from citations.notifications import claim_due_deliveries, queue_new_citation_deliveries
+
+    queue_new_citation_deliveries()
+    due = claim_due_deliveries()
+    for pk in due:
+        deliver_callback.delay(pk)
+    return len(due)
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, max_retries=3)
+def send_citation_digests() -> int:
+    """Periodic (beat, hourly): daily and weekly emails of new citations."""
+    from citations.notifications import send_due_digests
+
+    return send_due_digests()

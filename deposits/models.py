@@ -31,6 +31,9 @@ class Deposit(models.Model):
     )
     # Set when a machine endpoint received it with an API key (then uploaded_by is empty).
     api_key = models.ForeignKey("members.APIKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="deposits")
+    # Set when another member sent it for `member` as its agent (members.AgentGrant); the agent
+    # reads the logs of what it sent, as the member does.
+    agent = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="deposits_as_agent")
     file = models.FileField(upload_to="deposits/%Y/%m/")
     filename = models.CharField(max_length=255)
     size = models.PositiveIntegerField(default=0)

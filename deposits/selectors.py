@@ -32,6 +32,12 @@ def deposits_of(member: Member) -> QuerySet[Deposit]:
     return Deposit.objects.filter(member=member).select_related("uploaded_by")
 
 
+def deposits_sent_by(member: Member) -> QuerySet[Deposit]:
+    """For the machine endpoints: the member's deposits, and those it sent for others as their
+    agent (it reads the logs of what it sent, as Crossref lets a depositor do)."""
+    return Deposit.objects.filter(Q(member=member) | Q(agent=member)).select_related("uploaded_by")
+
+
 _FAILURES_FIRST = Case(
     When(status=RecordResult.Status.FAILURE, then=Value(0)),
     When(status=RecordResult.Status.WARNING, then=Value(1)),
@@ -54,7 +60,7 @@ def newest_results(deposit: Deposit, *, count: int = 10) -> list[RecordResult]:
 
 def submission_of(member: Member, *, doi_batch_id: str = "", filename: str = "") -> Deposit | None:
     """The member's newest deposit with this batch id (or file name): Crossref's submissionDownload."""
-    deposits = Deposit.objects.filter(member=member)
+    deposits = Deposit.objects.filter(Q(member=member) | Q(agent=member))
     if doi_batch_id:
         deposits = deposits.filter(doi_batch_id=doi_batch_id)
     elif filename:

@@ -1,12 +1,18 @@
 """Who may do what: the one place that decides it for every page, command and endpoint.
 
-Views never test roles themselves; they ask here. Agents (a later issue) join here too.
+Views never test roles themselves; they ask here.
+
+Agents: a member (the principal) may grant another member (its agent) `deposit` and/or
+`retrieve` for the principal's DOIs (members.models.AgentGrant). A machine login of the agent
+(a user by role, or a key by scope, as machine_auth decides) then acts for the principal within
+both: the login's own scope *and* the grant. Nothing is cached, so a revoked grant stops the
+very next request.
 """
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
-from members.models import APIKey, Member, Membership, Role, WidgetKey
+from members.models import AgentGrant, APIKey, Member, Membership, Role, WidgetKey
 
 DEPOSIT_ROLES = frozenset({Role.ADMIN, Role.DEPOSITOR})
 # Confirming and rejecting the links to a member's works is editorial work; depositors only look.
@@ -97,6 +103,23 @@ def widget_origin_allowed(key: WidgetKey, *, origin: str | None, same_origin: bo
     if same_origin:
         return True
     return origin is not None and origin in key.allowed_origins
+
+
+def agent_allows(*, agent: Member | int, principal: Member | int, scope: str) -> bool:
+    """Whether `principal` has granted `agent` this scope (deposit or retrieve), now."""
+    scopes = AgentGrant.objects.filter(agent_id=_id(agent), principal_id=_id(principal)).values_list("scopes", flat=True).first()
+    return scopes is not None and scope in scopes
+
+
+def may_act_for(acting: Member | int, owner: Member | int | None, scope: str) -> bool:
+    """Whether a machine login of `acting` (already allowed `scope` by its user's role or its
+    key's scopes) may use `scope` on `owner`'s DOIs: its own member, or as an agent granted it.
+
+    The cited-by lists by machine (JSON API, getForwardLinks) and deposits under another
+    member's prefixes all ask here."""
+    if owner is None:
+        return False
+    return _id(acting) == _id(owner) or agent_allows(agent=acting, principal=owner, scope=scope)
 
 
 def _is_agency_superuser(user) -> bool:

@@ -79,4 +79,4 @@ class APIKeyScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "bearer", "bearerFormat": "cbp_<key id>_<secret>",
-                "description": "An API key made on the member's API keys page; needs the `deposit` scope."}
+                "description": "An API key made on the member's API keys page: the `deposit` scope for deposits, `retrieve` for cited-by lists."}

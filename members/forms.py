@@ -5,7 +5,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
 from members import login_throttle
-from members.models import APIKey, Role
+from members.models import AgentGrant, APIKey, Member, Role
 
 
 class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
@@ -33,3 +33,24 @@ class APIKeyForm(forms.Form):
     scopes = forms.MultipleChoiceField(
         label="Scopes", choices=APIKey.Scope.choices, widget=forms.CheckboxSelectMultiple, initial=[APIKey.Scope.DEPOSIT]
     )
+
+
+class AgentGrantForm(forms.Form):
+    agent = forms.CharField(
+        label="Agent", max_length=255,
+        help_text="The agent member's number, or one of its DOI prefixes (e.g. 10.7777).",
+    )
+    scopes = forms.MultipleChoiceField(
+        label="It may", choices=AgentGrant.Scope.choices, widget=forms.CheckboxSelectMultiple, initial=[AgentGrant.Scope.RETRIEVE]
+    )
+
+    def clean_agent(self) -> Member:
+        value = self.cleaned_data["agent"].strip()
+        found = None
+        if value.isdigit():
+            found = Member.objects.filter(pk=int(value)).first()
+        elif value.startswith("10."):
+            found = Member.objects.filter(prefixes__value=value).first()
+        if found is None:
+            raise ValidationError(f"No member has the number or prefix “{value}”.")
+        return found

@@ -162,3 +162,30 @@ class WidgetKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked is None
+
+
+class AgentGrant(models.Model):
+    """A member (the principal) lets another member (its agent, e.g. a hosting platform) deposit
+    and/or retrieve cited-by lists for the principal's DOIs. The agent's users and keys act
+    within their own roles and scopes *and* this grant. Revoking deletes the row: every request
+    asks members.access afresh, so it takes effect at once."""
+
+    class Scope(models.TextChoices):
+        DEPOSIT = "deposit", "Deposit for us (under our prefixes)"
+        RETRIEVE = "retrieve", "Retrieve our cited-by lists"
+
+    principal = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="agent_grants")
+    agent = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="principal_grants")
+    scopes = models.JSONField(default=list)
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "agent"], name="one_agent_grant_per_pair"),
+            models.CheckConstraint(condition=~models.Q(principal=models.F("agent")), name="agent_is_another_member"),
+        ]
+        ordering = ["agent__name"]
+
+    def __str__(self) -> str:
+        return f"{self.agent} acts for {self.principal} ({', '.join(self.scopes)})"

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import APIKey, Member, Membership, Prefix, Role, User, WidgetKey, validate_prefix
+from members.models import AgentGrant, APIKey, Member, Membership, Prefix, Role, User, WidgetKey, validate_prefix
 from members.origins import parse_origins
 
 API_KEY_PREFIX = "cbp"
@@ -212,3 +212,21 @@ def widget_key_revoke(*, key: WidgetKey, by: User | None) -> WidgetKey:
     WidgetKey.objects.filter(pk=key.pk, revoked__isnull=True).update(revoked=timezone.now(), revoked_by=by)
     key.refresh_from_db(fields=["revoked", "revoked_by"])
     return key
+
+
+def agent_grant(*, principal: Member, agent: Member, scopes: list[str], granted_by: User | None) -> AgentGrant:
+    """Let `agent` deposit and/or retrieve for `principal`'s DOIs; granting again replaces the scopes."""
+    if agent.pk == principal.pk:
+        raise ValidationError(f"{principal.name} cannot be its own agent: its users already act for it.")
+    unknown = [scope for scope in scopes if scope not in AgentGrant.Scope.values]
+    if unknown or not scopes:
+        raise ValidationError(f"Choose at least one of: {', '.join(AgentGrant.Scope.values)}.")
+    grant, _ = AgentGrant.objects.update_or_create(
+        principal=principal, agent=agent, defaults={"scopes": sorted(set(scopes)), "granted_by": granted_by},
+    )
+    return grant
+
+
+def agent_revoke(*, grant: AgentGrant) -> None:
+    """Gone at once: every request asks members.access afresh."""
+    grant.delete()

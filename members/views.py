@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from members import services
 from members.access import can_manage_member
-from members.forms import APIKeyForm, InviteForm, RoleForm
-from members.models import APIKey, Member, Membership
+from members.forms import AgentGrantForm, APIKeyForm, InviteForm, RoleForm
+from members.models import AgentGrant, APIKey, Member, Membership
 from members.shortcuts import NOT_FOUND, member_or_404
 
 
@@ -134,3 +134,39 @@ def api_key_revoke(request, pk: int, key_pk: int):
     services.api_key_revoke(key=key)
     messages.success(request, f"API key “{key.name}” ({key.key_id}) is revoked; requests with it are refused from now on.")
     return redirect("members:keys", pk=member.pk)
+
+
+@login_required
+def agents(request, pk: int):
+    """The members acting for this one (its agents), what each may do, and the members it acts for."""
+    member = _managed_member(request, pk)
+    form = AgentGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.agent_grant(principal=member, agent=form.cleaned_data["agent"],
+                                         scopes=form.cleaned_data["scopes"], granted_by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{grant.agent.name} may now {_agent_doing(grant.scopes)} for {member.name}.")
+            return redirect("members:agents", pk=member.pk)
+    grants = AgentGrant.objects.filter(principal=member).select_related("agent", "granted_by")
+    acting_for = AgentGrant.objects.filter(agent=member).select_related("principal")
+    return render(request, "members/agents.html", {"member": member, "form": form, "grants": grants, "acting_for": acting_for},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def agent_revoke(request, pk: int, grant_pk: int):
+    member = _managed_member(request, pk)
+    grant = AgentGrant.objects.select_related("agent").filter(pk=grant_pk, principal=member).first()
+    if grant is None:
+        raise Http404(NOT_FOUND)
+    services.agent_revoke(grant=grant)
+    messages.success(request, f"{grant.agent.name} is no longer an agent of {member.name}; its requests are refused from now on.")
+    return redirect("members:agents", pk=member.pk)
+
+
+def _agent_doing(scopes: list[str]) -> str:
+    return " and ".join({"deposit": "deposit", "retrieve": "retrieve cited-by lists"}[s] for s in scopes)

@@ -176,10 +176,17 @@ FAILED_DEPOSIT_FILE_RETENTION_DAYS = env.int("FAILED_DEPOSIT_FILE_RETENTION_DAYS
 
 # --- JSON API (deposits/api): OpenAPI 3 generated from the code, docs at /api/docs/ ---------------
 REST_FRAMEWORK = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+# The public works API's limit per client address (citations.api.throttling); 0 turns it off.
+# Generous by default: Crossref's own clients page fast through deep cursors.
+PUBLIC_API_REQUESTS_PER_MINUTE = env.int("PUBLIC_API_REQUESTS_PER_MINUTE", default=3000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cited-by Portal API",
-    "DESCRIPTION": "Deposits for a member's platform. Authenticate with `Authorization: Bearer <API key>` "
-    "(made by a member admin on the member's API keys page) or a signed-in session.",
+    "DESCRIPTION": "Deposits and cited-by lists for a member's platform, and the public works API in "
+    "Crossref's format. Authenticate the member endpoints with `Authorization: Bearer <API key>` (made by a "
+    "member admin on the member's API keys page; scope `deposit` or `retrieve`) or a signed-in session. "
+    "Errors of the member endpoints are one JSON shape: `{\"status\": 403, \"reason\": \"not_owner\", "
+    "\"message\": \"...\"}` (plus `fields` for invalid input); the public works API answers as Crossref does, "
+    "and with 429 and Retry-After past its rate limit.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -248,7 +255,12 @@ CELERY_BEAT_SCHEDULE = {
     "purge-failed-deposit-files": {"task": "deposits.tasks.purge_failed_deposit_files", "schedule": 24 * 60 * 60},
     "heartbeat": {"task": "portal.heartbeat", "schedule": WORKER_HEARTBEAT_SECONDS},
     "purge-task-failures": {"task": "portal.purge_task_failures", "schedule": 24 * 60 * 60},
+    "send-callbacks": {"task": "citations.tasks.send_callbacks", "schedule": env.float("CALLBACK_SCAN_SECONDS", default=30.0)},
+    "send-citation-digests": {"task": "citations.tasks.send_citation_digests", "schedule": 60 * 60},
 }
+# Callback URLs that resolve to private, loopback or link-local addresses (and plain http) are
+# refused; tests (a receiver on 127.0.0.1) turn this on. Never in production.
+CALLBACK_ALLOW_PRIVATE = env.bool("CALLBACK_ALLOW_PRIVATE", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(env_dir("CELERY_BEAT_SCHEDULE_FILENAME", VAR_DIR / "celerybeat-schedule"))
 
 # --- Internationalisation and the rest ---------------------------------------------------------

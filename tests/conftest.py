@@ -36,6 +36,13 @@ def _fresh_shared_cache():
 
 
 @pytest.fixture(autouse=True)
+def _public_api_unlimited(settings):
+    """The works API's rate limit counts in the cache (a database table in tests), which would
+    add queries to the query-count tests; tests of the limit turn it on themselves."""
+    settings.PUBLIC_API_REQUESTS_PER_MINUTE = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

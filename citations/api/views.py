@@ -14,7 +14,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+
 from citations.api import params as list_params
+from citations.api.throttling import PublicRateThrottle
 from citations.api.serializers import CrossrefWorkSerializer, envelope, validation_failure
 from citations.selectors import public_references
 from citations.views import work_old_url
@@ -41,13 +45,58 @@ QUERY_CURSOR_DEPTH = 200
 NOT_FOUND = "Resource not found."
 
 
+THROTTLED = OpenApiResponse(OpenApiTypes.OBJECT, description="Past the rate limit; retry after the Retry-After header's seconds.",
+                            examples=[OpenApiExample("throttled", {"status": 429, "reason": "throttled",
+                                                                   "message": "Request was throttled. Expected available in 12 seconds."})])
+EXAMPLE_WORK = {
+    "DOI": "10.5555/graphene.1", "title": ["Phonon dispersion in graphene"], "subtitle": [], "container-title": ["Journal of Examples"],
+    "issued": {"date-parts": [[2004]]}, "published": {"date-parts": [[2004]]}, "type": "journal-article", "publisher": "Cited Press",
+    "member": "1", "prefix": "10.5555", "URL": "https://doi.org/10.5555/graphene.1", "is-referenced-by-count": 3,
+    "references-count": 1, "reference-count": 1, "volume": "93", "issue": "18", "page": "185503-185507", "ISSN": ["0031-9007"],
+    "author": [{"given": "Ada", "family": "Lovelace", "sequence": "first", "affiliation": [], "ORCID": "https://orcid.org/0000-0002-1825-0097"}],
+    "reference": [{"key": "ref1", "DOI": "10.6666/earlier", "doi-asserted-by": "crossref", "unstructured": "B. Babbage, 1999."}],
+}
+
+
+def _crossref_example(kind: str, message) -> dict:
+    return {"status": "ok", "message-type": kind, "message-version": "1.0.0", "message": message}
+
+
 class WorkList(APIView):
     """Public: metadata and counts of registered works, never who cites them."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
+    throttle_classes = [PublicRateThrottle]
 
+    def get_exception_handler(self):
+        from deposits.api.views import json_errors
+
+        return json_errors
+
+    @extend_schema(
+        operation_id="works_list",
+        summary="Works, as Crossref's GET /works (search, filters, sort, offset or cursor paging)",
+        parameters=[
+            OpenApiParameter("query.bibliographic", str, description="A reference or title to search for."),
+            OpenApiParameter("filter", str, description="prefix, member, type, from-pub-date, until-pub-date, has-references, from-update-date; comma-separated name:value."),
+            OpenApiParameter("rows", int, description="Items per page, ≤ 1000 (default 20)."),
+            OpenApiParameter("offset", int, description="Skip this many (≤ 10000); deeper: cursor."),
+            OpenApiParameter("cursor", str, description="`*` to start deep paging; then each answer's next-cursor."),
+            OpenApiParameter("sort", str, enum=["is-referenced-by-count", "published", "updated", "created", "score"]),
+            OpenApiParameter("order", str, enum=["asc", "desc"]),
+        ],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, examples=[OpenApiExample("a page", _crossref_example("work-list", {
+                "facets": {}, "total-results": 1, "items": [EXAMPLE_WORK], "items-per-page": 20,
+                "query": {"start-index": 0, "search-terms": None}, "next-cursor": "DnF1ZXJ5VGhlbkZldGNo"}))]),
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Crossref's validation failure.", examples=[OpenApiExample("bad rows", {
+                "status": "failed", "message-type": "validation-failure", "message": [{"type": "integer-not-valid", "value": "5000",
+                "message": "Integer specified as 5000 but must be a positive integer less than or equal to 1000."}]})]),
+            429: THROTTLED,
+        },
+    )
     def get(self, request):
         params = request.query_params
         problems = [_not_allowed(name) for name in params if name not in FIELD_QUERIES and name not in IGNORED | LIST_PARAMETERS]
@@ -101,7 +150,23 @@ class WorkDetail(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
+    throttle_classes = [PublicRateThrottle]
 
+    def get_exception_handler(self):
+        from deposits.api.views import json_errors
+
+        return json_errors
+
+    @extend_schema(
+        operation_id="works_detail",
+        summary="One work, as Crossref's GET /works/{doi} (bare, URL-encoded or https://doi.org/ DOI, any case)",
+        parameters=[OpenApiParameter("doi", str, OpenApiParameter.PATH, description="The DOI, e.g. 10.5555/graphene.1")],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, examples=[OpenApiExample("a work", _crossref_example("work", EXAMPLE_WORK))]),
+            404: OpenApiResponse(OpenApiTypes.STR, description="Crossref's plain-text answer: “Resource not found.”"),
+            429: THROTTLED,
+        },
+    )
     def get(self, request, doi: str):
         work = _work_at(doi)
         if work is None:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import PageNumberPagination
@@ -24,7 +24,7 @@ from rest_framework.views import exception_handler
 from deposits.api.serializers import DepositCreateSerializer, DepositDetailSerializer, DepositSerializer
 from deposits.models import Deposit
 from deposits.receiving import deposit_receive
-from deposits.selectors import deposits_of
+from deposits.selectors import deposits_sent_by
 from deposits.uploads import use_machine_upload_handlers
 from members.api_auth import APIKeyAuthentication, RefusedCredentials, api_login
 from members.models import APIKey
@@ -82,6 +82,26 @@ class MemberDepositsMixin:
         return self._login
 
 
+EXAMPLE_DEPOSIT = {
+    "id": 42, "url": "https://portal.example/api/v1/deposits/42/", "filename": "issue-7.xml", "size": 18342,
+    "operation": "doMDUpload", "doi_batch_id": "ojs-2026-11-26-1", "status": "completed", "outcome": "completed-with-warnings",
+    "outcome_label": "Completed with warnings", "message": "", "created": "2026-11-26T05:00:00Z",
+    "started": "2026-11-26T05:00:01Z", "finished": "2026-11-26T05:00:03Z", "record_count": 12, "success_count": 11,
+    "warning_count": 1, "failure_count": 0, "log_url": "https://portal.example/deposits/42/log",
+}
+EXAMPLE_RESULT = {"position": 3, "doi": "10.5555/issue7.3", "status": "warning", "line": 211,
+                  "message": "line 211: reference r4 has no key-able fields; kept as unstructured text."}
+ERROR_EXAMPLES = [
+    OpenApiExample("revoked key", {"status": 401, "reason": "revoked_key", "message": "API key cbp_0123456789ab (“OJS”) was revoked on 2026-11-20; ask an administrator of Cited Press for a new one."}, response_only=True, status_codes=["401"]),
+    OpenApiExample("missing scope", {"status": 403, "reason": "missing_scope", "message": "API key cbp_0123456789ab (“OJS”) may not deposit or read deposit logs: its scopes are retrieve; it needs “deposit”."}, response_only=True, status_codes=["403"]),
+]
+
+ERROR_RESPONSES = {
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="No, unknown or revoked credentials."),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="A key without `deposit`, or a role that may not deposit."),
+    429: OpenApiResponse(OpenApiTypes.OBJECT, description="Too many failed sign-ins; see Retry-After."),
+}
+
 DATE_PARAMETERS = [
     OpenApiParameter("status", str, enum=Deposit.Status.values, description="Only deposits with this status."),
     OpenApiParameter("created_from", OpenApiTypes.DATETIME, description="Received at or after (YYYY-MM-DD or ISO 8601)."),
@@ -96,7 +116,7 @@ class DepositListCreate(MemberDepositsMixin, generics.ListCreateAPIView):
     parser_classes = [MultiPartParser, FormParser]
 
     def get_queryset(self):
-        deposits = deposits_of(self.login().member)
+        deposits = deposits_sent_by(self.login().member)
         params = self.request.query_params
         problems = {}
         if value := params.get("status"):
@@ -115,12 +135,22 @@ class DepositListCreate(MemberDepositsMixin, generics.ListCreateAPIView):
             raise exceptions.ValidationError(problems)
         return deposits
 
-    @extend_schema(parameters=DATE_PARAMETERS, summary="The member's deposits, newest first")
+    @extend_schema(parameters=DATE_PARAMETERS, summary="The member's deposits, newest first",
+                   responses={200: DepositSerializer(many=True), **ERROR_RESPONSES},
+                   examples=[OpenApiExample("a deposit", EXAMPLE_DEPOSIT, response_only=True, status_codes=["200"]), *ERROR_EXAMPLES])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request={"multipart/form-data": DepositCreateSerializer}, responses={201: DepositSerializer},
-                   summary="Queue a deposit file (as Crossref's /servlet/deposit does)")
+    @extend_schema(request={"multipart/form-data": DepositCreateSerializer},
+                   responses={201: DepositSerializer, 400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid fields."),
+                              413: OpenApiResponse(OpenApiTypes.OBJECT, description="Over 10 MB."), **ERROR_RESPONSES},
+                   summary="Queue a deposit file (as Crossref's /servlet/deposit does)",
+                   examples=[OpenApiExample("queued", {**EXAMPLE_DEPOSIT, "status": "queued", "outcome": "queued", "outcome_label": "Queued",
+                                                       "started": None, "finished": None, "record_count": 0, "success_count": 0,
+                                                       "warning_count": 0}, response_only=True, status_codes=["201"]),
+                             OpenApiExample("invalid", {"status": 400, "reason": "invalid", "message": "The request has invalid or missing fields.",
+                                                        "fields": {"file": ["The file is empty."]}}, response_only=True, status_codes=["400"]),
+                             *ERROR_EXAMPLES])
     def post(self, request, *args, **kwargs):
         if refused := getattr(request._request, "upload_refused", None) or _refused_after_parse(request):
             raise TooLarge(refused)
@@ -147,9 +177,13 @@ class DepositDetail(MemberDepositsMixin, generics.RetrieveAPIView):
 
     def get_queryset(self):
         # Another member's deposit is "not found": its existence is not told.
-        return deposits_of(self.login().member).prefetch_related("results")
+        return deposits_sent_by(self.login().member).prefetch_related("results")
 
-    @extend_schema(parameters=[DATE_PARAMETERS[-1]], summary="One deposit: status, outcome, counts and a result per record")
+    @extend_schema(parameters=[DATE_PARAMETERS[-1]], summary="One deposit: status, outcome, counts and a result per record",
+                   responses={200: DepositDetailSerializer, 404: OpenApiResponse(OpenApiTypes.OBJECT, description="Not this member's deposit."),
+                              **ERROR_RESPONSES},
+                   examples=[OpenApiExample("a deposit", {**EXAMPLE_DEPOSIT, "results": [EXAMPLE_RESULT]}, response_only=True, status_codes=["200"]),
+                             *ERROR_EXAMPLES])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -1,0 +1,184 @@
+"""`/api/v1/works/{doi}/cited-by` and `/api/v1/prefixes/{prefix}/cited-by`: the works citing a
+member's works, for the member's users (session), its API keys with the `retrieve` scope, and
+its agents (members.access.may_act_for decides; citations.selectors.cited_by_links reads).
+
+One item per link: the citing work in Crossref's work format, which reference of it was linked,
+how (method, score, status) and when the link was found. Newest first, cursor-paginated; the
+queries per page do not grow with its size (select_related). Errors are the portal's one JSON
+shape (deposits.api.views.json_errors).
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import IsAuthenticated
+
+from citations.api.serializers import CrossrefWorkSerializer
+from citations.selectors import cited_by_links
+from deposits.api.views import json_errors
+from deposits.doi import InvalidDOI, parse_doi
+from deposits.selectors import work_by_doi
+from members.api_auth import APIKeyAuthentication, api_login
+from members.models import PREFIX_RE, APIKey
+from members.selectors import prefix_owner
+
+
+class NotOwner(exceptions.APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "not_owner"
+
+
+class CitedByPagination(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+    ordering = ("-created", "-pk")
+
+
+class CitedByLinkSerializer(serializers.BaseSerializer):
+    def to_representation(self, link) -> dict:
+        return {
+            "cited_doi": link.cited_work.doi,
+            "citing_doi": link.citing_work.doi,
+            "citing_work": CrossrefWorkSerializer().to_representation(link.citing_work),
+            "reference_key": link.reference.key,
+            "match": {"method": link.method, "score": link.score, "status": link.status},
+            "found": link.created.isoformat(),
+        }
+
+
+EXAMPLE_PAGE = {
+    "next": "https://portal.example/api/v1/works/10.5555/target/cited-by?cursor=cD0yMDI2LTExLTI2",
+    "previous": None,
+    "results": [{
+        "cited_doi": "10.5555/target",
+        "citing_doi": "10.6666/citer",
+        "citing_work": {
+            "DOI": "10.6666/citer", "title": ["An article that cites the press"], "subtitle": [],
+            "container-title": ["Journal of Citing"], "issued": {"date-parts": [[2026]]}, "type": "journal-article",
+            "publisher": "Citing Society", "member": "2", "prefix": "10.6666", "URL": "https://doi.org/10.6666/citer",
+            "is-referenced-by-count": 0, "references-count": 12, "reference-count": 12,
+            "author": [{"family": "Silva", "given": "Ana", "sequence": "first", "affiliation": []}],
+            "volume": "4", "issue": "2", "page": "10-19", "ISSN": ["1234-5678"], "published": {"date-parts": [[2026]]},
+        },
+        "reference_key": "ref7",
+        "match": {"method": "publisher-doi", "score": None, "status": "linked"},
+        "found": "2026-11-26T05:00:00+00:00",
+    }],
+}
+ERROR_EXAMPLES = {
+    401: OpenApiResponse(OpenApiTypes.OBJECT, description="No or unknown credentials, or a revoked key.", examples=[
+        OpenApiExample("revoked key", {"status": 401, "reason": "revoked_key", "message": "API key cbp_ab12 (“OJS”) was revoked on 2026-11-20; ask an administrator of Cited Press for a new one."})]),
+    403: OpenApiResponse(OpenApiTypes.OBJECT, description="A key without `retrieve`, or another member's works.", examples=[
+        OpenApiExample("not the owner", {"status": 403, "reason": "not_owner", "message": "Citing Society may not read the works citing 10.5555/target: only its owner and the agents it allowed to retrieve may."}),
+        OpenApiExample("wrong scope", {"status": 403, "reason": "missing_scope", "message": "API key cbp_ab12 (“OJS”) may not retrieve cited-by lists: its scopes are deposit; it needs “retrieve”."})]),
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad date or DOI.", examples=[
+        OpenApiExample("bad date", {"status": 400, "reason": "invalid", "message": "The request has invalid or missing fields.", "fields": {"from": ["“yesterday” is not a date (YYYY-MM-DD) or an ISO 8601 date-time."]}})]),
+    404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such work or prefix.", examples=[
+        OpenApiExample("unknown DOI", {"status": 404, "reason": "not_found", "message": "No registered work has the DOI 10.5555/nothing."})]),
+}
+PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATETIME, description="Links found at or after (YYYY-MM-DD or ISO 8601)."),
+    OpenApiParameter("until", OpenApiTypes.DATETIME, description="Links found at or before (a date includes its whole day)."),
+    OpenApiParameter("cursor", str, description="The `next` or `previous` link's cursor."),
+    OpenApiParameter("page_size", int, description="Links per page, 1–1000 (default 50)."),
+    OpenApiParameter("member", int, description="Session users of several members: which member acts."),
+]
+
+
+class CitedByBase(generics.ListAPIView):
+    authentication_classes = [APIKeyAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    required_scope = APIKey.Scope.RETRIEVE  # read by APIKeyAuthentication
+    serializer_class = CitedByLinkSerializer
+    pagination_class = CitedByPagination
+
+    def get_exception_handler(self):
+        return json_errors
+
+    def target(self) -> dict:
+        raise NotImplementedError
+
+    def get_queryset(self):
+        login = api_login(self.request, scope=self.required_scope)
+        since, until = _period(self.request.query_params)
+        target = self.target()
+        try:
+            return cited_by_links(acting=login.member, since=since, until=until, **target)
+        except PermissionDenied:
+            raise NotOwner(f"{login.member.name} may not read the works citing {self.kwargs.get('doi') or self.kwargs.get('prefix')}: "
+                           "only its owner and the agents it allowed to retrieve may.") from None
+
+
+class WorkCitedBy(CitedByBase):
+    def target(self) -> dict:
+        try:
+            work = work_by_doi(parse_doi(self.kwargs["doi"]))
+        except InvalidDOI as error:
+            raise exceptions.ValidationError({"doi": [f"“{self.kwargs['doi']}”: {error}."]}) from None
+        if work is None:
+            raise exceptions.NotFound(f"No registered work has the DOI {self.kwargs['doi']}.")
+        return {"work": work, "owner": work.owner_id}
+
+    @extend_schema(summary="The works citing one of the member's works (owner and its agents only)", parameters=PARAMETERS,
+                   responses={200: OpenApiResponse(OpenApiTypes.OBJECT, examples=[OpenApiExample("a page", EXAMPLE_PAGE)]), **ERROR_EXAMPLES})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class PrefixCitedBy(CitedByBase):
+    def target(self) -> dict:
+        prefix = self.kwargs["prefix"]
+        if not PREFIX_RE.match(prefix):
+            raise exceptions.ValidationError({"prefix": [f"“{prefix}” is not a DOI prefix: it looks like 10.1234."]})
+        owner = prefix_owner(prefix)
+        if owner is None:
+            raise exceptions.NotFound(f"Prefix {prefix} is not assigned to any member.")
+        return {"prefix": prefix, "owner": owner}
+
+    @extend_schema(summary="The works citing any work under one of the member's prefixes (owner and its agents only)",
+                   parameters=PARAMETERS,
+                   responses={200: OpenApiResponse(OpenApiTypes.OBJECT, examples=[OpenApiExample("a page", EXAMPLE_PAGE)]), **ERROR_EXAMPLES})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+def _period(params) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """[from, until) of the query: a date for `until` includes its whole day."""
+    found: dict[str, datetime.datetime | None] = {"from": None, "until": None}
+    problems = {}
+    for name in found:
+        value = params.get(name, "").strip()
+        if not value:
+            continue
+        moment = _moment(value, next_day=name == "until")
+        if moment is None:
+            problems[name] = [f"“{value}” is not a date (YYYY-MM-DD) or an ISO 8601 date-time."]
+        found[name] = moment
+    if problems:
+        raise exceptions.ValidationError(problems)
+    return found["from"], found["until"]
+
+
+def _moment(value: str, *, next_day: bool) -> datetime.datetime | None:
+    try:
+        day = parse_date(value)
+        if day:
+            moment = datetime.datetime.combine(day + datetime.timedelta(days=1 if next_day else 0), datetime.time.min)
+        else:
+            moment = parse_datetime(value)
+            # An exact until is inclusive: [from, until + 1 µs).
+            moment = moment + datetime.timedelta(microseconds=1) if moment and next_day else moment
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, datetime.timezone.utc)

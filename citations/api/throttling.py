@@ -1,0 +1,34 @@
+"""Rate limit of the public works API (`GET /works`, `/works/{doi}`): 429 with Retry-After.
+
+A fixed one-minute window per client address, counted in the shared cache (Redis in
+production, so every web process counts together). DRF's AnonRateThrottle keeps the time of
+every request of the window in one cache entry, which at a generous limit means reading and
+writing thousands of floats on each call; one counter per window costs one increment.
+The limit is the setting PUBLIC_API_REQUESTS_PER_MINUTE (0: no limit), read on each request.
+"""
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import BaseThrottle
+
+WINDOW_SECONDS = 60
+
+
+class PublicRateThrottle(BaseThrottle):
+    def allow_request(self, request, view) -> bool:
+        limit = getattr(settings, "PUBLIC_API_REQUESTS_PER_MINUTE", 0)
+        if not limit:
+            return True
+        now = time.time()
+        window = int(now // WINDOW_SECONDS)
+        key = f"throttle:public:{self.get_ident(request)}:{window}"
+        # add() starts the window's count; it outlives the window so incr never finds it gone.
+        count = 1 if cache.add(key, 1, timeout=2 * WINDOW_SECONDS) else cache.incr(key)
+        self._wait = (window + 1) * WINDOW_SECONDS - now
+        return count <= limit
+
+    def wait(self) -> float:
+        return max(self._wait, 1)

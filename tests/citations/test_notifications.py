@@ -1,0 +1,197 @@
+"""Push notifications to a real local HTTP server (no mocks), the delivery log, address refusal,
+retries, and the email digests."""
+import datetime
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from citations.callbacks import signature_valid
+from citations.models import CallbackDelivery, CallbackEndpoint, Citation
+from citations.notifications import (
+    callback_set, claim_due_deliveries, deliver, digest_choose, queue_new_citation_deliveries, send_due_digests,
+)
+from citations.tasks import deliver_callback
+from members.models import Role
+from members.services import membership_remove
+from tests.builders import user_in
+from tests.citations.cited_by_builders import link, work
+
+pytestmark = pytest.mark.django_db
+
+
+class Receiver:
+    """A member's platform: an HTTP server on 127.0.0.1 answering with the codes it is given."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.codes: list[int] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append({"headers": dict(self.headers), "body": body, "path": self.path})
+                self.send_response(receiver.codes.pop(0) if receiver.codes else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/cited-by"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    running = Receiver()
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def private_allowed(settings):
+    settings.CALLBACK_ALLOW_PRIVATE = True
+
+
+@pytest.fixture
+def target(press):
+    return work(press[0], "10.5555/target")
+
+
+def test_admin_sets_the_callback_on_the_page_and_sees_the_secret(client, press, receiver, private_allowed):
+    client.force_login(press[1])
+    answer = client.post(reverse("citations:notifications", args=[press[0].pk]), {"url": receiver.url}, follow=True)
+    endpoint = CallbackEndpoint.objects.get(member=press[0])
+    assert endpoint.url == receiver.url and len(endpoint.secret) == 64
+    assert "will be POSTed to" in answer.content.decode() and endpoint.secret in answer.content.decode()
+
+
+def test_only_admins_reach_the_notifications_page(client, press):
+    client.force_login(user_in(press[0], "editor@cited-press.example", Role.EDITOR))
+    assert client.get(reverse("citations:notifications", args=[press[0].pk])).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000/cb", "https://127.0.0.1/cb", "https://localhost/cb",
+                                 "https://169.254.169.254/latest", "https://10.0.0.8/cb"])
+def test_private_loopback_and_link_local_callbacks_are_refused(client, press, settings, url):
+    settings.CALLBACK_ALLOW_PRIVATE = False
+    client.force_login(press[1])
+    answer = client.post(reverse("citations:notifications", args=[press[0].pk]), {"url": url})
+    assert answer.status_code == 400
+    assert "private, loopback or link-local" in answer.content.decode() or "must use https" in answer.content.decode()
+    assert not CallbackEndpoint.objects.exists()
+
+
+def test_a_new_citation_is_posted_signed_once_and_logged(client, press, society, target, receiver, private_allowed):
+    endpoint = callback_set(member=press[0], url=receiver.url)
+    citing = work(society[0], "10.6666/citer", title="A citing article", container_title="J. Cit.")
+    link(target, citing)
+    assert queue_new_citation_deliveries() == 1
+    assert queue_new_citation_deliveries() == 0  # scanning again sends nothing twice
+    [pk] = claim_due_deliveries()
+    assert claim_due_deliveries() == []  # claimed: the next scan leaves it to its task
+    assert deliver_callback.apply(args=(pk,)).get() == "delivered"
+    [request] = receiver.requests
+    headers, body = request["headers"], request["body"]
+    assert signature_valid(secret=endpoint.secret, timestamp=int(headers["X-CitedBy-Timestamp"]), body=body,
+                           given=headers["X-CitedBy-Signature"])
+    payload = json.loads(body)
+    assert (payload["cited_doi"], payload["citing_doi"]) == ("10.5555/target", "10.6666/citer")
+    assert payload["citing_work"]["title"] == ["A citing article"] and payload["found"]
+    assert payload["delivery_id"] == headers["X-CitedBy-Delivery"]
+    delivery = CallbackDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 1, 200)
+    deliver(delivery_pk=delivery.pk)  # a repeated task
+    assert len(receiver.requests) == 1
+    client.force_login(press[1])
+    page = client.get(reverse("citations:notifications", args=[press[0].pk])).content.decode()
+    assert "10.6666/citer cites 10.5555/target" in page and "Delivered" in page
+
+
+def test_a_failed_post_is_retried_with_backoff_then_delivered(press, society, target, receiver, private_allowed):
+    callback_set(member=press[0], url=receiver.url)
+    link(target, work(society[0], "10.6666/citer"))
+    queue_new_citation_deliveries()
+    receiver.codes = [500]
+    delivery = deliver(delivery_pk=CallbackDelivery.objects.get().pk)
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
+    assert "HTTP 500" in delivery.last_error
+    wait = (delivery.next_try - timezone.now()).total_seconds()
+    assert 25 < wait <= 30
+    delivery = deliver(delivery_pk=delivery.pk)
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 2, 200)
+    assert receiver.requests[0]["body"] == receiver.requests[1]["body"]  # the same delivery, signed again
+
+
+def test_only_new_counted_citations_of_the_members_own_works_are_sent(press, society, target, receiver, private_allowed):
+    earlier = link(target, work(society[0], "10.6666/before"))
+    Citation.objects.filter(pk=earlier.pk).update(created=timezone.now() - datetime.timedelta(days=1))
+    callback_set(member=press[0], url=receiver.url)
+    link(target, work(society[0], "10.6666/flagged"), status=Citation.Status.FLAGGED)
+    link(work(society[0], "10.6666/theirs"), work(society[0], "10.6666/other"))
+    link(target, work(society[0], "10.6666/new"))
+    queue_new_citation_deliveries()
+    assert [d.payload["citing_doi"] for d in CallbackDelivery.objects.all()] == ["10.6666/new"]
+
+
+def test_the_address_is_checked_again_before_each_delivery(press, society, target, receiver, settings):
+    settings.CALLBACK_ALLOW_PRIVATE = True
+    callback_set(member=press[0], url=receiver.url)
+    link(target, work(society[0], "10.6666/citer"))
+    queue_new_citation_deliveries()
+    settings.CALLBACK_ALLOW_PRIVATE = False
+    delivery = deliver(delivery_pk=CallbackDelivery.objects.get().pk)
+    assert delivery.status == "pending" and "must use https" in delivery.last_error
+    assert receiver.requests == []
+
+
+# --- Email digests -------------------------------------------------------------------------------
+
+def test_a_user_chooses_a_daily_digest_on_the_page(client, press):
+    editor = user_in(press[0], "editor@cited-press.example", Role.EDITOR)
+    client.force_login(editor)
+    answer = client.post(reverse("citations:digest", args=[press[0].pk]), {"frequency": "daily"}, follow=True)
+    assert "You will get a daily email" in answer.content.decode()
+
+
+def test_another_members_user_cannot_subscribe_to_the_digest(client, press, society):
+    client.force_login(society[1])
+    assert client.post(reverse("citations:digest", args=[press[0].pk]), {"frequency": "daily"}).status_code == 404
+
+
+def test_daily_and_weekly_digests_list_the_new_citations_when_due(press, society, target):
+    daily_user = user_in(press[0], "daily@cited-press.example", Role.EDITOR)
+    weekly_user = user_in(press[0], "weekly@cited-press.example", Role.DEPOSITOR)
+    digest_choose(user=daily_user, member=press[0], frequency="daily")
+    digest_choose(user=weekly_user, member=press[0], frequency="weekly")
+    link(target, work(society[0], "10.6666/citer", title="A citing article"))
+    now = timezone.now()
+    assert send_due_digests(now=now + datetime.timedelta(hours=23)) == 0
+    assert send_due_digests(now=now + datetime.timedelta(days=1, minutes=1)) == 1
+    [email] = mail.outbox
+    assert email.to == ["daily@cited-press.example"] and "1 new citation of Cited Press's works" == email.subject
+    assert "10.5555/target is cited by 10.6666/citer: A citing article" in email.body
+    assert send_due_digests(now=now + datetime.timedelta(days=2, minutes=2)) == 0  # nothing new: no email
+    assert send_due_digests(now=now + datetime.timedelta(days=7, minutes=1)) == 1
+    assert mail.outbox[-1].to == ["weekly@cited-press.example"]
+
+
+def test_a_user_who_left_the_member_gets_no_digest(press, society, target):
+    editor = user_in(press[0], "editor@cited-press.example", Role.EDITOR)
+    digest_choose(user=editor, member=press[0], frequency="daily")
+    link(target, work(society[0], "10.6666/citer"))
+    membership_remove(membership=editor.memberships.get())
+    assert send_due_digests(now=timezone.now() + datetime.timedelta(days=1, minutes=1)) == 0
+    assert mail.outbox == []
