@@ -305,13 +305,18 @@ def _apply_chunk(deposit: Deposit, chunk: list[tuple[int, Any]], token: str) -> 
             transaction.on_commit(lambda: works_registered.send(sender=Work, work_ids=registered))
 
 
-def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Work, str]:
+def _record_doi(item) -> str:
+    """The record's DOI, normalised; a record the parser could not read, or a bad DOI, is refused."""
     if isinstance(item, RecordError):
         raise RecordRefused(f"line {item.line}: {item.message}")
     try:
-        doi = parse_doi(item.doi)
+        return parse_doi(item.doi)
     except InvalidDOI as problem:
         raise RecordRefused(f"line {item.line}: {problem}.") from None
+
+
+def _apply_record(deposit: Deposit, item: ParsedWork | RecordError) -> tuple[Work, str]:
+    doi = _record_doi(item)
     _check_prefix(deposit.member, doi)
     if item.timestamp is None:
         raise RecordRefused(f"line {item.line}: no timestamp (give head/timestamp or doi_data/timestamp).")
@@ -357,12 +362,7 @@ def _apply_reference_list(deposit: Deposit, item: ParsedCitationList | RecordErr
     still needs only a newer <timestamp> than the last metadata deposit), and the reference list
     last applied wins, as with Crossref's resource deposits.
     """
-    if isinstance(item, RecordError):
-        raise RecordRefused(f"line {item.line}: {item.message}")
-    try:
-        doi = parse_doi(item.doi)
-    except InvalidDOI as problem:
-        raise RecordRefused(f"line {item.line}: {problem}.") from None
+    doi = _record_doi(item)
     work = Work.objects.select_for_update().filter(doi=doi).first()
     if work is None:
         raise RecordRefused(

@@ -62,8 +62,9 @@ def _crossref_example(kind: str, message) -> dict:
     return {"status": "ok", "message-type": kind, "message-version": "1.0.0", "message": message}
 
 
-class WorkList(APIView):
-    """Public: metadata and counts of registered works, never who cites them."""
+class PublicWorksView(APIView):
+    """Crossref's public works API: anyone may call it, within the public rate limit, and its
+    errors have the same JSON shape as the portal's other APIs."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -74,6 +75,10 @@ class WorkList(APIView):
         from deposits.api.views import json_errors
 
         return json_errors
+
+
+class WorkList(PublicWorksView):
+    """Public: metadata and counts of registered works, never who cites them."""
 
     @extend_schema(
         operation_id="works_list",
@@ -144,18 +149,8 @@ class WorkList(APIView):
         return Response(envelope("work-list", message))
 
 
-class WorkDetail(APIView):
+class WorkDetail(PublicWorksView):
     """`GET /works/{doi}`: one work's metadata, counts and its own reference list. Public."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
-    throttle_classes = [PublicRateThrottle]
-
-    def get_exception_handler(self):
-        from deposits.api.views import json_errors
-
-        return json_errors
 
     @extend_schema(
         operation_id="works_detail",

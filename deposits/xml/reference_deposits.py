@@ -20,7 +20,7 @@ from lxml import etree
 
 from deposits.xml.elements import child, child_text, local_name
 from deposits.xml.hardened import DTD_REFUSED, BoundedReader, has_doctype, iterparse, open_bounded
-from deposits.xml.parser import MAX_DEPOSIT_BYTES, _events, _forget, schema_version
+from deposits.xml.parser import MAX_DEPOSIT_BYTES, DepositStream, _events, _forget, schema_version
 from deposits.xml.records import BatchHead, DepositFileError, ParsedReference, RecordError
 from deposits.xml.works import references
 
@@ -78,26 +78,12 @@ def deposit_operation(source: BinaryIO) -> str | None:
     return None
 
 
-class ReferenceDepositStream:
-    """An opened reference-only deposit: `head` at once, then one record per `doi_citations`."""
+class ReferenceDepositStream(DepositStream):
+    """An opened reference-only deposit: `head` at once, then one record per `doi_citations`
+    (ParsedCitationList | RecordError), iterated, closed and used as a context the same way."""
 
     def __init__(self, *, head: BatchHead, records: Iterator[ParsedCitationList | RecordError], reader: BoundedReader):
-        self.head = head
-        self._records = records
-        self._reader = reader
-
-    def __iter__(self) -> Iterator[ParsedCitationList | RecordError]:
-        return self._records
-
-    def close(self) -> None:
-        self._records.close()
-        self._reader.close()
-
-    def __enter__(self) -> ReferenceDepositStream:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
+        super().__init__(head=head, records=records, reader=reader, root=None)
 
 
 def open_reference_deposit(
