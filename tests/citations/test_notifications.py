@@ -195,3 +195,50 @@ def test_a_user_who_left_the_member_gets_no_digest(press, society, target):
     membership_remove(membership=editor.memberships.get())
     assert send_due_digests(now=timezone.now() + datetime.timedelta(days=1, minutes=1)) == 0
     assert mail.outbox == []
+
+
+def test_an_endpoint_down_for_an_hour_gets_the_citation_exactly_once_after_backing_off(
+    press, society, target, private_allowed
+):
+    """A member's platform answers 503 for an hour (a simulated clock, real HTTP): the delivery is
+    tried again and again, further apart each time, and arrives exactly once when it is back."""
+    import time
+
+    import time_machine
+
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc)
+    with time_machine.travel(start, tick=False) as clock:
+        back_at = time.time() + 3600
+        receiver = Receiver()
+        statuses: list[int] = []
+
+        def answer_by_clock(handler_self):
+            body = handler_self.rfile.read(int(handler_self.headers["Content-Length"]))
+            code = 503 if time.time() < back_at else 200
+            statuses.append(code)
+            receiver.requests.append({"headers": dict(handler_self.headers), "body": body, "at": time.time()})
+            handler_self.send_response(code)
+            handler_self.send_header("Content-Length", "0")
+            handler_self.end_headers()
+
+        receiver.server.RequestHandlerClass.do_POST = answer_by_clock
+        try:
+            callback_set(member=press[0], url=receiver.url)
+            link(target, work(society[0], "10.6666/citer"))
+            assert queue_new_citation_deliveries() == 1
+            for _minute in range(3 * 60):  # the scan runs every minute for three simulated hours
+                for pk in claim_due_deliveries():
+                    deliver(delivery_pk=pk)
+                clock.shift(datetime.timedelta(minutes=1))
+        finally:
+            receiver.close()
+
+    delivery = CallbackDelivery.objects.get()
+    assert delivery.status == "delivered" and statuses.count(200) == 1
+    assert statuses == [503] * (len(statuses) - 1) + [200]
+    attempts_at = [request["at"] - start.timestamp() for request in receiver.requests]
+    gaps = [later - earlier for earlier, later in zip(attempts_at, attempts_at[1:])]
+    # Backing off: never sooner than the time before, and far apart by the end (the scan runs each minute).
+    assert all(later >= earlier for earlier, later in zip(gaps, gaps[1:])) and gaps[-1] >= 16 * gaps[0], gaps
+    assert attempts_at[-1] >= 3600 and attempts_at[-2] < 3600
+    assert len({request["headers"]["X-CitedBy-Delivery"] for request in receiver.requests}) == 1  # one delivery, retried
