@@ -105,6 +105,14 @@ def test_exports_stream_the_counted_citing_list_as_csv_and_json(client, press, c
     assert json.loads(b"".join(client.get(url.replace(".csv", ".json"), {"until": "2000-01-01"}).streaming_content)) == []
 
 
+def test_dashboard_export_form_sends_empty_fields_as_no_filter(client, press, cited):
+    """The form on the dashboard submits every field, blank ones too: blank means all."""
+    client.force_login(press[1])
+    assert 'id="export-since"' in client.get(reverse("citations:dashboard", args=[press[0].pk])).content.decode()
+    response = client.get(reverse("citations:export", args=[press[0].pk, "json"]), {"prefix": "", "since": "", "until": ""})
+    assert len(json.loads(b"".join(response.streaming_content))) == 2
+
+
 def test_export_with_a_bad_date_says_which_and_how(client, press, cited):
     client.force_login(press[1])
     response = client.get(reverse("citations:export", args=[press[0].pk, "csv"]), {"until": "yesterday"})
