@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -21,7 +21,8 @@ from members.models import Member
 NEWEST_WINDOWS = (7, 30, 90)
 DASHBOARD_SORTS = {
     "count": ("-cited_by_count", "doi"),
-    "year": ("-publication_year", "doi"),
+    # Works without a year go last on every database (PostgreSQL puts NULL first descending).
+    "year": (F("publication_year").desc(nulls_last=True), "doi"),
     "doi": ("doi",),
 }
 CITED_CHOICES = ("cited", "uncited")

@@ -62,6 +62,8 @@ def test_works_list_searches_filters_and_sorts(press, society):
     assert doi(dashboard.WorkQuery(prefix="10.6666")) == []
     assert doi(dashboard.WorkQuery(sort="doi"))[0] == "10.5555/special"
     assert doi(dashboard.WorkQuery(sort="year"))[-1] == "10.5555/special"
+    work(press[0], "10.5555/undated", publication_year=None)
+    assert doi(dashboard.WorkQuery(sort="year"))[-1] == "10.5555/undated"
 
 
 def test_citations_per_month_fill_empty_months_with_zero(press, society):
