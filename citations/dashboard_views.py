@@ -92,11 +92,19 @@ class _Echo:
         return value
 
 
+# A cell starting with one of these is a formula to a spreadsheet; titles come from other members' deposits.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def _csv_lines(links) -> Iterator[str]:
     writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_FIELDS)
     yield writer.writerow(dict(zip(EXPORT_FIELDS, EXPORT_FIELDS)))
     for link in links.iterator(chunk_size=2000):
-        yield writer.writerow(_row(link))
+        yield writer.writerow({name: _cell(value) for name, value in _row(link).items()})
 
 
 def _json_parts(links) -> Iterator[str]:

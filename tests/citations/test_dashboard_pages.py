@@ -113,6 +113,16 @@ def test_dashboard_export_form_sends_empty_fields_as_no_filter(client, press, ci
     assert len(json.loads(b"".join(response.streaming_content))) == 2
 
 
+def test_csv_export_keeps_a_title_that_looks_like_a_formula_as_text(client, press, society, cited):
+    Work.objects.filter(doi="10.6666/recent").update(title='=HYPERLINK("http://evil.example")')
+    client.force_login(press[1])
+    response = client.get(reverse("citations:export", args=[press[0].pk, "csv"]))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1]["citing_title"] == "'=HYPERLINK(\"http://evil.example\")"
+    json_response = client.get(reverse("citations:export", args=[press[0].pk, "json"]))
+    assert json.loads(b"".join(json_response.streaming_content))[1]["citing_title"].startswith("=HYPERLINK")
+
+
 def test_export_with_a_bad_date_says_which_and_how(client, press, cited):
     client.force_login(press[1])
     response = client.get(reverse("citations:export", args=[press[0].pk, "csv"]), {"until": "yesterday"})
