@@ -40,7 +40,7 @@ def finished(deposit: Deposit) -> Deposit:
 def test_sign_in_with_email_and_password_lands_on_the_members_page(client, press):
     member, admin = press
     response = client.post(reverse("account_login"), {"login": admin.email, "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("deposits:member", args=[member.pk])
+    assert response.redirect_chain[-1][0] == reverse("citations:dashboard", args=[member.pk])
     body = response.content.decode()
     assert "Cited Press" in body and "10.5555" in body
 
