@@ -2,6 +2,7 @@
 each was found, and the editors' decisions about them."""
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from deposits.models import Reference, Work
 
@@ -33,6 +34,10 @@ class Citation(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the link began to count: when it was found, or, for a DOI reference flagged as
+    # contradicting its work, when an editor accepted it (empty while it waits). Notifications
+    # and digests tell members about links from this moment on, so an accepted one is not missed.
+    counted_since = models.DateTimeField(null=True, blank=True, default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -85,13 +85,15 @@ def citation_payload(citation: Citation, *, delivery_id: uuid.UUID) -> dict:
 
 
 def queue_new_citation_deliveries(*, now: datetime.datetime | None = None) -> int:
-    """Delivery rows for the counted citations found since each endpoint's last scan; how many new."""
+    """Delivery rows for the citations that began to count since each endpoint's last scan (found, or
+    accepted by an editor after being flagged); how many new."""
     now = now or timezone.now()
     made = 0
     for endpoint in CallbackEndpoint.objects.all():
         start = max(endpoint.since, endpoint.scanned_until - SCAN_LOOKBACK)
         links = (
-            Citation.objects.filter(status__in=Citation.COUNTED, cited_work__owner_id=endpoint.member_id, created__gte=start, created__lte=now)
+            Citation.objects.filter(status__in=Citation.COUNTED, cited_work__owner_id=endpoint.member_id,
+                                    counted_since__gte=start, counted_since__lte=now)
             .exclude(pk__in=CallbackDelivery.objects.filter(endpoint=endpoint, citation__isnull=False).values("citation_id"))
             .select_related("citing_work", "cited_work")
         )
@@ -182,8 +184,8 @@ def send_due_digests(*, now: datetime.datetime | None = None) -> int:
         if can_view_citing_list(subscription.user, subscription.member):
             links = list(
                 Citation.objects.filter(status__in=Citation.COUNTED, cited_work__owner=subscription.member,
-                                        created__gt=subscription.covered_until, created__lte=now)
-                .select_related("citing_work", "cited_work").order_by("created", "pk")[: DIGEST_MAX_LINES + 1]
+                                        counted_since__gt=subscription.covered_until, counted_since__lte=now)
+                .select_related("citing_work", "cited_work").order_by("counted_since", "pk")[: DIGEST_MAX_LINES + 1]
             )
             if links:
                 send_mail(_digest_subject(subscription, len(links)), _digest_text(subscription, links),

@@ -122,6 +122,7 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
                 method=result.method, score=round(result.score, 4), agreed=list(result.agreed),
                 note=_note(result),
                 status=Citation.Status.FLAGGED if result.outcome == "contradicted" else Citation.Status.LINKED,
+                counted_since=None if result.outcome == "contradicted" else timezone.now(),
             )
         )
     recount = {link.cited_work_id for link in links}
@@ -245,6 +246,8 @@ def citation_accept_flagged(*, citation: Citation, by) -> Citation:
         if current.status != Citation.Status.FLAGGED:
             raise DecisionRefused("only links waiting for an editor (flagged) are accepted.")
         _decide(current, status=Citation.Status.CONFIRMED, by=by, action=MatchDecision.Action.ACCEPT)
+        # It counts from now on: callbacks and digests announce it as new.
+        Citation.objects.filter(pk=current.pk).update(counted_since=current.decided_at)
         refresh_cited_by_counts(work_ids=[current.cited_work_id])
         refresh_linked_counts(work_ids=[current.citing_work_id])
     return current

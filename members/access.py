@@ -56,8 +56,16 @@ def why_not_deposit(user, member: Member | int) -> str | None:
 
 
 def can_view_citing_list(user, owner: Member | int | None) -> bool:
-    """Cited-by rule: only the member owning the cited work sees the list of works citing it."""
-    return owner is not None and can_view_member(user, owner)
+    """Cited-by rule: only the member owning the cited work sees the list of works citing it,
+    and the users of the members it made its agents for retrieving (as their keys do by machine)."""
+    if owner is None:
+        return False
+    if can_view_member(user, owner):
+        return True
+    if not user or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    grants = AgentGrant.objects.filter(principal_id=_id(owner), agent__memberships__user=user).values_list("scopes", flat=True)
+    return any(APIKey.Scope.RETRIEVE in scopes for scopes in grants)
 
 
 def can_use_member_tools(user) -> bool:

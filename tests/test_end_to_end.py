@@ -106,6 +106,18 @@ def test_deposit_command_waits_for_the_worker_and_reports_each_record(celery_wor
     assert "Failure  10.6666/elsewhere" in out.getvalue()
 
 
+@pytest.mark.django_db
+def test_deposit_command_refuses_a_broken_file_with_its_line_before_queueing(tmp_path):
+    press, _ = member_with_admin("Cited Press", "10.5555", "admin@cited-press.example")
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(b"<doi_batch>\n  <head>\n</doi_batch>\n")
+    errors = StringIO()
+    with pytest.raises(CommandError, match="was not queued: 1 problem"):
+        call_command("deposit", str(broken), member=press.pk, stdout=StringIO(), stderr=errors)
+    assert f"{broken}: line " in errors.getvalue()
+    assert not Deposit.objects.exists()
+
+
 def test_deposit_history_refreshes_only_while_a_deposit_is_unfinished(client, press):
     member, admin = press
     client.force_login(admin)

@@ -26,6 +26,8 @@ from deposits.models import Deposit
 from deposits.receiving import deposit_receive
 from deposits.selectors import deposits_sent_by
 from deposits.uploads import use_machine_upload_handlers
+from deposits.validation import check_structure
+from deposits.xml.reference_deposits import deposit_operation
 from members.api_auth import APIKeyAuthentication, RefusedCredentials, api_login
 from members.models import APIKey
 
@@ -157,6 +159,10 @@ class DepositListCreate(MemberDepositsMixin, generics.ListCreateAPIView):
         incoming = DepositCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         upload = incoming.validated_data["file"]
+        # A file that cannot be processed at all is refused now, with its lines, as the upload
+        # form does, instead of being queued to fail (the servlet keeps Crossref's accept-then-log).
+        if problems := check_structure(upload, operation=deposit_operation(upload) or Deposit.Operation.METADATA):
+            raise exceptions.ValidationError({"file": [str(problem) for problem in problems]})
         try:
             deposit = deposit_receive(
                 login=self.login(), file=upload, filename=upload.name, operation=incoming.validated_data["operation"]

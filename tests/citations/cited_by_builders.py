@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import itertools
 
+from django.utils import timezone
+
 from citations.models import Citation
 from deposits.models import Reference, Work
 
@@ -20,8 +22,10 @@ def link(cited: Work, citing: Work, *, key: str = "", created: datetime.datetime
          method: str = Citation.Method.PUBLISHER_DOI, status: str = Citation.Status.LINKED, score: float | None = None) -> Citation:
     position = next(_positions)
     reference = Reference.objects.create(citing_work=citing, key=key or f"ref{position}", position=position, doi=cited.doi)
-    citation = Citation.objects.create(reference=reference, citing_work=citing, cited_work=cited, method=method, status=status, score=score)
+    citation = Citation.objects.create(reference=reference, citing_work=citing, cited_work=cited, method=method, status=status,
+                                       score=score, counted_since=None if status == Citation.Status.FLAGGED else timezone.now())
     if created is not None:
-        Citation.objects.filter(pk=citation.pk).update(created=created)
-        citation.created = created
+        counted_since = None if status == Citation.Status.FLAGGED else created
+        Citation.objects.filter(pk=citation.pk).update(created=created, counted_since=counted_since)
+        citation.created, citation.counted_since = created, counted_since
     return citation

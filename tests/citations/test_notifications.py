@@ -15,6 +15,7 @@ from citations.models import CallbackDelivery, CallbackEndpoint, Citation
 from citations.notifications import (
     callback_set, claim_due_deliveries, deliver, digest_choose, queue_new_citation_deliveries, send_due_digests,
 )
+from citations.services import citation_accept_flagged
 from citations.tasks import deliver_callback
 from members.models import Role
 from members.services import membership_remove
@@ -137,7 +138,7 @@ def test_a_failed_post_is_retried_with_backoff_then_delivered(press, society, ta
 
 def test_only_new_counted_citations_of_the_members_own_works_are_sent(press, society, target, receiver, private_allowed):
     earlier = link(target, work(society[0], "10.6666/before"))
-    Citation.objects.filter(pk=earlier.pk).update(created=timezone.now() - datetime.timedelta(days=1))
+    Citation.objects.filter(pk=earlier.pk).update(counted_since=timezone.now() - datetime.timedelta(days=1))
     callback_set(member=press[0], url=receiver.url)
     link(target, work(society[0], "10.6666/flagged"), status=Citation.Status.FLAGGED)
     link(work(society[0], "10.6666/theirs"), work(society[0], "10.6666/other"))
@@ -242,3 +243,23 @@ def test_an_endpoint_down_for_an_hour_gets_the_citation_exactly_once_after_backi
     assert all(later >= earlier for earlier, later in zip(gaps, gaps[1:])) and gaps[-1] >= 16 * gaps[0], gaps
     assert attempts_at[-1] >= 3600 and attempts_at[-2] < 3600
     assert len({request["headers"]["X-CitedBy-Delivery"] for request in receiver.requests}) == 1  # one delivery, retried
+
+
+def test_a_flagged_link_an_editor_accepts_is_posted_and_in_the_next_digest(press, society, target, receiver, private_allowed):
+    # Flagged a week ago, before the callback and digest existed; accepted today, it counts today.
+    flagged = link(target, work(society[0], "10.6666/contradicting"), status=Citation.Status.FLAGGED,
+                   created=timezone.now() - datetime.timedelta(days=7))
+    callback_set(member=press[0], url=receiver.url)
+    editor = user_in(press[0], "editor@cited-press.example", Role.EDITOR)
+    digest_choose(user=editor, member=press[0], frequency="daily")
+    assert queue_new_citation_deliveries() == 0  # flagged: nothing to announce
+
+    citation_accept_flagged(citation=flagged, by=editor)
+
+    assert queue_new_citation_deliveries() == 1
+    [pk] = claim_due_deliveries()
+    assert deliver_callback.apply(args=(pk,)).get() == "delivered"
+    assert json.loads(receiver.requests[0]["body"])["citing_doi"] == "10.6666/contradicting"
+    assert send_due_digests(now=timezone.now() + datetime.timedelta(days=1, minutes=1)) == 1
+    assert "10.5555/target is cited by 10.6666/contradicting" in mail.outbox[0].body
+    assert queue_new_citation_deliveries() == 0  # and only once

@@ -171,6 +171,15 @@ def test_missing_file_is_400_naming_it(client, key):
     assert response.status_code == 400 and "file" in response.json()["fields"]
 
 
+def test_a_file_that_cannot_be_processed_is_400_with_its_lines_and_nothing_queued(client, key):
+    broken = deposit_xml().replace(b"</titles>", b"</title>", 1)
+    response = client.post(URL, {"file": upload(content=broken)}, **bearer(key.token))
+    assert response.status_code == 400, response.content
+    [problem] = response.json()["fields"]["file"]
+    assert problem.startswith("line ") and "title" in problem
+    assert not Deposit.objects.exists()
+
+
 def test_over_the_limit_is_413_cut_unread(client, key):
     body = HugeMultipartBody(200 * 1024 * 1024)
     response = client.generic("POST", URL, data=b"-", content_type=f"multipart/form-data; boundary={BOUNDARY}",

@@ -91,3 +91,20 @@ def test_an_agent_still_deposits_under_its_own_prefixes(client, press, platform)
     agent_grant(principal=press[0], agent=platform[0], scopes=[AgentGrant.Scope.DEPOSIT], granted_by=None)
     post_deposit(client, platform[1].email, PASSWORD, content=deposit_xml(doi="10.7777/own"))
     assert Deposit.objects.get().member == platform[0]
+
+
+@pytest.mark.parametrize("scopes, sees", [(["retrieve"], True), (["deposit"], False), (None, False)])
+def test_an_agents_users_read_the_principals_cited_by_page_only_with_retrieve(client, press, society, platform, scopes, sees):
+    from tests.citations.cited_by_builders import link, work
+
+    cited = work(press[0], "10.5555/cited.by.agent")
+    link(cited, work(society[0], "10.6666/citing.article", title="An article citing it"))
+    if scopes:
+        agent_grant(principal=press[0], agent=platform[0], scopes=scopes, granted_by=press[1])
+    client.force_login(platform[1])
+
+    page = client.get(reverse("citations:cited_by", args=[cited.doi]))
+
+    assert ("An article citing it" in page.content.decode()) is sees
+    # Reading is all a grant gives: the principal's dashboard stays its own.
+    assert client.get(reverse("citations:dashboard", args=[press[0].pk])).status_code == 404

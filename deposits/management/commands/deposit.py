@@ -10,6 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from deposits.models import Deposit
 from deposits.selectors import results_of
 from deposits.services import deposit_create
+from deposits.validation import check_structure
+from deposits.xml.reference_deposits import deposit_operation
 from members.models import Member, User
 
 
@@ -38,6 +40,11 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file} is not a file.")
         with file.open("rb") as handle:
+            # As the upload form: a file that cannot be processed at all is refused with its lines.
+            if problems := check_structure(handle, operation=deposit_operation(handle) or Deposit.Operation.METADATA):
+                for problem in problems:
+                    self.stderr.write(f"{file}: {problem}")
+                raise CommandError(f"{file} was not queued: {len(problems)} problem(s) to fix first.")
             try:
                 deposit = deposit_create(
                     member=owner, file=File(handle, name=file.name), filename=file.name, uploaded_by=uploader,
