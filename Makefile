@@ -18,7 +18,7 @@ SECRET_KEY_FILE := var/secret_key
 # start without one when DEBUG is off).
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
-.PHONY: install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api postgres postgres-stop \
+.PHONY: bench-load install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api postgres postgres-stop \
 	test-postgres services redis-start redis-stop run-prod stop test-faults
 
 $(INSTALLED): pyproject.toml
@@ -163,6 +163,14 @@ run-prod: install secret services
 
 stop: redis-stop postgres-stop
 	@echo "Stopped PostgreSQL and Redis."
+
+# Five minutes of mixed traffic (widget, works API, cited-by API, dashboard, deposits arriving)
+# against the production configuration on loopback, by locust (bench/load/run.py): a fresh
+# database bench_load, Redis database 13 as broker and cache. BENCH_ARGS=--quick for 30 s.
+BENCH_LOAD_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/bench_load
+bench-load: install services
+	@$(PG_AS) "dropdb --if-exists -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_load && createdb -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_load"
+	DATABASE_URL=$(BENCH_LOAD_URL) REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/13 $(BIN)/python -m bench.load.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -1,0 +1,95 @@
+"""The mixed traffic of `make bench-load`, for locust (headless). Not imported by the portal.
+
+What a day looks like, in proportion: readers' browsers ask the widget's data on article pages
+(most of the traffic); platforms read works through the public works API and their cited-by lists
+through the members' API; editors browse their dashboard; and now and then a platform posts a
+deposit. The plan (`LOAD_PLAN`, a JSON file written by bench/load/run.py) names the DOIs, keys,
+login and deposit files to use.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from locust import HttpUser, between, constant_pacing, task
+
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
+# Every posted deposit file is a new one (the same file twice would be refused as a repeat).
+_deposit_files = iter(PLAN["deposit_files"])
+
+
+def _doi_path(doi: str) -> str:
+    return quote(doi, safe="/")
+
+
+class Reader(HttpUser):
+    """A reader's browser, a platform reading, or an editor: its tasks, weighted, are the mix."""
+
+    wait_time = between(0.05, 0.3)
+
+    def on_start(self) -> None:
+        self.random = random.Random()
+        self.signed_in = False
+
+    def _doi(self) -> str:
+        # A few works are asked for far more often than the rest, as on real article pages.
+        dois = PLAN["dois"]
+        if self.random.random() < 0.5:
+            return dois[self.random.randrange(min(20, len(dois)))]
+        return self.random.choice(dois)
+
+    @task(10)
+    def widget(self) -> None:
+        self.client.get(f"/widget/v1/data/{_doi_path(self._doi())}?key={PLAN['widget_key']}",
+                        headers={"Origin": PLAN["origin"]}, name="widget")
+
+    @task(5)
+    def works_api(self) -> None:
+        self.client.get(f"/works/{_doi_path(self._doi())}", headers={"Accept": "application/json"}, name="works")
+
+    @task(3)
+    def cited_by_api(self) -> None:
+        self.client.get(f"/api/v1/works/{_doi_path(self._doi())}/cited-by",
+                        headers={"Authorization": f"Bearer {PLAN['api_key']}"}, name="cited-by")
+
+    @task(2)
+    def dashboard(self) -> None:
+        self._sign_in()
+        page = self.random.choice(["home", "works", "work"])
+        if page == "home":
+            self.client.get(PLAN["dashboard"], name="dashboard")
+        elif page == "works":
+            self.client.get(f"{PLAN['dashboard']}?sort=count&cited=cited&page={self.random.randint(1, 3)}", name="dashboard")
+        else:
+            self.client.get(f"/cited-by/{_doi_path(self._doi())}", name="dashboard")
+
+    def _sign_in(self) -> None:
+        if self.signed_in:
+            return
+        page = self.client.get("/accounts/login/", name="sign-in")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        self.client.post("/accounts/login/", name="sign-in", headers={"Referer": f"{self.host}/accounts/login/"},
+                         data={"login": PLAN["email"], "password": PLAN["password"],
+                               "csrfmiddlewaretoken": token.group(1) if token else ""})
+        self.signed_in = True
+
+
+class Platform(HttpUser):
+    """A member's platform posting a new deposit (a few articles with references that cite the
+    read works, so their cached widget answers are invalidated mid-run) every few seconds."""
+
+    fixed_count = 1
+    wait_time = constant_pacing(float(PLAN["deposit_every_s"]))
+
+    @task
+    def deposit(self) -> None:
+        path = next(_deposit_files, None)
+        if path is None:
+            return
+        with open(path, "rb") as handle:
+            self.client.post("/api/v1/deposits/", files={"file": (Path(path).name, handle, "application/xml")},
+                             headers={"Authorization": f"Bearer {PLAN['api_key']}"}, name="deposit")
