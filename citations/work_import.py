@@ -29,6 +29,7 @@ from deposits.doi import doi_prefix
 from deposits.models import Reference, Work
 from members.models import Member
 from members.selectors import prefix_owner
+from portal.bulk import insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -217,12 +218,12 @@ class _Batch:
         if not rows:
             return
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        marks = ", ".join(_mark(connection, c) for c in WORK_DATA)
-        cursor.executemany(
+        insert_rows(
+            cursor, table=Work._meta.db_table,
             # match_pending: the reconciler links what cites these works (and what they cite).
-            f"INSERT INTO {Work._meta.db_table} (doi, {', '.join(WORK_DATA)}, created, updated, references_count, cited_by_count, match_pending) "
-            f"VALUES (%s, {marks}, %s, %s, %s, 0, %s) ON CONFLICT (doi) DO NOTHING",
-            [(f["doi"], *_values(f), now, now, self._references_count(f), True) for f in rows],
+            columns=("doi", *WORK_DATA, "created", "updated", "references_count", "cited_by_count", "match_pending"),
+            rows=[(f["doi"], *_values(f), now, now, self._references_count(f), 0, True) for f in rows],
+            on_conflict="ON CONFLICT (doi) DO NOTHING",
         )
 
     def _update(self, cursor, connection, rows: list[dict]) -> None:
@@ -256,11 +257,9 @@ class _Batch:
         stale = self._stale_references(cursor, keys)
         if stale:
             Reference.objects.using(self.using).filter(pk__in=stale).delete()  # the ORM removes their citations too
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
-            f"ON CONFLICT (citing_work_id, key) DO UPDATE SET "
-            + ", ".join(f"{c} = excluded.{c}" for c in REFERENCE_DATA),
-            rows,
+        insert_rows(
+            cursor, table=table, columns=columns, rows=rows,
+            on_conflict="ON CONFLICT (citing_work_id, key) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in REFERENCE_DATA),
         )
         return len(rows)
 

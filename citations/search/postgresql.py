@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from citations.search.base import WorkIndex
 from citations.search.terms import terms
+from portal.bulk import insert_rows
 
 SEARCH_TABLE = "citations_work_search"
 TRIGRAM_INDEX = "citations_work_search_trgm"
@@ -100,11 +101,13 @@ class PostgresWorkIndex(WorkIndex):
     def write_texts(self, texts: Sequence[tuple[int, str]]) -> None:
         if texts:
             with self.connection.cursor() as cursor:
-                cursor.executemany(
-                    f"""INSERT INTO {SEARCH_TABLE} (work_id, text, document) VALUES (%s, %s, to_tsvector('simple', %s))
-                    ON CONFLICT (work_id) DO UPDATE SET text = EXCLUDED.text, document = EXCLUDED.document""",
+                insert_rows(
+                    cursor, table=SEARCH_TABLE, columns=("work_id", "text"),
                     # The document is built from the same words the query is made of, so both split text alike.
-                    [(pk, words, words) for pk, words in ((pk, " ".join(terms(text))) for pk, text in texts)],
+                    # One row per work (the last text given wins): one statement cannot update a row twice.
+                    rows=[(pk, " ".join(terms(text))) for pk, text in dict(texts).items()],
+                    computed={"document": "to_tsvector('simple', text)"},
+                    on_conflict="ON CONFLICT (work_id) DO UPDATE SET text = EXCLUDED.text, document = EXCLUDED.document",
                 )
 
     def delete_texts(self, work_ids: Sequence[int]) -> None:

@@ -1,0 +1,123 @@
+"""The registry `make bench-scale` imports: Crossref REST work objects as JSON Lines (gzip), with
+their reference lists, in the shape of real citation data.
+
+- Works belong to a few dozen members' prefixes (one large publisher, a long tail of small ones)
+  and appear in a few hundred journals over 25 years.
+- Who cites whom follows a power law: the DOI a reference gives is drawn with weight
+  rank^-ALPHA, so a few works are cited thousands of times and most a few times or never.
+- Each reference carries what real DOI-bearing references do (the DOI, the first author's
+  surname, the year, the journal, the volume and first page, all agreeing with the work), and
+  about one in twelve is an unstructured string for a work that is not in the registry.
+
+Deterministic for a seed and size; written once and kept under var/bench/scale/.
+"""
+from __future__ import annotations
+
+import gzip
+import itertools
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+ALPHA = 0.6  # 1M works, 10M references: the most cited work gets ~15,000, the median a few
+SURNAMES = ("Smith", "Garcia", "Müller", "Wang", "Kowalski", "Ivanova", "Tanaka", "Okafor", "Rossi", "Silva",
+            "Nguyen", "Kim", "Johansson", "Dubois", "Haddad", "Novak", "Costa", "Brown", "Singh", "Cohen")
+GIVEN = ("Ada", "Ben", "Chen", "Dana", "Emre", "Fatima", "Goran", "Hana", "Ivan", "Julia", "Kwame", "Lena")
+WORDS = ("graphene", "protein", "folding", "lattice", "quantum", "neural", "coastal", "erosion", "enzyme", "catalysis",
+         "soil", "carbon", "dynamics", "network", "genome", "climate", "polymer", "fracture", "signal", "vortex",
+         "estimation", "kinetics", "membrane", "transport", "inference", "spectra", "cohort", "outcomes")
+
+
+@dataclass(frozen=True)
+class Shape:
+    works: int
+    references: int  # DOI-bearing references in all (about the citations the registry will hold)
+    members: int = 40
+    journals: int = 400
+    seed: int = 17
+
+    @property
+    def name(self) -> str:
+        return f"registry-{self.works}w-{self.references}r-s{self.seed}.jsonl.gz"
+
+
+def prefixes(members: int) -> list[str]:
+    """The members' prefixes; the first is the large publisher's."""
+    return [f"10.{5000 + n}" for n in range(members)]
+
+
+def generate(shape: Shape, folder: Path, *, log=print) -> Path:
+    """Write the registry (once) and return its path."""
+    path = folder / shape.name
+    if path.exists():
+        log(f"registry: {path} (kept from an earlier run)")
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    with gzip.open(partial, "wb", compresslevel=1) as out:
+        for lines in _batched(_lines(shape), 10_000):
+            out.write(b"".join(lines))
+    partial.rename(path)
+    return path
+
+
+def _batched(items, size: int):
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _lines(shape: Shape) -> Iterator[bytes]:
+    rng = random.Random(shape.seed)
+    member_prefixes = prefixes(shape.members)
+    # One large publisher (a third of the works), the rest spread over the long tail.
+    prefix_weights = [shape.members] + [1.5] * (shape.members - 1)
+    owner = rng.choices(range(shape.members), weights=prefix_weights, k=shape.works)
+    journal = [rng.randrange(shape.journals) for _ in range(shape.works)]
+    year = [1999 + rng.randrange(26) for _ in range(shape.works)]
+    first_page = [rng.randrange(1, 3000) for _ in range(shape.works)]
+    surname = [rng.randrange(len(SURNAMES)) for _ in range(shape.works)]
+    dois = [f"{member_prefixes[owner[n]]}/scale.{n}" for n in range(shape.works)]
+    # Popularity: rank r (0 = most cited) has weight (r+1)^-ALPHA; ranks are shuffled over works.
+    ranks = list(range(shape.works))
+    rng.shuffle(ranks)
+    cumulative = list(itertools.accumulate((r + 1) ** -ALPHA for r in range(shape.works)))
+    per_work = shape.references / shape.works
+    for n in range(shape.works):
+        count = max(0, round(rng.gauss(per_work, per_work / 3)))
+        cited = {ranks[r] for r in rng.choices(range(shape.works), cum_weights=cumulative, k=count)} - {n}
+        references = [_reference(k, target, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname)
+                      for k, target in enumerate(sorted(cited), 1)]
+        if rng.random() < 0.9:  # a reference to a work outside the registry
+            references.append({"key": f"ref{len(references) + 1}",
+                               "unstructured": f"{SURNAMES[n % len(SURNAMES)]} A. Unpublished report on {WORDS[n % len(WORDS)]}, {1990 + n % 30}."})
+        yield orjson.dumps(_work(n, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname,
+                                 references=references, rng=rng)) + b"\n"
+
+
+def _journal_title(j: int) -> str:
+    return f"Journal of {WORDS[j % len(WORDS)].title()} {('Letters', 'Research', 'Reviews', 'Studies')[j % 4]} {j // 4}"
+
+
+def _work(n: int, *, dois, journal, year, first_page, surname, references, rng) -> dict:
+    j, prefix = journal[n], dois[n].split("/", 1)[0]
+    title = " ".join(rng.sample(WORDS, 6)).capitalize() + f" {n}"
+    return {
+        "DOI": dois[n], "type": "journal-article", "title": [title],
+        "author": [{"given": GIVEN[n % len(GIVEN)], "family": SURNAMES[surname[n]], "sequence": "first"},
+                   {"given": GIVEN[(n + 5) % len(GIVEN)], "family": SURNAMES[(surname[n] + 7) % len(SURNAMES)], "sequence": "additional"}],
+        "container-title": [_journal_title(j)], "ISSN": [],
+        "volume": str(year[n] - 1990), "issue": str(n % 12 + 1), "page": f"{first_page[n]}-{first_page[n] + 11}",
+        "issued": {"date-parts": [[year[n]]]}, "published": {"date-parts": [[year[n]]]},
+        "publisher": f"Publisher of {prefix}", "prefix": prefix,
+        "reference-count": len(references), "reference": references,
+    }
+
+
+def _reference(key: int, target: int, *, dois, journal, year, first_page, surname) -> dict:
+    return {"key": f"ref{key}", "DOI": dois[target], "doi-asserted-by": "publisher",
+            "author": SURNAMES[surname[target]], "year": str(year[target]), "journal-title": _journal_title(journal[target]),
+            "volume": str(year[target] - 1990), "first-page": str(first_page[target])}

@@ -1,0 +1,48 @@
+"""The scale benchmark's registry: deterministic, in Crossref's REST shape (import_works reads it),
+with the skew of real citations (a few works cited very often, most a few times)."""
+from __future__ import annotations
+
+import gzip
+from collections import Counter
+
+import orjson
+
+from bench.scale.generate import Shape, generate, prefixes
+from citations.crossref_data import reference_fields, work_fields
+
+
+def _works(path) -> list[dict]:
+    with gzip.open(path) as lines:
+        return [orjson.loads(line) for line in lines]
+
+
+def test_the_registry_is_the_same_for_a_seed_and_reads_as_crossref_works(tmp_path):
+    shape = Shape(works=3000, references=30000, members=10)
+    first = generate(shape, tmp_path / "a", log=lambda *_: None)
+    again = generate(shape, tmp_path / "b", log=lambda *_: None)
+    assert gzip.open(first).read() == gzip.open(again).read()
+
+    works = _works(first)
+    assert len(works) == 3000 and len({w["DOI"] for w in works}) == 3000
+    assert {w["prefix"] for w in works} == set(prefixes(10))
+    fields = work_fields(works[0])
+    assert fields["doi"] == works[0]["DOI"] and fields["publication_year"] == works[0]["issued"]["date-parts"][0][0]
+    assert reference_fields(works[0]["reference"][0], 1)["doi"] == works[0]["reference"][0].get("DOI", "")
+
+
+def test_citations_are_skewed_and_each_reference_agrees_with_the_work_it_gives(tmp_path):
+    works = _works(generate(Shape(works=3000, references=30000, members=10), tmp_path, log=lambda *_: None))
+    by_doi = {w["DOI"]: w for w in works}
+    cited = Counter(r["DOI"] for w in works for r in w["reference"] if "DOI" in r)
+
+    assert 27000 < sum(cited.values()) < 33000
+    counts = sorted(cited.values(), reverse=True)
+    assert counts[0] > 20 * counts[len(counts) // 2]  # the most cited far above the median
+    assert counts[len(counts) // 2] <= 10
+    assert all(r["DOI"] != w["DOI"] for w in works for r in w["reference"] if "DOI" in r)  # no self-citation
+    reference = next(r for w in works for r in w["reference"] if "DOI" in r)
+    target = by_doi[reference["DOI"]]
+    assert reference["year"] == str(target["issued"]["date-parts"][0][0])
+    assert reference["first-page"] == target["page"].split("-")[0]
+    assert reference["journal-title"] == target["container-title"][0]
+    assert any("unstructured" in r and "DOI" not in r for w in works for r in w["reference"])
