@@ -121,7 +121,7 @@ def demo_deposits(*, today: datetime.date, seed: int = SEED) -> list[DemoDeposit
 def demo_works(*, today: datetime.date, seed: int = SEED) -> list[DemoWork]:
     """The works, oldest first, with their reference lists filled in."""
     rng = random.Random(seed)
-    first_day = today.replace(year=today.year - YEARS_BACK) + datetime.timedelta(days=1)
+    first_day = today - datetime.timedelta(days=365 * YEARS_BACK - 1)  # (not .replace(year=): 29 February)
     span = (today - first_day).days - 2  # the newest work is two days old
 
     def dates(count: int) -> list[datetime.date]:

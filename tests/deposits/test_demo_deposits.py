@@ -14,6 +14,10 @@ def test_the_same_day_gives_the_same_files_byte_for_byte():
     assert [d.content for d in demo_deposits(today=TODAY)] == [d.content for d in demo_deposits(today=TODAY)]
 
 
+def test_a_leap_day_is_a_day_like_any_other():
+    assert min(w.date for w in demo_works(today=datetime.date(2028, 2, 29))) > datetime.date(2025, 2, 28)
+
+
 def test_every_file_is_a_deposit_whose_records_all_parse_without_warnings():
     parsed = []
     for deposit in demo_deposits(today=TODAY):
@@ -32,7 +36,7 @@ def test_every_file_is_a_deposit_whose_records_all_parse_without_warnings():
 def test_works_spread_over_the_last_three_years_and_every_member_deposits():
     works = demo_works(today=TODAY)
     dates = [w.date for w in works]
-    assert min(dates) > TODAY.replace(year=TODAY.year - 3) and max(dates) < TODAY
+    assert min(dates) > TODAY - datetime.timedelta(days=3 * 365) and max(dates) < TODAY
     assert max(dates) >= TODAY - datetime.timedelta(days=7)  # something new this week
     assert len({d.year for d in dates}) == 4  # late 2023, 2024, 2025 and 2026 up to today
     assert {w.member for w in works} == set(DEMO_MEMBERS)
