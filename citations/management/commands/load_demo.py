@@ -49,8 +49,7 @@ class Command(BaseCommand):
                                        admin_password=DEMO_PASSWORD)
             for demo in DEMO_MEMBERS
         }
-        today = timezone.now().date()
-        files = demo_deposits(today=today)
+        files = demo_deposits(today=_demo_day(members[OPEN_DEMOS.prefix].member))
         # The demo's depositors are made up: their submission-log emails would only bury `make run`'s
         # banner in the terminal (the console backend), so they go nowhere; the logs stay on the pages.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
@@ -99,6 +98,14 @@ class Command(BaseCommand):
         # The press lets the society (its agent) retrieve its cited-by lists; no callback URL is set
         # for anyone, so the notification settings show their empty state.
         agent_grant(principal=press.member, agent=letters.member, scopes=[AgentGrant.Scope.RETRIEVE], granted_by=press.admin)
+
+
+def _demo_day(member: Member) -> datetime.date:
+    """The day the demo is generated for: the day it was first loaded. The files depend on the day
+    (three years back from it), so a later run makes the very same files and finds them deposited
+    instead of depositing a shifted set (a new year's file, renumbered DOIs)."""
+    first = Deposit.objects.filter(member=member, filename__startswith="demo-").order_by("pk").values_list("created", flat=True).first()
+    return timezone.localdate(first) if first else timezone.localdate()
 
 
 def _date_new_links(*, since: datetime.datetime, publication: dict[str, datetime.date]) -> int:
