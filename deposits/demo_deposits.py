@@ -15,7 +15,7 @@ What the reference lists hold, and what the matcher should make of it:
 - a book or article that is not in the portal, structured or as a string: unmatched;
 - "personal communication" and the like: too little to match;
 - exactly one DOI whose other fields describe another work (year and title): flagged for the
-  editors of the cited work's member (FLAGGED_REFERENCE says where).
+  editors of the cited work's member (`flagged_reference` says which).
 """
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ LETTERS_JOURNAL = ("Letters in Example Science", "Lett Ex Sci", "1234-5679")
 LETTERS_CONFERENCE = "Example Letters Annual Conference"
 DATA_REPOSITORY = "Open Demos Data Repository"
 
-# The reference that must be flagged: cited DOI's work, citing work's DOI and its key.
+# The key of the one reference made to be flagged.
 FLAGGED_KEY = "ref-flagged"
 
 _GIVEN = ("Ada", "Jonas", "Mei", "Ravi", "Sofia", "Kwame", "Elena", "Tomás", "Yuki", "Amara", "Lars", "Priya",
@@ -165,7 +165,8 @@ def _people(rng: random.Random, most: int = 4) -> tuple[tuple[str, str], ...]:
     return tuple((rng.choice(_GIVEN), surname) for surname in surnames)
 
 
-def _journal(member, venue, stem, days, rng, titles, *, first_year) -> list[DemoWork]:
+def _journal(member: DemoMember, venue: str, stem: str, days: list[datetime.date], rng: random.Random, titles: _Titles,
+             *, first_year: int) -> list[DemoWork]:
     works, page, numbers = [], {}, {}
     for day in days:
         number = numbers[day.year] = numbers.get(day.year, 0) + 1
@@ -181,7 +182,7 @@ def _journal(member, venue, stem, days, rng, titles, *, first_year) -> list[Demo
     return works
 
 
-def _conference_papers(days, rng, titles) -> list[DemoWork]:
+def _conference_papers(days: list[datetime.date], rng: random.Random, titles: _Titles) -> list[DemoWork]:
     return [
         DemoWork(member=EXAMPLE_LETTERS, doi=f"10.5556/conf.{day.year}.{number:02d}", kind="paper", title=titles(),
                  authors=_people(rng), date=day, venue=f"Proceedings of the {LETTERS_CONFERENCE} {day.year}",
@@ -190,7 +191,7 @@ def _conference_papers(days, rng, titles) -> list[DemoWork]:
     ]
 
 
-def _datasets(days, rng, titles) -> list[DemoWork]:
+def _datasets(days: list[datetime.date], rng: random.Random, titles: _Titles) -> list[DemoWork]:
     return [
         DemoWork(member=OPEN_DEMOS, doi=f"10.5555/data.{day.year}.{number}", kind="dataset",
                  title=f"Data for: {titles()}", authors=_people(rng, 2), date=day, venue=DATA_REPOSITORY)
@@ -198,7 +199,7 @@ def _datasets(days, rng, titles) -> list[DemoWork]:
     ]
 
 
-def _books(days, rng, titles) -> list[DemoWork]:
+def _books(days: list[datetime.date], rng: random.Random, titles: _Titles) -> list[DemoWork]:
     """Two edited books, each with its chapters (the book is a work, and so is every chapter)."""
     works = []
     for number, (day, book_title) in enumerate(zip(days, ("Handbook of Citation Practice", "Open Scholarship in Practice")), 1):
@@ -217,7 +218,7 @@ def _books(days, rng, titles) -> list[DemoWork]:
     return works
 
 
-def _preprints(days, rng, titles) -> list[DemoWork]:
+def _preprints(days: list[datetime.date], rng: random.Random, titles: _Titles) -> list[DemoWork]:
     return [
         DemoWork(member=OPEN_PREPRINTS, doi=f"10.5558/preprint.{day.year}.{number:03d}", kind="preprint", title=titles(),
                  authors=_people(rng), date=day, venue=OPEN_PREPRINTS.name)
@@ -227,7 +228,8 @@ def _preprints(days, rng, titles) -> list[DemoWork]:
 
 # --- References ----------------------------------------------------------------------------
 
-# How likely each kind is, per reference (the rest of the list is filled by weights).
+# How often each kind of reference is drawn (relative weights); "short" strings, without titles, are rare
+# because real matchers (ours too) miss many of them, and the demo should show mostly what works.
 _KINDS = (
     ("doi", 34), ("structured", 14), ("apa", 9), ("vancouver", 6), ("chicago", 6), ("short", 3),
     ("outside-doi", 10), ("outside-string", 10), ("outside-book", 5), ("too-little", 3),
