@@ -119,12 +119,14 @@ def _date_new_links(*, since: datetime.datetime, publication: dict[str, datetime
     """
     now = timezone.now()
     links = list(Citation.objects.filter(created__gte=since, citing_work__doi__in=list(publication))
-                 .select_related("citing_work", "reference").only("pk", "citing_work__doi", "reference__key"))
+                 .select_related("citing_work", "reference").only("pk", "status", "citing_work__doi", "reference__key"))
     for link in links:
         digest = int(hashlib.sha256(f"{link.citing_work.doi} {link.reference.key}".encode()).hexdigest()[:8], 16)
         day = publication[link.citing_work.doi] + datetime.timedelta(days=digest % 10)
         found = datetime.datetime.combine(day, datetime.time(8), tzinfo=datetime.timezone.utc)
         link.created = min(found + datetime.timedelta(minutes=digest % 600), now - datetime.timedelta(minutes=5))
+        # A counted link counts from when it was found; the flagged one waits for an editor.
+        link.counted_since = None if link.status == Citation.Status.FLAGGED else link.created
     with transaction.atomic():
-        Citation.objects.bulk_update(links, ["created"], batch_size=500)
+        Citation.objects.bulk_update(links, ["created", "counted_since"], batch_size=500)
     return len(links)
