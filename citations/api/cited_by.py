@@ -21,7 +21,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 
-from citations.api.serializers import CrossrefWorkSerializer
+from citations.api.serializers import WORK_FIELDS, CrossrefWorkSerializer
 from citations.selectors import cited_by_links
 from deposits.api.views import json_errors
 from deposits.doi import InvalidDOI, parse_doi
@@ -112,10 +112,13 @@ class CitedByBase(generics.ListAPIView):
         since, until = _period(self.request.query_params)
         target = self.target()
         try:
-            return cited_by_links(acting=login.member, since=since, until=until, **target)
+            links = cited_by_links(acting=login.member, since=since, until=until, **target)
         except PermissionDenied:
             raise NotOwner(f"{login.member.name} may not read the works citing {self.kwargs.get('doi') or self.kwargs.get('prefix')}: "
                            "only its owner and the agents it allowed to retrieve may.") from None
+        # Only the columns a page shows: a page is up to 1,000 rows of three joined tables.
+        return links.only("reference__key", "cited_work__doi", "method", "score", "status", "created",
+                          *(f"citing_work__{name}" for name in WORK_FIELDS))
 
 
 class WorkCitedBy(CitedByBase):

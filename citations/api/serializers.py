@@ -31,6 +31,12 @@ def validation_failure(problems: list[dict]) -> dict:
     return {"status": "failed", "message-type": "validation-failure", "message": problems}
 
 
+# The Work columns CrossrefWorkSerializer reads: lists of many works load these only (.only()).
+WORK_FIELDS = ("doi", "title", "subtitle", "container_title", "publication_year", "type", "publisher", "owner_id",
+               "cited_by_count", "references_count", "contributors", "volume", "issue", "first_page", "last_page",
+               "issn", "isbn", "resource_url")
+
+
 class CrossrefWorkSerializer(serializers.BaseSerializer):
     """One registered `Work` as a Crossref work object; pass `score` in the context for list items."""
 
