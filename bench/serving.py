@@ -57,7 +57,7 @@ def hammer(port: int, requests: list[tuple[str, dict[str, str]]], *, clients: in
     lock = threading.Lock()
 
     def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
         try:
             while not failures:
                 try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from deposits.doi import doi_url_path
 from deposits.models import Work
 from deposits.xml.markup import plain_text
 
@@ -35,6 +36,21 @@ def validation_failure(problems: list[dict]) -> dict:
 WORK_FIELDS = ("doi", "title", "subtitle", "container_title", "publication_year", "type", "publisher", "owner_id",
                "cited_by_count", "references_count", "contributors", "volume", "issue", "first_page", "last_page",
                "issn", "isbn", "resource_url")
+
+
+class WorkValues:
+    """A work read as values (`.values()`), not a model instance: what crossref_work reads, for
+    lists of many works where making instances costs more than the rest of the answer."""
+
+    __slots__ = tuple(name for name in WORK_FIELDS)
+
+    def __init__(self, values: dict, *, prefix: str = ""):
+        for name in WORK_FIELDS:
+            setattr(self, name, values[prefix + name])
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{doi_url_path(self.doi)}"
 
 
 class CrossrefWorkSerializer(serializers.BaseSerializer):
