@@ -2,34 +2,36 @@
 
 Not a test (no timed assertions anywhere). Fills a database (SQLite in var/bench/ unless
 DATABASE_URL names another) with N works (100,000) and M counted citations (1,000,000, each with
-its reference row; one work is cited `--hot` = 1,000 times; the rest spread over the year), then
-times, with `--clients` (8) concurrent clients each in its own thread and database connection
-(Django's test client, in process: the view, its queries and the serialising, not a web
-server's), three kinds of request:
+its reference row; one work is cited `--hot` = 1,000 times; the rest spread over the year), written
+in bulk (PostgreSQL's COPY, SQLite's executemany) and kept between runs. Then serves the portal
+with gunicorn as production does (the settings' own database connections and cache: a table on
+the embedded default, Redis when REDIS_URL is set) and times, with `--clients` (8) concurrent
+keep-alive clients, three kinds of request:
 
-- `GET /works/{doi}` of random works (public),
+- `GET /works/{doi}` of random works (public, through its rate limit),
 - the first page (50) of `GET /api/v1/works/{doi}/cited-by` for the work cited 1,000 times (API key),
 - `GET /servlet/getForwardLinks` for one prefix over one month (API key as usr/pwd).
 
 Prints median and 95th-percentile milliseconds of each; the last line is
-`works_p95_ms= citedby_p95_ms= forwardlinks_p95_ms=`. The data are kept between runs.
+`works_p95_ms= citedby_p95_ms= forwardlinks_p95_ms=`.
 """
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import statistics
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFIXES = [f"10.{5000 + i}" for i in range(5)]
 YEAR_START = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+DATA_VERSION = "2"  # bump when fill() writes different data: a kept database is then filled again
 
 
 def main() -> None:
@@ -38,14 +40,17 @@ def main() -> None:
     parser.add_argument("--citations", type=int, default=1_000_000)
     parser.add_argument("--hot", type=int, default=1_000, help="citations of the work whose cited-by page is timed")
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=200, help="requests of each kind, shared by the clients")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (bench/serving.py's default)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn process")
+    parser.add_argument("--only", choices=["works", "citedby", "forwardlinks"], action="append", help="time only these kinds")
+    parser.add_argument("--requests", type=int, default=400, help="requests of each kind (getForwardLinks: one per client), shared by the clients")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     path = ROOT / "var" / "bench" / f"api-{args.works}-{args.citations}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{path}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ["PUBLIC_API_REQUESTS_PER_MINUTE"] = "0"  # the API is timed here, not its rate limit
+    os.environ.setdefault("SECRET_KEY", "bench-api-not-secret-" + "x" * 40)
     import django
 
     django.setup()
@@ -53,116 +58,170 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("migrate", verbosity=0)
-    if connection.vendor == "sqlite":
-        call_command("createcachetable", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     started = time.perf_counter()
-    fill(works=args.works, citations=args.citations, hot=args.hot)
-    print(f"data ready in {time.perf_counter() - started:.0f} s ({connection.vendor})", flush=True)
+    filled = fill(works=args.works, citations=args.citations, hot=args.hot)
+    print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); "
+          f"cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; "
+          f"conn_max_age: {settings.DATABASES['default']['CONN_MAX_AGE']}", flush=True)
+    print(f"data: {args.works:,} works, {args.citations:,} citations, "
+          f"{'filled' if filled else 'kept from an earlier run, checked'} in {time.perf_counter() - started:.0f} s", flush=True)
     from members.machine_auth import split_key
+
+    from bench.serving import THREADS, WORKERS, gunicorn, hammer, percentile
+
+    workers, threads = args.workers or WORKERS, args.threads or THREADS
 
     token = retrieve_key()
     key_id = split_key(token)[0]
+    connection.close()
     rng = random.Random(7)
-    kinds = {
-        "works": lambda: (f"/works/{PREFIXES[(i := rng.randrange(args.works)) % 5]}/bench.{i}", {}),
-        "citedby": lambda: (f"/api/v1/works/{PREFIXES[0]}/bench.0/cited-by", {"HTTP_AUTHORIZATION": f"Bearer {token}"}),
-        "forwardlinks": lambda: (f"/servlet/getForwardLinks?usr={key_id}&pwd={token}&doi={PREFIXES[0]}"
-                                 "&startDate=2026-03-01&endDate=2026-03-31", {}),
-    }
-    p95 = {}
-    for name, make in kinds.items():
-        requests = [make() for _ in range(args.requests if name != "forwardlinks" else max(args.requests // 10, args.clients))]
-        timings = run(requests, clients=args.clients)
-        p95[name] = percentile(timings, 95)
-        print(f"{name:13s} n={len(timings):4d}  median={statistics.median(timings):8.1f} ms  p95={p95[name]:8.1f} ms", flush=True)
+
+    def works() -> tuple[str, dict]:
+        i = rng.randrange(args.works)
+        return f"/works/{PREFIXES[i % 5]}/bench.{i}", {}
+
+    def citedby() -> tuple[str, dict]:
+        return f"/api/v1/works/{PREFIXES[0]}/bench.0/cited-by", {"Authorization": f"Bearer {token}"}
+
+    def forwardlinks() -> tuple[str, dict]:
+        query = urlencode({"usr": key_id, "pwd": token, "doi": PREFIXES[0], "startDate": "2026-03-01", "endDate": "2026-03-31"})
+        return f"/servlet/getForwardLinks?{query}", {}
+
+    kinds = {"works": (works, args.requests), "citedby": (citedby, args.requests),
+             # A prefix-month is ~17,000 links, 10 MB of XML: each client asks once.
+             "forwardlinks": (forwardlinks, args.clients)}
+    p95 = dict.fromkeys(kinds, float("nan"))
+    with gunicorn({}, workers=workers, threads=threads) as port:
+        print(f"server: gunicorn, {workers} processes x {threads} threads; clients: {args.clients} concurrent, keep-alive", flush=True)
+        for name, (make, count) in kinds.items():
+            if args.only and name not in args.only:
+                continue
+            # Not timed: every worker thread has imported what the route needs and holds its connection.
+            if name != "forwardlinks":  # (its own size makes warming it up pointless)
+                hammer(port, [make() for _ in range(args.clients * 2)], clients=args.clients)
+            timings, sizes, _ = hammer(port, [make() for _ in range(count)], clients=args.clients)
+            p95[name] = percentile(timings, 95)
+            print(f"{name:13s} n={len(timings):4d}  median={statistics.median(timings):8.1f} ms  p95={p95[name]:8.1f} ms"
+                  f"  ({statistics.median(sizes):,.0f} bytes)", flush=True)
     print(f"works_p95_ms={p95['works']:.1f} citedby_p95_ms={p95['citedby']:.1f} forwardlinks_p95_ms={p95['forwardlinks']:.1f}")
 
 
-def run(requests: list[tuple[str, dict]], *, clients: int) -> list[float]:
-    from django.db import connections
-    from django.test import Client
-
-    local = threading.local()
-
-    def one(request: tuple[str, dict]) -> float:
-        client = getattr(local, "client", None) or setattr(local, "client", Client()) or local.client
-        url, headers = request
-        began = time.perf_counter()
-        answer = client.get(url, **headers)
-        spent = (time.perf_counter() - began) * 1000
-        if answer.status_code != 200:
-            raise SystemExit(f"{url}: HTTP {answer.status_code} {answer.content[:300]!r}")
-        return spent
-
-    def close(_):
-        connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        timings = list(pool.map(one, requests))
-        list(pool.map(close, range(clients)))
-    return timings
-
-
-def percentile(values: list[float], pct: int) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
-
-
-def fill(*, works: int, citations: int, hot: int) -> None:
+def fill(*, works: int, citations: int, hot: int) -> bool:
     """Works under 5 prefixes (work i: 10.500{i%5}/bench.i, owned by member i%5); citation j is
-    reference j of citing work 2 + (j // 10) and cites work 0 for the first `hot`, else a spread work."""
+    reference j of citing work 2 + (j // 10) and cites work 0 (pk 1) for the first `hot`, else a
+    spread work. False when an earlier run's data are there already."""
+    from django.db import connection, transaction
+
     from citations.models import Citation
     from deposits.models import Reference, Work
     from members.models import Member, Prefix
 
-    if Work.objects.count() >= works and Citation.objects.count() >= citations:
-        return
-    Citation.objects.all().delete()
-    Reference.objects.all().delete()
-    Work.objects.all().delete()
-    members = []
+    marker = f"{DATA_VERSION}:{works}:{citations}:{hot}"
+    if Member.objects.filter(name=f"Bench data {marker}").exists():
+        return False
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for model in (Citation, Reference, Work):
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"TRUNCATE {table} CASCADE" if connection.vendor == "postgresql" else f"DELETE FROM {table}")
+    Member.objects.filter(name__startswith="Bench data ").delete()
+    owners = []
     for i, prefix in enumerate(PREFIXES):
         member, _ = Member.objects.get_or_create(name=f"Bench member {i}")
         Prefix.objects.get_or_create(value=prefix, defaults={"member": member})
-        members.append(member)
+        owners.append(member.pk)
+    now = datetime.datetime.now(datetime.timezone.utc)
     types = ["journal-article"] * 7 + ["book-chapter", "proceedings-article", "posted-content"]
-    batch = []
-    for i in range(works):
-        batch.append(Work(
-            pk=i + 1, doi=f"{PREFIXES[i % 5]}/bench.{i}", title=f"Bench work {i}", owner=members[i % 5], type=types[i % 10],
-            container_title=f"Journal {i % 97}", volume=str(i % 40), first_page=str(i % 300), publication_year=1950 + (i * 7) % 75,
-            contributors=[{"given_name": "Ada", "surname": f"Author{i % 1000}", "sequence": "first", "role": "author"}],
-            cited_by_count=hot if i == 0 else (i * 31) % 97, references_count=10, match_pending=False,
-        ))
-        if len(batch) == 5000:
-            Work.objects.bulk_create(batch)
-            batch = []
-    Work.objects.bulk_create(batch)
-    # Link dates spread over the year: bulk_create would stamp them all "now" (auto_now_add).
-    created_field = Citation._meta.get_field("created")
-    created_field.auto_now_add = False
-    try:
-        references, links = [], []
+
+    def work_rows():
+        for i in range(works):
+            contributors = json.dumps([{"given_name": "Ada", "surname": f"Author{i % 1000}", "sequence": "first", "role": "author"}])
+            yield (i + 1, f"{PREFIXES[i % 5]}/bench.{i}", types[i % 10], f"Bench work {i}", "", contributors, f"Journal {i % 97}",
+                   "", "", str(i % 40), "", str(i % 300), "", 1950 + (i * 7) % 75, "", "", "", "", owners[i % 5],
+                   now, now, 10, hot if i == 0 else (i * 31) % 97, 0, False)
+
+    def reference_rows():
         for j in range(citations):
-            citing = 2 + (j // 10) % (works - 1)  # work 1 (bench.0, the hot one) cites nothing
-            cited = 1 if j < hot else 1 + (j * 7919) % works
-            if cited == citing:
-                cited = 1 + cited % works
-            references.append(Reference(pk=j + 1, citing_work_id=citing, key=f"r{j}", position=j + 1,
-                                        doi=f"{PREFIXES[(cited - 1) % 5]}/bench.{cited - 1}"))
-            links.append(Citation(reference_id=j + 1, citing_work_id=citing, cited_work_id=cited, method="publisher-doi",
-                                  status="linked", created=YEAR_START + datetime.timedelta(minutes=(j * 37) % (365 * 24 * 60))))
-            if len(links) == 10_000:
-                Reference.objects.bulk_create(references)
-                Citation.objects.bulk_create(links)
-                references, links = [], []
-        Reference.objects.bulk_create(references)
-        Citation.objects.bulk_create(links)
-    finally:
-        created_field.auto_now_add = True
+            citing, cited = _link(j, works=works, hot=hot)
+            yield (j + 1, citing, f"r{j}", j + 1, f"{PREFIXES[(cited - 1) % 5]}/bench.{cited - 1}",
+                   "", "", "", "", "", "", "", "", "", "", "", "", "", "", "")
+
+    def citation_rows():
+        for j in range(citations):
+            citing, cited = _link(j, works=works, hot=hot)
+            created = YEAR_START + datetime.timedelta(minutes=(j * 37) % (365 * 24 * 60))
+            yield (j + 1, j + 1, citing, cited, "publisher-doi", None, "[]", "", "linked", created)
+
+    work_columns = ("id", "doi", "type", "title", "subtitle", "contributors", "container_title", "issn", "isbn", "volume",
+                    "issue", "first_page", "last_page", "publication_year", "published_print", "published_online",
+                    "publisher", "resource_url", "owner_id", "created", "updated", "references_count", "cited_by_count",
+                    "linked_references_count", "match_pending")
+    reference_columns = ("id", "citing_work_id", "key", "position", "doi", "unstructured", "journal_title", "author",
+                         "volume", "issue", "first_page", "year", "article_title", "issn", "isbn", "series_title",
+                         "volume_title", "edition_number", "component_number", "type")
+    citation_columns = ("id", "reference_id", "citing_work_id", "cited_work_id", "method", "score", "agreed", "note",
+                        "status", "created")
+    # The rows are consistent by construction: checking 4 million foreign keys at COMMIT would
+    # take longer than writing them (SQLite: checks off outside the transaction; PostgreSQL: a
+    # superuser's session skips the FK triggers for this transaction only).
+    with connection.constraint_checks_disabled(), transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                if cursor.fetchone()[0]:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+        for model, columns, rows in ((Work, work_columns, work_rows()), (Reference, reference_columns, reference_rows()),
+                                     (Citation, citation_columns, citation_rows())):
+            _bulk_write(model._meta.db_table, columns, rows)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for model in (Work, Reference, Citation):  # the sequences go on after the ids written
+                    table = model._meta.db_table
+                    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        Member.objects.create(name=f"Bench data {marker}")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  wrote {works:,} works, {citations:,} references and citations in {time.perf_counter() - started:.0f} s", flush=True)
+    return True
+
+
+def _link(j: int, *, works: int, hot: int) -> tuple[int, int]:
+    """(citing pk, cited pk) of citation j."""
+    citing = 2 + (j // 10) % (works - 1)  # work pk 1 (bench.0, the hot one) cites nothing
+    cited = 1 if j < hot else 1 + (j * 7919) % works
+    if cited == citing:
+        cited = 1 + cited % works
+    return citing, cited
+
+
+def _bulk_write(table: str, columns: tuple[str, ...], rows) -> None:
+    """Rows into `table` the fastest way each database has: COPY on PostgreSQL, executemany in
+    chunks on SQLite (its JSON and dates as the text Django itself stores)."""
+    from django.db import connection
+
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+        chunk = []
+        for row in rows:
+            chunk.append(tuple(_sqlite_value(v) for v in row))
+            if len(chunk) == 20_000:
+                cursor.executemany(sql, chunk)
+                chunk = []
+        cursor.executemany(sql, chunk)
+
+
+def _sqlite_value(value):
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None).isoformat(" ")
+    return value
 
 
 def retrieve_key() -> str:

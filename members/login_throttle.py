@@ -47,8 +47,11 @@ def account_of(credentials: dict) -> str:
 def wait_seconds(request, account: str) -> int:
     """0 when this address may try this account now; else how many seconds it must wait."""
     waits = [0.0]
-    for kind, key in _keys(request, account).items():
-        failures, last = cache.get(key) or (0, 0.0)
+    keys = _keys(request, account)
+    # One round trip for both counts: every API-key request passes here.
+    found = cache.get_many(list(keys.values()))
+    for kind, key in keys.items():
+        failures, last = found.get(key) or (0, 0.0)
         over = failures - FREE_FAILURES[kind]
         if over >= 0:
             backoff = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS[kind] * 2**over)
@@ -71,7 +74,11 @@ def record_failure(request, account: str) -> None:
 
 
 def record_success(request, account: str) -> None:
-    cache.delete(_keys(request, account)["pair"])
+    pair = _keys(request, account)["pair"]
+    # Nearly every success follows no failure: a read then, not a write (on the embedded
+    # default's database cache a delete is a write transaction per API request).
+    if cache.get(pair) is not None:
+        cache.delete(pair)
 
 
 @receiver(user_login_failed, dispatch_uid="login_throttle_failure")

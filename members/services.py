@@ -179,6 +179,8 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 def api_key_mark_used(*, key: APIKey) -> None:
     now = timezone.now()
+    if key.last_used is not None and key.last_used >= now - LAST_USED_RESOLUTION:
+        return  # recent enough as loaded: no UPDATE on every request of a busy key
     stale = Q(last_used__isnull=True) | Q(last_used__lt=now - LAST_USED_RESOLUTION)
     APIKey.objects.filter(stale, pk=key.pk).update(last_used=now)
 

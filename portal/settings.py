@@ -105,6 +105,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: opening one (PostgreSQL's authentication, SQLite's PRAGMAs) on every
+# request costs more than most API answers. Checked before reuse, so a restarted database costs
+# one failed check, not an error page. CONN_MAX_AGE=0 closes each at the end of its request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts (django-allauth, email + password) ----------------------------------------------
@@ -140,6 +145,13 @@ if REDIS_URL:
 else:
     # The embedded default: a table in the database (`manage.py createcachetable`, run by make).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}
+# The public API's rate limit counts on every request, so its cache must be cheap: Redis in
+# production (every web process counts together), this process's memory on the embedded default
+# (one web process), never the database table (a write transaction per request).
+CACHES["ratelimit"] = (
+    {**CACHES["default"], "KEY_PREFIX": "ratelimit"} if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+)
 
 # --- Static and uploaded files -----------------------------------------------------------------
 STATIC_URL = "static/"

@@ -28,10 +28,12 @@ def _static_files_without_collectstatic(settings):
 def _fresh_shared_cache():
     """On the production stack the cache is Redis, which outlives each test's transaction
     (sign-in limits, heartbeats); the database cache is rolled back with the test anyway."""
-    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
-        from django.core.cache import cache
+    from django.core.cache import caches
 
-        cache.clear()
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        caches["default"].clear()
+    # The public API's rate-limit counts live in memory (or Redis), outside any transaction too.
+    caches["ratelimit"].clear()
     yield
 
 

@@ -1,8 +1,8 @@
 """How fast the widget's data endpoint answers: `make bench-widget` (BENCH_ARGS=--quick for a small run).
 
 Not a test (no timed assertions anywhere). Fills a fresh database (SQLite under var/bench/ unless
-DATABASE_URL names another; the cache is the settings' own: a database table, or Redis with
-REDIS_URL) with a member's cited works, each cited by N works of another member, and a widget key;
+DATABASE_URL names another, which is emptied first: give it one of its own; the cache is the
+settings' own: a database table, or Redis with REDIS_URL, whose database is cleared too) with a member's cited works, each cited by N works of another member, and a widget key;
 serves the portal with gunicorn as production does; then 8 concurrent clients (keep-alive HTTP,
 the key's allowed Origin) ask:
 
@@ -16,14 +16,9 @@ Prints p50/p95 per phase, the data size and the database; the last line is
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import queue
-import socket
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -62,28 +57,26 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
+    if not own_database:
+        # A database of the bench's own (make bench-widget: bench_widget), emptied for each run.
+        call_command("flush", interactive=False, verbosity=0)
+    from bench.serving import THREADS, WORKERS, gunicorn, hammer, percentile
+
     started = time.perf_counter()
     key, dois, citations = fill(works=args.works, citing=args.citing)
     print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
     print(f"data: {len(dois):,} cited works, {citations:,} citations, filled in {time.perf_counter() - started:.1f} s")
 
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1"},
-    )
-    try:
-        wait_until_up(port)
+    with gunicorn({}) as port:
         paths = [f"/widget/v1/data/{quote(doi, safe='/')}?key={key}" for doi in dois]
+        asked = {"Origin": ORIGIN}
         cache.clear()
-        uncached, sizes, etags = run(port, paths)
-        cached, _, _ = run(port, [paths[i % len(paths)] for i in range(args.requests)])
-        revalidated, _, _ = run(port, [paths[i % len(paths)] for i in range(args.requests // 2)], etags=etags)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(f"server: gunicorn, 2 processes x 4 threads; clients: {CLIENTS} concurrent, keep-alive")
+        uncached, sizes, etags = hammer(port, [(path, asked) for path in paths], clients=CLIENTS)
+        cached, _, _ = hammer(port, [(paths[i % len(paths)], asked) for i in range(args.requests)], clients=CLIENTS)
+        revalidated, _, _ = hammer(port, [(path, {**asked, "If-None-Match": etags[path]})
+                                          for path in (paths[i % len(paths)] for i in range(args.requests // 2))],
+                                   clients=CLIENTS, expected=304)
+    print(f"server: gunicorn, {WORKERS} processes x {THREADS} threads; clients: {CLIENTS} concurrent, keep-alive")
     print(f"response size: median {statistics.median(sizes):,.0f} bytes of JSON ({args.citing} citing works listed)")
     for name, samples in (("uncached", uncached), ("cached", cached), ("revalidated (304)", revalidated)):
         print(f"{name:18} n={len(samples):5}  p50={percentile(samples, 50):6.2f} ms  p95={percentile(samples, 95):6.2f} ms")
@@ -126,70 +119,6 @@ def fill(*, works: int, citing: int) -> tuple[str, list[str], int]:
     refresh_cited_by_counts(work_ids=[work.pk for work in cited])
     key = widget_key_create(member=press, name="Bench", origins=ORIGIN, created_by=None)
     return key.key, [work.doi for work in cited], len(links)
-
-
-def run(port: int, paths: list[str], *, etags: dict[str, str] | None = None) -> tuple[list[float], list[int], dict[str, str]]:
-    """`paths` asked by CLIENTS threads, each on its own keep-alive connection; milliseconds per answer."""
-    todo: queue.Queue[str] = queue.Queue()
-    for path in paths:
-        todo.put(path)
-    samples: list[float] = []
-    sizes: list[int] = []
-    seen: dict[str, str] = {}
-    lock = threading.Lock()
-
-    def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            try:
-                path = todo.get_nowait()
-            except queue.Empty:
-                break
-            headers = {"Origin": ORIGIN}
-            if etags:
-                headers["If-None-Match"] = etags[path]
-            start = time.perf_counter()
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-            elapsed = (time.perf_counter() - start) * 1000
-            expected = 304 if etags else 200
-            if response.status != expected:
-                raise RuntimeError(f"{path}: {response.status} (expected {expected}): {body[:200]!r}")
-            with lock:
-                samples.append(elapsed)
-                sizes.append(len(body))
-                seen[path] = response.getheader("ETag")
-        connection.close()
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return samples, sizes, seen
-
-
-def percentile(samples: list[float], p: int) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start within 60 s")
 
 
 if __name__ == "__main__":

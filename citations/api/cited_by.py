@@ -4,7 +4,7 @@ its agents (members.access.may_act_for decides; citations.selectors.cited_by_lin
 
 One item per link: the citing work in Crossref's work format, which reference of it was linked,
 how (method, score, status) and when the link was found. Newest first, cursor-paginated; the
-queries per page do not grow with its size (select_related). Errors are the portal's one JSON
+queries per page do not grow with its size (one query joins what a page shows). Errors are the portal's one JSON
 shape (deposits.api.views.json_errors).
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -20,8 +21,10 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer
 
-from citations.api.serializers import CrossrefWorkSerializer
+from citations.api.renderers import FastJSONRenderer
+from citations.api.serializers import WORK_FIELDS, WorkValues, crossref_work
 from citations.selectors import cited_by_links
 from deposits.api.views import json_errors
 from deposits.doi import InvalidDOI, parse_doi
@@ -44,14 +47,16 @@ class CitedByPagination(CursorPagination):
 
 
 class CitedByLinkSerializer(serializers.BaseSerializer):
-    def to_representation(self, link) -> dict:
+    """A link read as values (CitedByBase.get_queryset): one dict per row, no model instances."""
+
+    def to_representation(self, link: dict) -> dict:
         return {
-            "cited_doi": link.cited_work.doi,
-            "citing_doi": link.citing_work.doi,
-            "citing_work": CrossrefWorkSerializer().to_representation(link.citing_work),
-            "reference_key": link.reference.key,
-            "match": {"method": link.method, "score": link.score, "status": link.status},
-            "found": link.created.isoformat(),
+            "cited_doi": link["cited_doi"],
+            "citing_doi": link["citing_work__doi"],
+            "citing_work": crossref_work(WorkValues(link, prefix="citing_work__")),
+            "reference_key": link["reference_key"],
+            "match": {"method": link["method"], "score": link["score"], "status": link["status"]},
+            "found": link["created"].isoformat(),
         }
 
 
@@ -100,6 +105,7 @@ class CitedByBase(generics.ListAPIView):
     required_scope = APIKey.Scope.RETRIEVE  # read by APIKeyAuthentication
     serializer_class = CitedByLinkSerializer
     pagination_class = CitedByPagination
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]
 
     def get_exception_handler(self):
         return json_errors
@@ -112,10 +118,16 @@ class CitedByBase(generics.ListAPIView):
         since, until = _period(self.request.query_params)
         target = self.target()
         try:
-            return cited_by_links(acting=login.member, since=since, until=until, **target)
+            links = cited_by_links(acting=login.member, since=since, until=until, **target)
         except PermissionDenied:
             raise NotOwner(f"{login.member.name} may not read the works citing {self.kwargs.get('doi') or self.kwargs.get('prefix')}: "
                            "only its owner and the agents it allowed to retrieve may.") from None
+        # Only what a page shows, as values: a page is up to 1,000 rows of three joined tables, and
+        # making model instances of them would cost more than the rest of the answer.
+        return (links.select_related(None)
+                .annotate(cited_doi=F("cited_work__doi"), reference_key=F("reference__key"))
+                .values("created", "method", "score", "status", "cited_doi", "reference_key",
+                        *(f"citing_work__{name}" for name in WORK_FIELDS)))
 
 
 class WorkCitedBy(CitedByBase):

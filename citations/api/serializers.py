@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from deposits.doi import doi_url_path
 from deposits.models import Work
 from deposits.xml.markup import plain_text
 
@@ -31,46 +32,73 @@ def validation_failure(problems: list[dict]) -> dict:
     return {"status": "failed", "message-type": "validation-failure", "message": problems}
 
 
+# The Work columns CrossrefWorkSerializer reads: lists of many works load these only (.only()).
+WORK_FIELDS = ("doi", "title", "subtitle", "container_title", "publication_year", "type", "publisher", "owner_id",
+               "cited_by_count", "references_count", "contributors", "volume", "issue", "first_page", "last_page",
+               "issn", "isbn", "resource_url")
+
+
+class WorkValues:
+    """A work read as values (`.values()`), not a model instance: what crossref_work reads, for
+    lists of many works where making instances costs more than the rest of the answer."""
+
+    __slots__ = tuple(name for name in WORK_FIELDS)
+
+    def __init__(self, values: dict, *, prefix: str = ""):
+        for name in WORK_FIELDS:
+            setattr(self, name, values[prefix + name])
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{doi_url_path(self.doi)}"
+
+
 class CrossrefWorkSerializer(serializers.BaseSerializer):
     """One registered `Work` as a Crossref work object; pass `score` in the context for list items."""
 
     def to_representation(self, work: Work) -> dict:
-        item: dict = {"DOI": work.doi}
-        if "score" in self.context:
-            item["score"] = crossref_score(self.context["score"])
-        item.update({
-            "title": _texts(plain_text(work.title)),
-            "subtitle": _texts(plain_text(work.subtitle)),
-            "container-title": _texts(work.container_title),
-            "issued": {"date-parts": [[work.publication_year]]},
-            "type": work.type,
-            "publisher": work.publisher,
-            "member": str(work.owner_id),
-            "prefix": work.doi.split("/", 1)[0],
-            "URL": work.doi_url,
-            "is-referenced-by-count": work.cited_by_count,
-            "references-count": work.references_count,
-            "reference-count": work.references_count,  # Crossref answers both names
-        })
-        for name, role in (("author", "author"), ("editor", "editor")):
-            people = [_person(c) for c in work.contributors or () if c.get("role", "author") == role]
-            if people:
-                item[name] = people
-        optional = {
-            "volume": work.volume,
-            "issue": work.issue,
-            "page": "-".join(p for p in (work.first_page, work.last_page) if p),
-            "ISSN": _texts(work.issn),
-            "ISBN": _texts(work.isbn),
-        }
-        item.update((key, value) for key, value in optional.items() if value)
-        if work.publication_year:
-            item["published"] = {"date-parts": [[work.publication_year]]}
-        if work.resource_url:
-            item["resource"] = {"primary": {"URL": work.resource_url}}
-        if "references" in self.context:
-            item["reference"] = [_reference(r) for r in self.context["references"]]
-        return item
+        return crossref_work(work, **self.context)
+
+
+def crossref_work(work: Work, *, score: float | None = None, references=None) -> dict:
+    """What CrossrefWorkSerializer writes, without a serializer object per item (a page of links
+    writes up to 1,000)."""
+    item: dict = {"DOI": work.doi}
+    if score is not None:
+        item["score"] = crossref_score(score)
+    item.update({
+        "title": _texts(plain_text(work.title)),
+        "subtitle": _texts(plain_text(work.subtitle)),
+        "container-title": _texts(work.container_title),
+        "issued": {"date-parts": [[work.publication_year]]},
+        "type": work.type,
+        "publisher": work.publisher,
+        "member": str(work.owner_id),
+        "prefix": work.doi.split("/", 1)[0],
+        "URL": work.doi_url,
+        "is-referenced-by-count": work.cited_by_count,
+        "references-count": work.references_count,
+        "reference-count": work.references_count,  # Crossref answers both names
+    })
+    for name, role in (("author", "author"), ("editor", "editor")):
+        people = [_person(c) for c in work.contributors or () if c.get("role", "author") == role]
+        if people:
+            item[name] = people
+    optional = {
+        "volume": work.volume,
+        "issue": work.issue,
+        "page": "-".join(p for p in (work.first_page, work.last_page) if p),
+        "ISSN": _texts(work.issn),
+        "ISBN": _texts(work.isbn),
+    }
+    item.update((key, value) for key, value in optional.items() if value)
+    if work.publication_year:
+        item["published"] = {"date-parts": [[work.publication_year]]}
+    if work.resource_url:
+        item["resource"] = {"primary": {"URL": work.resource_url}}
+    if references is not None:
+        item["reference"] = [_reference(r) for r in references]
+    return item
 
 
 # Reference fields Crossref lists, in its names; blank ones are left out, as Crossref does.

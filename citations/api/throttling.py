@@ -1,6 +1,6 @@
 """Rate limit of the public works API (`GET /works`, `/works/{doi}`): 429 with Retry-After.
 
-A fixed one-minute window per client address, counted in the shared cache (Redis in
+A fixed one-minute window per client address, counted in the "ratelimit" cache (Redis in
 production, so every web process counts together). DRF's AnonRateThrottle keeps the time of
 every request of the window in one cache entry, which at a generous limit means reading and
 writing thousands of floats on each call; one counter per window costs one increment.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.throttling import BaseThrottle
 
 WINDOW_SECONDS = 60
@@ -25,8 +25,13 @@ class PublicRateThrottle(BaseThrottle):
         now = time.time()
         window = int(now // WINDOW_SECONDS)
         key = f"throttle:public:{self.get_ident(request)}:{window}"
-        # add() starts the window's count; it outlives the window so incr never finds it gone.
-        count = 1 if cache.add(key, 1, timeout=2 * WINDOW_SECONDS) else cache.incr(key)
+        cache = caches["ratelimit"]  # cheap: Redis, or this process's memory (portal/settings.py)
+        # One call per request once the window has started: incr, and add() only for the
+        # window's first request (it outlives the window, so incr never finds it gone mid-way).
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            count = 1 if cache.add(key, 1, timeout=2 * WINDOW_SECONDS) else cache.incr(key)
         self._wait = (window + 1) * WINDOW_SECONDS - now
         return count <= limit
 

@@ -10,7 +10,6 @@ import re
 
 from django.http import HttpResponse
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 
 from citations.api import params as list_params
+from citations.api.renderers import FastJSONRenderer
 from citations.api.throttling import PublicRateThrottle
 from citations.api.serializers import CrossrefWorkSerializer, envelope, validation_failure
 from citations.selectors import public_references
@@ -68,7 +68,7 @@ class PublicWorksView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
     throttle_classes = [PublicRateThrottle]
 
     def get_exception_handler(self):

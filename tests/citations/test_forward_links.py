@@ -158,3 +158,22 @@ def test_an_agent_reads_only_with_a_retrieve_grant_and_not_after_revocation(clie
     assert len(citing_dois(client.get("/servlet/getForwardLinks", usr))) == 2
     agent_revoke(grant=grant)
     assert client.get("/servlet/getForwardLinks", usr).status_code == 403
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_the_links_of_a_prefix(client, press, society):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    key = api_key_create(member=press[0], name="p", scopes=[APIKey.Scope.RETRIEVE], created_by=None)
+    asked = {"usr": key.key.key_id, "pwd": key.token, "doi": "10.5555"}
+    client.get("/servlet/getForwardLinks", asked)  # a key's first use records it (once a minute)
+    counts = {}
+    for size in (2, 30):
+        target = work(press[0], f"10.5555/cited-{size}")
+        for n in range(size):
+            link(target, work(society[0], f"10.6666/by-{size}-{n}"))
+        with CaptureQueriesContext(connection) as queries:
+            assert len(citing_dois(client.get("/servlet/getForwardLinks", {**asked, "doi": f"10.5555/cited-{size}"}))) == size
+        counts[size] = len(queries)
+    assert counts[2] == counts[30]

@@ -207,3 +207,18 @@ def test_an_admin_who_steps_down_lands_on_a_page_they_may_see(client, press):
     assert response.status_code == 200 and b"is now editor" in response.content
     mine.refresh_from_db()
     assert mine.role == Role.EDITOR
+
+
+def test_a_key_used_within_the_minute_is_checked_without_writing(press, django_assert_num_queries):
+    """A busy platform's key: each call reads the key and writes nothing (the cache is the
+    database table in the embedded default, so a cache write would show here too)."""
+    member, admin = press
+    new = api_key_create(member=member, name="busy", scopes=["retrieve"], created_by=admin)
+    key_authenticate(request=None, token=new.token, scope="retrieve")  # the first use is recorded
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert isinstance(key_authenticate(request=None, token=new.token, scope="retrieve"), MachineLogin)
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
