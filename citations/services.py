@@ -223,7 +223,7 @@ def match_reference_queries(
     if placed:
         found = index.candidates([asked[n] for n in placed], limit=limit, text=False)
         for n, candidates in zip(placed, found):
-            if len(candidates) < limit:  # (a busy page cut to `limit` works may hide a rival)
+            if 0 < len(candidates) < limit:  # (a busy page cut to `limit` works may hide a rival)
                 result = matching.match(queries[n], candidates=candidates)
                 if matching.settled_by_place(queries[n], result):
                     results[n] = result
