@@ -61,6 +61,9 @@ class WorkIndex(ABC):
     def connection(self):
         return connections[self.using]
 
+    def tune_connection(self) -> None:
+        """Set up this index's database connection for heavy use (matching or a bulk load)."""
+
     # --- Reading ----------------------------------------------------------------------------
 
     def search(self, query: CandidateQuery, *, limit: int = 20) -> list[WorkRecord]:
