@@ -162,3 +162,14 @@ def test_imported_works_are_indexed_with_the_text_a_rebuild_gives_them(tmp_path,
         indexed = terms(cursor.fetchone()[0])
     assert indexed == terms(matching.index_text(work_record(row)))
     assert "phonons" in indexed and "anning" in indexed and "editorson" not in indexed
+
+
+def test_a_preprint_is_stored_in_the_server_crossref_names_as_its_institution(tmp_path, press):
+    preprint = orjson.loads(jsonl([{"doi": "10.1101/2020.01.02.123", "title": "Viral load in saliva", "authors": [("Ada", "Lovelace")], "year": 2020}]))
+    preprint.update({"type": "posted-content", "institution": [{"name": "medRxiv"}], "container-title": []})
+    article = orjson.loads(jsonl([{"doi": "10.5555/no.container", "title": "Untitled journal", "year": 2020}]))
+    article["institution"] = [{"name": "Some University"}]  # (only posted content is "in" its institution)
+    (tmp_path / "works.jsonl").write_bytes(orjson.dumps(preprint) + b"\n" + orjson.dumps(article) + b"\n")
+    run(tmp_path / "works.jsonl")
+    assert Work.objects.get(doi="10.1101/2020.01.02.123").container_title == "medRxiv"
+    assert Work.objects.get(doi="10.5555/no.container").container_title == ""
