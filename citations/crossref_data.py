@@ -133,7 +133,7 @@ def work_fields(message: dict) -> dict:
         "title": _first(message.get("title")),
         "subtitle": _first(message.get("subtitle")),
         "contributors": [c for c in contributors if c["surname"]],
-        "container_title": _first(message.get("container-title")),
+        "container_title": _first(message.get("container-title")) or _server(message),
         "issn": _typed_first(message.get("ISSN"), message.get("issn-type"))[:9],
         "isbn": _typed_first(message.get("ISBN"), message.get("isbn-type"))[:17],
         "volume": _text(message.get("volume"))[:100],
@@ -144,6 +144,17 @@ def work_fields(message: dict) -> dict:
         "publisher": _text(message.get("publisher"))[:255],
         "resource_url": _text(message.get("URL"))[:2000],
     }
+
+
+def _server(message: dict) -> str:
+    """Where posted content was posted: Crossref gives a preprint no container title, but names the
+    server as its `institution` ("bioRxiv", "Research Square"), which is what references cite it by."""
+    if message.get("type") != "posted-content":
+        return ""
+    for institution in _list(message.get("institution")):
+        if isinstance(institution, dict) and _text(institution.get("name")):
+            return _text(institution["name"])
+    return ""
 
 
 def _contributor(person, role: str) -> dict:

@@ -216,8 +216,23 @@ def match_reference_queries(
     to reuse its cache of works (a long-lived process should make a new one now and then).
     """
     index = index or work_index()
-    candidates = index.candidates([matching.candidate_query(query) for query in queries], limit=limit)
-    return [matching.match(query, candidates=found) for query, found in zip(queries, candidates)]
+    asked = [matching.candidate_query(query) for query in queries]
+    results: list[MatchResult | None] = [None] * len(queries)
+    # References giving a volume and first page are first matched among the works at that place
+    # alone: a full-text search (the costliest lookup) is only made for those this leaves open.
+    placed = [n for n, question in enumerate(asked) if question.volume_pages and not question.dois]
+    if placed:
+        found = index.candidates([asked[n] for n in placed], limit=limit, text=False)
+        for n, candidates in zip(placed, found):
+            if 0 < len(candidates) < limit:  # (a busy page cut to `limit` works may hide a rival)
+                result = matching.match(queries[n], candidates=candidates)
+                if matching.settled_by_place(queries[n], result):
+                    results[n] = result
+    rest = [n for n, result in enumerate(results) if result is None]
+    found = index.candidates([asked[n] for n in rest], limit=limit)
+    for n, candidates in zip(rest, found):
+        results[n] = matching.match(queries[n], candidates=candidates)
+    return results
 
 
 # --- Editors' decisions about links ---------------------------------------------------------

@@ -23,7 +23,8 @@ from django.utils import timezone
 
 from citations import matching
 from citations.crossref_data import BadRecord, RawRecord, data_files, read_records, reference_fields, work_fields
-from citations.search import WORK_COLUMNS, work_index, work_record
+from citations.matching.records import WorkRecord
+from citations.search import work_index
 from citations.search.records import IDS_PER_QUERY
 from deposits.doi import doi_prefix
 from deposits.models import Reference, Work
@@ -135,6 +136,7 @@ class _Batch:
         self.owners: dict[str, int] = {}  # prefix -> member id
         self.agency_id: int | None = None
         self.index = work_index(using=using)
+        self.index.tune_connection()
 
     def __len__(self) -> int:
         return len(self.pending)
@@ -182,7 +184,7 @@ class _Batch:
                 for fields in new:
                     fields["id"] = ids[fields["doi"]][0]
             written = new + changed
-            self.index.write_texts([(f["id"], matching.index_text(work_record([f[c] for c in WORK_COLUMNS]))) for f in written])
+            self.index.write_texts([(f["id"], matching.index_text(_indexed_record(f))) for f in written])
             if self.with_references:
                 self.summary.references += self._write_references(cursor, connection, written)
         self.summary.created += len(new)
@@ -281,3 +283,15 @@ def _mark(connection, column: str) -> str:
 
 def _values(fields: dict) -> tuple:
     return tuple(orjson.dumps(fields[c]).decode() if c == "contributors" else fields[c] for c in WORK_DATA)
+
+
+def _indexed_record(fields: dict) -> WorkRecord:
+    """What `index_text` reads of a work (title, authors' family names, container), straight from
+    its columns: building the full `work_record` was about 8% of the import's CPU time."""
+    title, subtitle = fields["title"], fields["subtitle"]
+    return WorkRecord(
+        id=fields["id"], doi=fields["doi"],
+        title=f"{title}: {subtitle}" if title and subtitle else title or subtitle or "",
+        authors=tuple(c["surname"] for c in fields["contributors"] if c.get("role", "author") == "author" and c.get("surname")),
+        container_title=fields["container_title"] or "",
+    )

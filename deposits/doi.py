@@ -36,7 +36,9 @@ def parse_doi(value: str) -> str:
     if match is None:
         raise InvalidDOI(f"“{_shown(text)}” is not a DOI: a DOI is 10. and a registrant code (4–9 digits), “/”, then a suffix")
     suffix = match["suffix"]
-    if any(ch.isspace() or not ch.isprintable() for ch in suffix):
+    # (No character is both printable and whitespace but the space itself: two C-speed checks
+    # instead of a Python loop over every character, which import_works pays per work.)
+    if " " in suffix or not suffix.isprintable():
         raise InvalidDOI(f"the DOI “{_shown(text)}” contains a space or a control character; a DOI suffix is printable characters only")
     if len(text) > MAX_DOI_LENGTH:
         raise InvalidDOI(f"the DOI is {len(text):,} characters long; the portal registers DOIs of at most {MAX_DOI_LENGTH}")

@@ -27,6 +27,24 @@ def match(ref: ReferenceQuery, *, candidates: Sequence[WorkRecord]) -> MatchResu
     return _match_fields(view, candidates)
 
 
+def settled_by_place(ref: ReferenceQuery, result: MatchResult) -> bool:
+    """Whether a match made among the works at the reference's (volume, first page) alone stands
+    whatever else the registry holds, so that no text search is needed for it.
+
+    It does when the work agrees on both the volume and the first page: any other work is at
+    another volume or page, which the reference contradicts, and so scores well below it (the
+    margin is checked among the works at that place). Not for a string that says it cites a
+    preprint or a notice: those can be the cited work without sharing its journal's numbering.
+    """
+    if result.outcome != "matched" or result.method == "publisher-doi":
+        return False
+    fields = result.details.get("fields", {})
+    if fields.get("volume", 0.0) < 1.0 or fields.get("page", 0.0) < 1.0:
+        return False
+    string = view_reference(ref).string
+    return string is None or not (string.says_preprint or string.says_notice)
+
+
 # --- References with a DOI -----------------------------------------------------------------
 
 def _match_doi(view: ReferenceView, candidates: Sequence[WorkRecord]) -> MatchResult:

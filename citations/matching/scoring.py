@@ -154,7 +154,16 @@ class Agreements:
     title_sim: float
     title_info: float  # 0..1, the title's informativeness (a one-word title is weak evidence)
     raw: float  # weighted sum / SCORE_SCALE, unclipped (margins are taken on this)
-    other_words: int = 0  # unstructured: content words that are none of the work's (names it lacks, another title)
+    # What `other_words` reads: counted only when a gate asks (most candidates never need it).
+    string: ParsedString | None = dataclasses.field(default=None, repr=False, compare=False)
+    work: WorkFeatures | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def other_words(self) -> int:
+        """Unstructured: content words that are none of the work's (names it lacks, another title)."""
+        if self.string is None or self.work is None:
+            return 0
+        return len(other_words(self.string, self.work))
 
     @property
     def score(self) -> float:
@@ -177,8 +186,7 @@ class Agreements:
 def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
     if view.in_book is not None and not work.is_book:
         view = view.in_book  # the book title is this chapter's or paper's container, not its title
-    others = len(other_words(view.string, work)) if view.string is not None and not view.title else 0
-    title, title_sim = title_agreement(view, work, others=others)
+    title, title_sim = title_agreement(view, work)
     title_info = min(view.title_info, work.title_info) if view.title else work.title_info
     fields = {
         "title": title,
@@ -195,7 +203,7 @@ def agreements(view: ReferenceView, work: WorkFeatures) -> Agreements:
     for name, value in fields.items():
         total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
     return Agreements(fields=fields, title_sim=title_sim, title_info=title_info, raw=total / weights.SCORE_SCALE,
-                      other_words=others)
+                      string=view.string if not view.title else None, work=work)
 
 
 # --- A cheap upper bound ---------------------------------------------------------------------

@@ -75,6 +75,8 @@ def content_words(tokens: list[str]) -> list[str]:
 
 def norm_number(value: str) -> str:
     """A volume, issue or page as compared: "075" -> "75", "e1234" stays, "S12" -> "s12"."""
+    if value and value.isdigit() and value.isascii():  # most are plain numbers: no need to clean them
+        return value.lstrip("0") or "0"
     token = _NON_ALNUM.sub("", plain(value or ""))
     if token.isdigit():
         return token.lstrip("0") or "0"

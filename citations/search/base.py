@@ -61,17 +61,23 @@ class WorkIndex(ABC):
     def connection(self):
         return connections[self.using]
 
+    def tune_connection(self) -> None:
+        """Set up this index's database connection for heavy use (matching or a bulk load)."""
+
     # --- Reading ----------------------------------------------------------------------------
 
     def search(self, query: CandidateQuery, *, limit: int = 20) -> list[WorkRecord]:
         """Candidates for one query: DOI hits, then (volume, first page) hits, then text hits by rank."""
         return self.candidates([query], limit=limit)[0]
 
-    def candidates(self, queries: Sequence[CandidateQuery], *, limit: int = 20) -> list[list[WorkRecord]]:
-        """`search` for many queries at once: each kind of lookup is one round of queries for all."""
+    def candidates(self, queries: Sequence[CandidateQuery], *, limit: int = 20, text: bool = True) -> list[list[WorkRecord]]:
+        """`search` for many queries at once: each kind of lookup is one round of queries for all.
+
+        `text=False`: the DOI and (volume, first page) hits only (their text still ranks a busy page).
+        """
         by_doi = self.ids_by_doi(d for q in queries for d in q.dois)
         by_volume_page = self.works_by_volume_page(p for q in queries for p in q.volume_pages)
-        by_text = self.text_search_ids([q.text for q in queries], limit=limit)
+        by_text = self.text_search_ids([q.text for q in queries], limit=limit) if text else [[] for _ in queries]
         wanted: list[list[int]] = []
         for query, text_hits in zip(queries, by_text):
             ids = [by_doi[doi] for doi in map(_doi_key, query.dois) if doi in by_doi]
@@ -98,8 +104,14 @@ class WorkIndex(ABC):
         """Registered works' ids by (normalised) DOI."""
         dois = list({_doi_key(d) for d in dois} - {""})
         found: dict[str, int] = {}
-        for start in range(0, len(dois), IDS_PER_QUERY):
-            found.update(Work.objects.using(self.using).filter(doi__in=dois[start : start + IDS_PER_QUERY]).values_list("doi", "pk"))
+        # Plain SQL: building the ORM's `doi__in` lookup cost as much per DOI as the query itself.
+        table = self.connection.ops.quote_name(Work._meta.db_table)
+        column = self.connection.ops.quote_name(Work._meta.get_field("doi").column)
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(dois), IDS_PER_QUERY):
+                chunk = dois[start : start + IDS_PER_QUERY]
+                cursor.execute(f"SELECT {column}, id FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+                found.update(cursor.fetchall())
         return found
 
     def ids_by_volume_page(self, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:

@@ -134,3 +134,42 @@ def test_works_beyond_one_batch_are_all_written(tmp_path, press):
     out, _ = run(path, "--batch-size", "1000")
     assert "3000 works read: 3000 created" in out
     assert Work.objects.count() == 3000
+
+
+def test_imported_works_are_indexed_with_the_text_a_rebuild_gives_them(tmp_path, press):
+    from django.db import connection
+
+    from citations import matching
+    from citations.search import WORK_COLUMNS, work_record
+
+    work = {"doi": "10.5555/sub.1", "title": "Strained graphene", "authors": [("Ada", "Lovelace"), ("Mary", "Anning")],
+            "container_title": "Journal of Chemical Physics", "year": 2004}
+    source = jsonl([work])
+    message = orjson.loads(source)
+    message["subtitle"] = ["Phonons under pressure"]
+    message["editor"] = [{"given": "Edgar", "family": "Editorson"}]
+    (tmp_path / "works.jsonl").write_bytes(orjson.dumps(message) + b"\n")
+    run(tmp_path / "works.jsonl")
+    row = Work.objects.filter(doi="10.5555/sub.1").values_list(*WORK_COLUMNS).get()
+    from citations.search.postgresql import SEARCH_TABLE
+    from citations.search.sqlite import FTS_TABLE
+    from citations.search.terms import terms
+
+    query = (f"SELECT text FROM {FTS_TABLE} WHERE rowid = %s" if connection.vendor == "sqlite"
+             else f"SELECT text FROM {SEARCH_TABLE} WHERE work_id = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(query, [row[0]])
+        indexed = terms(cursor.fetchone()[0])
+    assert indexed == terms(matching.index_text(work_record(row)))
+    assert "phonons" in indexed and "anning" in indexed and "editorson" not in indexed
+
+
+def test_a_preprint_is_stored_in_the_server_crossref_names_as_its_institution(tmp_path, press):
+    preprint = orjson.loads(jsonl([{"doi": "10.1101/2020.01.02.123", "title": "Viral load in saliva", "authors": [("Ada", "Lovelace")], "year": 2020}]))
+    preprint.update({"type": "posted-content", "institution": [{"name": "medRxiv"}], "container-title": []})
+    article = orjson.loads(jsonl([{"doi": "10.5555/no.container", "title": "Untitled journal", "year": 2020}]))
+    article["institution"] = [{"name": "Some University"}]  # (only posted content is "in" its institution)
+    (tmp_path / "works.jsonl").write_bytes(orjson.dumps(preprint) + b"\n" + orjson.dumps(article) + b"\n")
+    run(tmp_path / "works.jsonl")
+    assert Work.objects.get(doi="10.1101/2020.01.02.123").container_title == "medRxiv"
+    assert Work.objects.get(doi="10.5555/no.container").container_title == ""

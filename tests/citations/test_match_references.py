@@ -83,3 +83,23 @@ def test_the_service_answers_a_batch_in_order(registry):
     ])
     assert [(r.outcome, r.work.doi if r.work else None) for r in results] == [
         ("matched", "10.5555/mudflats"), ("unmatched", None), ("matched", "10.5555/graphene")]
+
+
+def text_searches(queries) -> int:
+    """Full-text searches of the work index among these queries (FTS5 MATCH, PostgreSQL @@)."""
+    return sum("citations_work_fts" in q["sql"] and " MATCH " in q["sql"] or "@@" in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db
+def test_a_reference_matched_at_its_volume_and_page_needs_no_text_search_and_others_get_one(registry):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as placed:
+        results = match_reference_queries([ReferenceQuery(unstructured="A. Lovelace, J. Chem. Phys. 120, 345 (2004).")])
+    assert results[0].work.doi == "10.5555/graphene"
+    assert text_searches(placed.captured_queries) == 0
+    with CaptureQueriesContext(connection) as unplaced:
+        results = match_reference_queries([ReferenceQuery(unstructured="Lovelace A (2004) Phonon dispersion in strained graphene bilayers")])
+    assert results[0].work.doi == "10.5555/graphene"
+    assert text_searches(unplaced.captured_queries) == 1

@@ -37,6 +37,8 @@ def test_valid_dois_have_one_normal_form(given, normal):
         ("10.1234/", "not a DOI"),
         ("10.1234/a\tb", "control character"),
         ("10.1234/a b", "space"),
+        ("10.1234/a\u00a0b", "space"),  # a no-break space, as pasted from a web page
+        ("10.1234/a\u200bb", "control character"),  # a zero-width space (a format character)
         ("10.1234/" + "x" * 5000, "5,008 characters"),
     ],
 )

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from citations.matching import ReferenceQuery, WorkRecord, match
+from citations.matching import ReferenceQuery, WorkRecord, match, settled_by_place
 
 SMITH = WorkRecord(
     id=1, doi="10.1103/physrevb.12.345", title="Electron transport in disordered thin metallic films",
@@ -492,3 +492,33 @@ def test_first_page_typo_with_the_last_page_agreeing_matches_only_with_author_an
     result = unstructured("J. Smith, K. Jones, Phys. Rev. B 12 (2001) 354-351.", candidates=[NEIGHBOUR, SMITH, SAME_PAGE_OTHER_JOURNAL])
     assert_matches(result, SMITH)
     assert_unmatched(unstructured("Phys. Rev. B 12 (2001) 354-351.", candidates=[NEIGHBOUR, SMITH]))
+
+
+# --- Settled among the works at the reference's volume and page ----------------------------
+
+def test_a_match_agreeing_on_volume_and_first_page_is_settled_without_a_text_search():
+    ref = ReferenceQuery(unstructured="J. Smith, Phys. Rev. B 12, 345 (2001).")
+    result = match(ref, candidates=[SMITH, SAME_PAGE_OTHER_JOURNAL])
+    assert_matches(result, SMITH)
+    assert settled_by_place(ref, result)
+
+
+def test_a_match_by_title_without_the_reference_giving_pages_is_not_settled_by_place():
+    ref = ReferenceQuery(unstructured="Smith J (2001) Electron transport in disordered thin metallic films. Physical Review B")
+    result = match(ref, candidates=[SMITH])
+    assert_matches(result, SMITH)
+    assert not settled_by_place(ref, result)
+
+
+def test_a_string_naming_a_notice_or_a_preprint_is_never_settled_by_place():
+    result = match(ReferenceQuery(unstructured="J. Smith, Phys. Rev. B 12, 345 (2001)."), candidates=[SMITH])
+    assert_matches(result, SMITH)
+    assert not settled_by_place(ReferenceQuery(unstructured="Erratum: J. Smith, Phys. Rev. B 12, 345 (2001)."), result)
+    assert not settled_by_place(ReferenceQuery(unstructured="J. Smith, Phys. Rev. B 12, 345 (2001), arXiv preprint."), result)
+
+
+def test_an_unmatched_reference_is_never_settled_by_place():
+    ref = ReferenceQuery(unstructured="J. Smith, Phys. Rev. E 12, 345 (2001).")
+    result = match(ref, candidates=[SMITH, SAME_PAGE_OTHER_JOURNAL])
+    assert_unmatched(result)
+    assert not settled_by_place(ref, result)
