@@ -1,20 +1,23 @@
 """Reading a member's dashboard: totals, newest citations, most-cited works, the works list,
 citations per month, the exportable citing list and the participation report.
 
-Pure reads. Each function costs a fixed number of queries however many rows it returns, and
-the per-work figures come from the works' stored columns (cited_by_count, references_count,
-linked_references_count), not from counting rows per request.
+Reads. Each function costs a fixed number of queries however many rows it returns; the per-work
+figures come from the works' stored columns (cited_by_count, references_count,
+linked_references_count) and the member's totals, participation and months from its stored
+figures (citations.figures, counted by a worker), not from counting rows per request. The one
+write: a member never counted yet is counted once, on its first visit.
 """
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from citations.models import Citation, UnmatchedReference
+from citations.figures import member_figures
+from citations.models import Citation, MemberFigures
 from deposits.models import Work
 from members.models import Member
 
@@ -40,19 +43,12 @@ class Totals:
 
 
 def totals(member: Member) -> Totals:
-    """Two queries: the works' stored figures summed, and the distinct citing works and members."""
-    figures = Work.objects.filter(owner=member).aggregate(
-        works=Count("pk"),
-        works_with_references=Count("pk", filter=Q(references_count__gt=0)),
-        references=Sum("references_count", default=0),
-        references_matched=Sum("linked_references_count", default=0),
-        citations_received=Sum("cited_by_count", default=0),
-    )
-    citing = _counted_to(member).aggregate(
-        citing_works=Count("citing_work", distinct=True),
-        citing_members=Count("citing_work__owner", distinct=True),
-    )
-    return Totals(**figures, **citing)
+    """The member's stored figures (one query; counted and stored first if there are none)."""
+    return totals_from(member_figures(member))
+
+
+def totals_from(figures: MemberFigures) -> Totals:
+    return Totals(**{name: getattr(figures, name) for name in Totals.__dataclass_fields__})
 
 
 def _counted_to(member: Member) -> QuerySet[Citation]:
@@ -174,6 +170,7 @@ class Participation:
     references: int
     references_matched: int
     unmatched: list[tuple[str, str, int]]  # (reason, what it means, references)
+    computed_at: datetime.datetime | None = None  # when the stored figures were counted
 
     @property
     def works_share(self) -> float | None:
@@ -197,14 +194,15 @@ class Participation:
 
 
 def participation(member: Member) -> Participation:
-    """Two queries: the works' stored figures, and the unmatched references grouped by reason."""
-    figures = Work.objects.filter(owner=member).aggregate(
-        works=Count("pk"),
-        works_with_references=Count("pk", filter=Q(references_count__gt=0)),
-        references=Sum("references_count", default=0),
-        references_matched=Sum("linked_references_count", default=0),
+    """From the member's stored figures (one query; counted and stored first if there are none)."""
+    return participation_from(member_figures(member))
+
+
+def participation_from(figures: MemberFigures) -> Participation:
+    reasons = sorted(figures.unmatched_by_reason.items(), key=lambda item: (-item[1], item[0]))
+    return Participation(
+        works=figures.works, works_with_references=figures.works_with_references, references=figures.references,
+        references_matched=figures.references_matched,
+        unmatched=[(reason, UNMATCHED_REASONS.get(reason, reason), n) for reason, n in reasons],
+        computed_at=figures.computed_at,
     )
-    reasons = (UnmatchedReference.objects.filter(reference__citing_work__owner=member)
-               .values("reason").annotate(n=Count("pk")).order_by("-n", "reason"))
-    unmatched = [(row["reason"], UNMATCHED_REASONS.get(row["reason"], row["reason"]), row["n"]) for row in reasons]
-    return Participation(**figures, unmatched=unmatched)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 
 from citations import dashboard
+from citations.figures import member_figures, months_from
 from citations.models import Citation
 from citations.month_chart import month_chart
 from citations.widget.rich import authors_line
@@ -53,12 +54,14 @@ def member_dashboard(request, pk: int):
             "prefix": query.prefix, "cited": query.cited, "days": days}
     extra = "&" + urlencode({k: v for k, v in kept.items() if v})
     filtered = any([query.search, query.type, query.year, query.prefix, query.cited])
+    figures = member_figures(member)
     return render(request, "citations/dashboard.html", {
-        "member": member, "prefixes": prefixes, "totals": dashboard.totals(member),
+        "member": member, "prefixes": prefixes, "totals": dashboard.totals_from(figures),
+        "figures_as_of": figures.computed_at,
         "days": days, "windows": dashboard.NEWEST_WINDOWS,
         "newest": dashboard.newest_citations(member, days=days),
         "most_cited": dashboard.most_cited(member),
-        "chart": month_chart(dashboard.citations_per_month(member=member)),
+        "chart": month_chart(months_from(figures)),
         "query": query, "page": page, "extra": extra, "filtered": filtered,
         "sorts": SORT_LABELS, "cited_choices": CITED_LABELS, "types": types, "years": years,
         "can_deposit": can_deposit_for(request.user, member),
