@@ -9,7 +9,8 @@ members). So pages read the stored row (one query), and the background work keep
   refresh_linked_counts, which call `figures_changed` with the works concerned; a deposit's
   receiver does the same for the works it registered;
 - after the change commits, the owners of those works get one recount each, debounced: the
-  first change in a window sets a cache key and queues the task `DEBOUNCE` seconds later; changes
+  first change in a window sets a cache key and queues the task `DEBOUNCE` seconds later (longer
+  for a member whose last recount was slow: a few times its cost); changes
   meanwhile (a burst of matching chunks) find the key and queue nothing. The task deletes the
   keys before it counts, so a change committed after that queues a recount of its own;
 - a periodic sweep recounts the members counted longest ago (a lost task, a failed cache).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 from collections.abc import Iterable
 from functools import partial
 
@@ -25,7 +27,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from citations.models import Citation, MemberFigures, UnmatchedReference
@@ -35,6 +36,9 @@ from members.models import Member
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "citations:member-figures-pending:{}"
+COST_KEY = "citations:member-figures-cost:{}"  # seconds the member's last recount took
+# The chart shows 12 months; two years stored keep it whole for a while if recounts stop.
+STORED_MONTHS = 24
 
 
 def count_figures(*, member_id: int) -> dict:
@@ -54,9 +58,27 @@ def count_figures(*, member_id: int) -> dict:
     reasons = (UnmatchedReference.objects.filter(reference__citing_work__owner_id=member_id)
                .values("reason").annotate(n=Count("pk")).order_by())
     figures["unmatched_by_reason"] = {row["reason"]: row["n"] for row in reasons}
-    months = counted.annotate(month=TruncMonth("created")).values("month").annotate(n=Count("pk")).order_by()
-    figures["citations_per_month"] = {f"{row['month']:%Y-%m}": row["n"] for row in months}
+    figures["citations_per_month"] = _months(counted)
     return figures
+
+
+def _months(counted) -> dict[str, int]:
+    """Counted links found in each of the last STORED_MONTHS calendar months, in one pass: a
+    count filtered on each month's range (plain comparisons on the created column; truncating
+    every row's date is a Python function call per row on SQLite)."""
+    today = timezone.now().date()
+    starts = [_month_start(today, back=back) for back in range(STORED_MONTHS - 1, -1, -1)]
+    ends = starts[1:] + [_month_start(today, back=-1)]
+    at = partial(datetime.datetime.combine, time=datetime.time.min, tzinfo=datetime.timezone.utc)
+    counts = counted.aggregate(**{
+        f"{start:%Y-%m}": Count("pk", filter=Q(created__gte=at(start), created__lt=at(end))) for start, end in zip(starts, ends)
+    })
+    return {month: n for month, n in counts.items() if n}
+
+
+def _month_start(day: datetime.date, *, back: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - back
+    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def refresh_member_figures(*, member_ids: Iterable[int]) -> list[MemberFigures]:
@@ -64,9 +86,17 @@ def refresh_member_figures(*, member_ids: Iterable[int]) -> list[MemberFigures]:
     recounts racing both write whole rows counted from committed data, and the upsert never
     fails on the row the other one inserted."""
     existing = list(Member.objects.filter(pk__in=set(member_ids)).order_by("pk").values_list("pk", flat=True))
-    rows = [MemberFigures(member_id=pk, computed_at=timezone.now(), **count_figures(member_id=pk)) for pk in existing]
+    rows, costs = [], {}
+    for pk in existing:
+        started = time.monotonic()
+        rows.append(MemberFigures(member_id=pk, computed_at=timezone.now(), **count_figures(member_id=pk)))
+        costs[COST_KEY.format(pk)] = time.monotonic() - started
     fields = [field.name for field in MemberFigures._meta.concrete_fields if field.name != "member"]
     MemberFigures.objects.bulk_create(rows, update_conflicts=True, unique_fields=["member"], update_fields=fields)
+    try:
+        cache.set_many(costs, timeout=7 * 24 * 3600)
+    except Exception:  # only the spacing of later recounts depends on it
+        log.warning("could not remember how long counting the figures of members %s took", existing[:20])
     return rows
 
 
@@ -111,7 +141,11 @@ def request_figures_refresh(*, member_ids: Iterable[int]) -> None:
     ttl = delay + settings.MEMBER_FIGURES_PENDING_SECONDS
     due = [pk for pk in sorted(set(member_ids)) if cache.add(PENDING_KEY.format(pk), timezone.now().isoformat(), timeout=ttl)]
     if due:
-        refresh_member_figures_task.apply_async((due,), countdown=delay)
+        # A member whose recount takes long (a million links on SQLite: tens of seconds) waits
+        # longer between recounts, so a long burst of matching never keeps a worker recounting.
+        costs = cache.get_many([COST_KEY.format(pk) for pk in due])
+        countdown = max([delay, *(settings.MEMBER_FIGURES_COST_FACTOR * cost for cost in costs.values())])
+        refresh_member_figures_task.apply_async((due,), countdown=round(countdown, 1))
 
 
 def forget_requests(*, member_ids: Iterable[int]) -> None:
@@ -124,9 +158,5 @@ def months_from(figures: MemberFigures, *, months: int = 12,
     """The stored counts of the last `months` calendar months, oldest first, missing ones as 0
     (the dashboard's chart: dashboard.citations_per_month counted from the stored row)."""
     today = (now or timezone.now()).date()
-    result = []
-    for back in range(months - 1, -1, -1):
-        index = today.year * 12 + today.month - 1 - back
-        month = datetime.date(index // 12, index % 12 + 1, 1)
-        result.append((month, figures.citations_per_month.get(f"{month:%Y-%m}", 0)))
-    return result
+    return [(month, figures.citations_per_month.get(f"{month:%Y-%m}", 0))
+            for month in (_month_start(today, back=back) for back in range(months - 1, -1, -1))]

@@ -4,12 +4,13 @@ number of queries, and only ever shown to the member's own users."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from citations.figures import figures_changed, member_figures
+from citations.figures import COST_KEY, figures_changed, member_figures
 from citations.models import Citation, MemberFigures
 from citations.services import citation_reject
 from citations.tasks import match_works_task, refresh_member_figures_task, refresh_stalest_member_figures
@@ -100,6 +101,17 @@ def test_a_burst_of_changes_queues_one_recount_per_member_until_it_starts(press,
     with django_capture_on_commit_callbacks(execute=True):  # a change after the recount started
         figures_changed(work_ids=[mine.pk])
     assert queued == [([press[0].pk], 10)]
+
+
+def test_a_member_whose_recount_was_slow_waits_longer_for_the_next(press, society, queued, settings, django_capture_on_commit_callbacks):
+    settings.MEMBER_FIGURES_COST_FACTOR = 3
+    mine, theirs = work(press[0], "10.5555/a"), work(society[0], "10.6666/b")
+    refresh_member_figures_task.apply(args=([press[0].pk, society[0].pk],)).get()
+    cache.set(COST_KEY.format(press[0].pk), 20.0)  # as if counting its million links had taken 20 s
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(work_ids=[theirs.pk])
+        figures_changed(work_ids=[mine.pk])
+    assert queued == [([society[0].pk], 10), ([press[0].pk], 60)]
 
 
 def test_figures_wait_for_the_commit_of_the_change(press, queued, django_capture_on_commit_callbacks):
