@@ -106,14 +106,14 @@ def _cell(value):
 def _csv_lines(links) -> Iterator[str]:
     writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_FIELDS)
     yield writer.writerow(dict(zip(EXPORT_FIELDS, EXPORT_FIELDS)))
-    for link in links.iterator(chunk_size=2000):
+    for link in links:
         yield writer.writerow({name: _cell(value) for name, value in _row(link).items()})
 
 
 def _json_parts(links) -> Iterator[str]:
     yield "["
     first = True
-    for link in links.iterator(chunk_size=2000):
+    for link in links:
         yield ("" if first else ",") + "\n" + json.dumps(_row(link), ensure_ascii=False)
         first = False
     yield "\n]\n"
@@ -132,7 +132,7 @@ def _date(request, name: str) -> datetime.date | None:
 @login_required
 def citing_export(request, pk: int, fmt: str):
     """The counted citing links of the member's works (one work, one prefix, or all, within an
-    optional date range) as CSV or JSON, streamed row by row from a database iterator."""
+    optional date range) as CSV or JSON, streamed row by row, a thousand works' links a query."""
     member = member_or_404(request, pk)
     if fmt not in ("csv", "json"):
         raise Http404(NOT_FOUND)
