@@ -101,12 +101,9 @@ def dashboard_works(member: Member, query: WorkQuery) -> QuerySet[Work]:
 
 
 def work_facets(member: Member) -> tuple[list[str], list[int]]:
-    """The types and publication years the member's works have, for the filters (two queries)."""
-    works = Work.objects.filter(owner=member)
-    types = list(works.order_by("type").values_list("type", flat=True).distinct())
-    years = list(works.exclude(publication_year=None).order_by("-publication_year")
-                 .values_list("publication_year", flat=True).distinct())
-    return types, years
+    """The types and publication years the member's works have, for the filters (stored figures)."""
+    figures = member_figures(member)
+    return figures.work_types, figures.work_years
 
 
 def citations_per_month(*, member: Member | None = None, work: Work | None = None, months: int = 12,

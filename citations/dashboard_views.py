@@ -47,14 +47,14 @@ def member_dashboard(request, pk: int):
         prefix=get.get("prefix", "") if get.get("prefix", "") in prefixes else "",
         cited=get.get("cited", "") if get.get("cited", "") in dashboard.CITED_CHOICES else "",
     )
+    figures = member_figures(member)
     page = Paginator(dashboard.dashboard_works(member, query), WORKS_PER_PAGE).get_page(get.get("page"))
-    types, years = dashboard.work_facets(member)
+    types, years = figures.work_types, figures.work_years  # stored: counted by the worker
     # The list's links keep its search, sort and filters (the page number is added by _pagination).
     kept = {"q": query.search, "sort": query.sort, "type": query.type, "year": query.year or "",
             "prefix": query.prefix, "cited": query.cited, "days": days}
     extra = "&" + urlencode({k: v for k, v in kept.items() if v})
     filtered = any([query.search, query.type, query.year, query.prefix, query.cited])
-    figures = member_figures(member)
     return render(request, "citations/dashboard.html", {
         "member": member, "prefixes": prefixes, "totals": dashboard.totals_from(figures),
         "figures_as_of": figures.computed_at,

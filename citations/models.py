@@ -196,8 +196,12 @@ class MemberFigures(models.Model):
     citing_members = models.PositiveIntegerField(default=0)
     # {reason: references} of the member's unmatched references (the participation report).
     unmatched_by_reason = models.JSONField(default=dict, blank=True)
-    # {"YYYY-MM": counted links found that month} over the member's whole history (the chart).
+    # {"YYYY-MM": counted links found that month} over the last two years (the chart).
     citations_per_month = models.JSONField(default=dict, blank=True)
+    # The types and publication years the member's works have (the works list's filters): two
+    # DISTINCT scans of a hundred thousand works per request otherwise.
+    work_types = models.JSONField(default=list, blank=True)
+    work_years = models.JSONField(default=list, blank=True)
     computed_at = models.DateTimeField()
 
     class Meta:
