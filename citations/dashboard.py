@@ -131,7 +131,7 @@ def _month_start(day: datetime.date, *, back: int) -> datetime.date:
 
 
 # How many of the member's works one query of an export takes the links of.
-EXPORT_WORKS_PER_QUERY = 1000
+EXPORT_WORKS_PER_QUERY = 200
 
 
 def citing_list(member: Member, *, work: Work | None = None, prefix: str = "",
@@ -140,7 +140,7 @@ def citing_list(member: Member, *, work: Work | None = None, prefix: str = "",
     through `until` (days, inclusive), for export: by cited work (DOI order), each work's oldest
     first. Callers check access first.
 
-    Taken a thousand works at a time (keyset on the DOI index), each query an index range over
+    Taken 200 works at a time (keyset on the DOI index), each query an index range over
     those works' links: the first row comes at once however many links the member has. One
     query ordered over all of them (oldest first) kept a big export's first byte waiting for a
     sort of a million rows.
@@ -161,7 +161,9 @@ def citing_list(member: Member, *, work: Work | None = None, prefix: str = "",
             links = links.filter(created__gte=_day_start(since))
         if until is not None:
             links = links.filter(created__lt=_day_start(until + datetime.timedelta(days=1)))
-        yield from links.select_related("citing_work", "cited_work").order_by("cited_work__doi", "created", "pk")
+        # Streamed from the cursor too: a chunk may hold the member's most-cited works (thousands of
+        # links each), and building all of its rows first would hold the first byte back.
+        yield from links.select_related("citing_work", "cited_work").order_by("cited_work__doi", "created", "pk").iterator(chunk_size=500)
         if len(chunk) < EXPORT_WORKS_PER_QUERY:
             return
         after = chunk[-1][1]

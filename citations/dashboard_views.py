@@ -132,7 +132,7 @@ def _date(request, name: str) -> datetime.date | None:
 @login_required
 def citing_export(request, pk: int, fmt: str):
     """The counted citing links of the member's works (one work, one prefix, or all, within an
-    optional date range) as CSV or JSON, streamed row by row, a thousand works' links a query."""
+    optional date range) as CSV or JSON, streamed row by row, 200 works' links a query."""
     member = member_or_404(request, pk)
     if fmt not in ("csv", "json"):
         raise Http404(NOT_FOUND)
