@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 import time
 from collections.abc import Iterable
 from functools import partial
@@ -121,10 +122,42 @@ def stalest_member_ids(*, limit: int) -> list[int]:
 
 def figures_changed(*, work_ids: Iterable[int]) -> None:
     """These works' figures changed (in the current transaction, if any): once it commits, their
-    owners' stored figures are recounted (debounced)."""
+    owners' stored figures are recounted (debounced).
+
+    One request per transaction however often this is called in it: a re-deposit that drops
+    references deletes their links one by one (post_delete recounts each), and asking per link
+    would cost a lookup and a cache round trip per row after the commit.
+    """
     work_ids = list(work_ids)
-    if work_ids:
-        transaction.on_commit(partial(_request_for_works, work_ids))
+    if not work_ids:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _request_for_works(work_ids)
+        return
+    pending = getattr(_changed, "pending", None)
+    # Not waiting for this commit any more (it ran, or a rollback dropped it with the works
+    # gathered for it): start afresh.
+    if pending is None or not any(entry[1] is pending for entry in connection.run_on_commit):
+        pending = _changed.pending = _ChangedWorks()
+        transaction.on_commit(pending)
+    pending.work_ids.update(work_ids)
+
+
+_changed = threading.local()  # the current transaction's _ChangedWorks, per thread
+
+
+class _ChangedWorks:
+    """The works changed in one transaction; called once it commits."""
+
+    def __init__(self) -> None:
+        self.work_ids: set[int] = set()
+
+    def __call__(self) -> None:
+        if getattr(_changed, "pending", None) is self:
+            _changed.pending = None
+        if self.work_ids:
+            _request_for_works(sorted(self.work_ids))
 
 
 def _request_for_works(work_ids: list[int]) -> None:
@@ -148,8 +181,12 @@ def request_figures_refresh(*, member_ids: Iterable[int]) -> None:
         # A member whose recount takes long (a million links on SQLite: tens of seconds) waits
         # longer between recounts, so a long burst of matching never keeps a worker recounting.
         costs = cache.get_many([COST_KEY.format(pk) for pk in due])
-        countdown = max([delay, *(settings.MEMBER_FIGURES_COST_FACTOR * cost for cost in costs.values())])
-        refresh_member_figures_task.apply_async((due,), countdown=round(countdown, 1))
+        waits: dict[float, list[int]] = {}
+        for pk in due:
+            wait = max(delay, settings.MEMBER_FIGURES_COST_FACTOR * costs.get(COST_KEY.format(pk), 0))
+            waits.setdefault(round(wait, 1), []).append(pk)
+        for wait, member_ids in sorted(waits.items()):
+            refresh_member_figures_task.apply_async((member_ids,), countdown=wait)
 
 
 def forget_requests(*, member_ids: Iterable[int]) -> None:

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -93,8 +93,8 @@ def test_matching_and_a_rejection_recount_both_the_cited_and_the_citing_member(p
 
 def test_a_burst_of_changes_queues_one_recount_per_member_until_it_starts(press, society, queued, django_capture_on_commit_callbacks):
     mine, theirs = work(press[0], "10.5555/a"), work(society[0], "10.6666/b")
-    with django_capture_on_commit_callbacks(execute=True):
-        for _ in range(5):  # five matching chunks touching the same members
+    for _ in range(5):  # five matching chunks touching the same members, each its own transaction
+        with django_capture_on_commit_callbacks(execute=True):
             figures_changed(work_ids=[mine.pk, theirs.pk])
     assert queued == [([press[0].pk, society[0].pk], 10)]
     work_off(queued)
@@ -109,9 +109,23 @@ def test_a_member_whose_recount_was_slow_waits_longer_for_the_next(press, societ
     refresh_member_figures_task.apply(args=([press[0].pk, society[0].pk],)).get()
     cache.set(COST_KEY.format(press[0].pk), 20.0)  # as if counting its million links had taken 20 s
     with django_capture_on_commit_callbacks(execute=True):
-        figures_changed(work_ids=[theirs.pk])
-        figures_changed(work_ids=[mine.pk])
+        figures_changed(work_ids=[theirs.pk, mine.pk])
     assert queued == [([society[0].pk], 10), ([press[0].pk], 60)]
+
+
+def test_one_transaction_asks_once_and_a_rolled_back_change_asks_nothing(press, society, queued, django_capture_on_commit_callbacks):
+    mine, theirs = work(press[0], "10.5555/a"), work(society[0], "10.6666/b")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for _ in range(50):  # a re-deposit deleting fifty links, each recounted by post_delete
+            figures_changed(work_ids=[mine.pk])
+    assert len(callbacks) == 1 and queued == [([press[0].pk], 10)]
+    work_off(queued)
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            figures_changed(work_ids=[mine.pk])
+            raise RuntimeError("the change is rolled back")
+        figures_changed(work_ids=[theirs.pk])
+    assert queued == [([society[0].pk], 10)]
 
 
 def test_figures_wait_for_the_commit_of_the_change(press, queued, django_capture_on_commit_callbacks):
