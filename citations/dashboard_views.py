@@ -59,7 +59,8 @@ def member_dashboard(request, pk: int):
         "member": member, "prefixes": prefixes, "totals": dashboard.totals_from(figures),
         "figures_as_of": figures.computed_at,
         "days": days, "windows": dashboard.NEWEST_WINDOWS,
-        "newest": dashboard.newest_citations(member, days=days),
+        "newest": dashboard.newest_citations(
+            member, days=days, by_date=figures.citations_received >= dashboard.NEWEST_BY_DATE_FROM),
         "most_cited": dashboard.most_cited(member),
         "chart": month_chart(months_from(figures)),
         "query": query, "page": page, "extra": extra, "filtered": filtered,

@@ -1,5 +1,6 @@
-"""The citing-list export reads a big member's links a bounded number of works at a time: every
-counted link comes out once, by cited work then oldest first, whatever the chunk boundaries."""
+"""Reading a big member's links in bounded pieces. The export takes a bounded number of works at a time: every
+counted link comes out once, by cited work then oldest first, whatever the chunk boundaries. The
+newest links are the same found either way (by the works, or by date on SQLite)."""
 import datetime
 
 import pytest
@@ -27,3 +28,18 @@ def test_export_crosses_chunks_of_works_keeping_every_link_once_in_order(press, 
     assert [c.citing_work.doi for c in dashboard.citing_list(press[0], work=cited[4])] == ["10.6666/c0", "10.6666/c1"]
     recent = dashboard.citing_list(press[0], since=(now - datetime.timedelta(days=15)).date())
     assert [(c.cited_work.doi, c.citing_work.doi) for c in recent] == [(t.doi, "10.6666/c2") for t in (cited[2],)]
+
+
+@pytest.mark.parametrize("by_date", [False, True])
+def test_newest_citations_are_the_same_whichever_way_they_are_found(press, society, by_date):
+    now = timezone.now()
+    mine, theirs = work(press[0], "10.5555/a"), work(society[0], "10.6666/own")
+    citers = [work(society[0], f"10.6666/c{i}") for i in range(6)]
+    for i, citer in enumerate(citers):
+        link(mine, citer, created=now - datetime.timedelta(days=i * 4))
+        link(theirs, work(press[0], f"10.5555/x{i}"), created=now - datetime.timedelta(days=i * 4, hours=1))
+    link(mine, work(society[0], "10.6666/flagged"), status=Citation.Status.FLAGGED)
+    found = dashboard.newest_citations(press[0], days=15, limit=3, by_date=by_date)
+    assert [c.citing_work.doi for c in found] == ["10.6666/c0", "10.6666/c1", "10.6666/c2"]
+    assert [c.citing_work.doi for c in dashboard.newest_citations(press[0], days=15, by_date=by_date)] == [
+        "10.6666/c0", "10.6666/c1", "10.6666/c2", "10.6666/c3"]
