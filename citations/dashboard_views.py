@@ -24,6 +24,7 @@ from members.access import can_deposit_for
 from members.shortcuts import NOT_FOUND, member_or_404
 
 WORKS_PER_PAGE = 50
+FILTERED_COUNT_CAP = 5000  # 100 pages
 SORT_LABELS = [("count", "Most cited"), ("year", "Year"), ("doi", "DOI")]
 CITED_LABELS = [("", "Cited or not"), ("cited", "Cited"), ("uncited", "Not cited")]
 
@@ -48,13 +49,23 @@ def member_dashboard(request, pk: int):
         cited=get.get("cited", "") if get.get("cited", "") in dashboard.CITED_CHOICES else "",
     )
     figures = member_figures(member)
-    page = Paginator(dashboard.dashboard_works(member, query), WORKS_PER_PAGE).get_page(get.get("page"))
+    filtered = any([query.search, query.type, query.year, query.prefix, query.cited])
+    works = dashboard.dashboard_works(member, query)
+    paginator = Paginator(works, WORKS_PER_PAGE)
+    # A filtered list of a big member is counted only up to a cap ("5,000+ found"): counting every
+    # match is a scan of the member's hundred thousand works on each request. Unfiltered, the
+    # count is an index range on the owner, cheap at any size.
+    capped = False
+    if filtered:
+        paginator.count = works[: FILTERED_COUNT_CAP + 1].count()
+        capped = paginator.count > FILTERED_COUNT_CAP
+        paginator.count = min(paginator.count, FILTERED_COUNT_CAP)
+    page = paginator.get_page(get.get("page"))
     types, years = figures.work_types, figures.work_years  # stored: counted by the worker
     # The list's links keep its search, sort and filters (the page number is added by _pagination).
     kept = {"q": query.search, "sort": query.sort, "type": query.type, "year": query.year or "",
             "prefix": query.prefix, "cited": query.cited, "days": days}
     extra = "&" + urlencode({k: v for k, v in kept.items() if v})
-    filtered = any([query.search, query.type, query.year, query.prefix, query.cited])
     return render(request, "citations/dashboard.html", {
         "member": member, "prefixes": prefixes, "totals": dashboard.totals_from(figures),
         "figures_as_of": figures.computed_at,
@@ -63,7 +74,7 @@ def member_dashboard(request, pk: int):
             member, days=days, by_date=figures.citations_received >= dashboard.NEWEST_BY_DATE_FROM),
         "most_cited": dashboard.most_cited(member),
         "chart": month_chart(months_from(figures)),
-        "query": query, "page": page, "extra": extra, "filtered": filtered,
+        "query": query, "page": page, "extra": extra, "filtered": filtered, "capped": capped,
         "sorts": SORT_LABELS, "cited_choices": CITED_LABELS, "types": types, "years": years,
         "can_deposit": can_deposit_for(request.user, member),
     })

@@ -43,3 +43,20 @@ def test_newest_citations_are_the_same_whichever_way_they_are_found(press, socie
     assert [c.citing_work.doi for c in found] == ["10.6666/c0", "10.6666/c1", "10.6666/c2"]
     assert [c.citing_work.doi for c in dashboard.newest_citations(press[0], days=15, by_date=by_date)] == [
         "10.6666/c0", "10.6666/c1", "10.6666/c2", "10.6666/c3"]
+
+
+def test_a_filtered_works_list_counts_up_to_a_cap_and_says_so(client, press, monkeypatch):
+    from django.urls import reverse
+
+    from citations import dashboard_views
+
+    monkeypatch.setattr(dashboard_views, "FILTERED_COUNT_CAP", 3)
+    for i in range(5):
+        work(press[0], f"10.5555/w{i}", type="book-chapter")
+    client.force_login(press[1])
+    url = reverse("citations:dashboard", args=[press[0].pk])
+    capped = client.get(url + "?type=book-chapter").content.decode()
+    assert "(3+ found)" in capped and "More than 3 works match" in capped
+    exact = client.get(url + "?q=10.5555/w1").content.decode()
+    assert "(1 found)" in exact and "More than" not in exact
+    assert "(5)" in client.get(url).content.decode()  # unfiltered: the exact count
