@@ -8,7 +8,7 @@ once as the worker would, then times in process through Django's test client, si
 member's admin:
 
 - the dashboard home (totals, newest citations, most cited, chart, first page of works);
-- the works list sorted by count and filtered (type, cited), a few pages in;
+- the works list sorted by count and filtered (type, cited), a few pages in; and filtered by a year;
 - the cited-by page of the member's most-cited work;
 - the participation report;
 - the whole member's CSV export up to its first data row (the streamed response's first byte
@@ -304,6 +304,9 @@ def measure(member, admin, *, repeat: int) -> None:
     pages = {
         "dashboard": (dashboard, False),
         "works_list": (dashboard + "?sort=count&type=journal-article&cited=cited&page=3", False),
+        # A filter few works match: the list and its count scan the member's works (no index of
+        # deposits' covers owner and year); shown, not in the last line.
+        "works_list_year": (dashboard + "?sort=count&year=2003", False),
         "work_page": (reverse("citations:cited_by", args=[top.doi]), False),
         "participation": (reverse("citations:participation", args=[member.pk]), False),
         "csv_first_row": (reverse("citations:export", args=[member.pk, "csv"]), True),
