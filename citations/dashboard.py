@@ -162,36 +162,38 @@ EXPORT_WORKS_PER_QUERY = 200
 def citing_list(member: Member, *, work: Work | None = None, prefix: str = "",
                 since: datetime.date | None = None, until: datetime.date | None = None) -> Iterator[Citation]:
     """The counted links to the member's works (one work, one prefix, or all), found from `since`
-    through `until` (days, inclusive), for export: by cited work (DOI order), each work's oldest
-    first. Callers check access first.
+    through `until` (days, inclusive), for export: by cited work (newest registered first),
+    each work's links oldest first. Callers check access first.
 
-    Taken 200 works at a time (keyset on the DOI index), each query an index range over
-    those works' links: the first row comes at once however many links the member has. One
-    query ordered over all of them (oldest first) kept a big export's first byte waiting for a
-    sort of a million rows.
+    Taken 200 works at a time (keyset on the owner's index, which ends in the work's id), each
+    query read in the order of the (cited work, created DESC) index walked backwards: neither
+    needs a sort, so the first row comes at once however many links the member has. One query
+    ordered over all of them (oldest first) kept a big export's first byte waiting for a sort
+    of a million rows.
     """
     works = Work.objects.filter(owner=member)
     if work is not None:
         works = works.filter(pk=work.pk)
     if prefix:
         works = works.filter(doi__gte=f"{prefix}/", doi__lt=f"{prefix}0")
-    after = None
+    before = None
     while True:
-        chunk = list((works.filter(doi__gt=after) if after is not None else works)
-                     .order_by("doi").values_list("pk", "doi")[:EXPORT_WORKS_PER_QUERY])
+        chunk = list((works.filter(pk__lt=before) if before is not None else works)
+                     .order_by("-pk").values_list("pk", flat=True)[:EXPORT_WORKS_PER_QUERY])
         if not chunk:
             return
-        links = Citation.objects.filter(cited_work_id__in=[pk for pk, _ in chunk], status__in=Citation.COUNTED)
+        links = Citation.objects.filter(cited_work_id__in=chunk, status__in=Citation.COUNTED)
         if since is not None:
             links = links.filter(created__gte=_day_start(since))
         if until is not None:
             links = links.filter(created__lt=_day_start(until + datetime.timedelta(days=1)))
         # Streamed from the cursor too: a chunk may hold the member's most-cited works (thousands of
         # links each), and building all of its rows first would hold the first byte back.
-        yield from links.select_related("citing_work", "cited_work").order_by("cited_work__doi", "created", "pk").iterator(chunk_size=500)
+        yield from (links.select_related("citing_work", "cited_work")
+                    .order_by("-cited_work_id", "created", "-pk").iterator(chunk_size=100))
         if len(chunk) < EXPORT_WORKS_PER_QUERY:
             return
-        after = chunk[-1][1]
+        before = chunk[-1]
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:

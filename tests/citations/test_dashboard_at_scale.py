@@ -1,5 +1,5 @@
 """Reading a big member's links in bounded pieces. The export takes a bounded number of works at a time: every
-counted link comes out once, by cited work then oldest first, whatever the chunk boundaries. The
+counted link comes out once, by cited work (newest registered first) then oldest first, whatever the chunk boundaries. The
 newest links are the same found either way (by the works, or by date on SQLite)."""
 import datetime
 
@@ -23,7 +23,7 @@ def test_export_crosses_chunks_of_works_keeping_every_link_once_in_order(press, 
             link(target, source, created=now - datetime.timedelta(days=10 * (3 - j)))
     link(cited[0], work(society[0], "10.6666/flagged"), status=Citation.Status.FLAGGED)
     rows = [(c.cited_work.doi, c.citing_work.doi) for c in dashboard.citing_list(press[0])]
-    expected = [(t.doi, s.doi) for i, t in enumerate(cited) for s in citing[: i % 3 + 1]]
+    expected = [(t.doi, s.doi) for i, t in reversed(list(enumerate(cited))) for s in citing[: i % 3 + 1]]
     assert rows == expected
     assert [c.citing_work.doi for c in dashboard.citing_list(press[0], work=cited[4])] == ["10.6666/c0", "10.6666/c1"]
     recent = dashboard.citing_list(press[0], since=(now - datetime.timedelta(days=15)).date())
