@@ -18,7 +18,7 @@ SECRET_KEY_FILE := var/secret_key
 # start without one when DEBUG is off).
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
-.PHONY: bench-load install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api postgres postgres-stop \
+.PHONY: bench-load install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api bench-dashboard postgres postgres-stop \
 	test-postgres services redis-start redis-stop run-prod stop test-faults
 
 $(INSTALLED): pyproject.toml
@@ -115,6 +115,14 @@ bench-widget: install postgres redis-start
 	@$(PG_AS) "psql -h 127.0.0.1 -p $(PG_PORT) -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='bench_widget'\"" | grep -q 1 || \
 		$(PG_AS) "createdb -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_widget"
 	DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_PORT)/bench_widget REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.widget.run $(BENCH_ARGS)
+
+# A big member's dashboard (100,000 works, 1,000,000 citations; generated once under var/bench/ and
+# kept): p50/p95 and queries of the dashboard, the works list, the most-cited work's page, the
+# participation report and the CSV export's first row. Last line: dashboard_p95_ms= works_list_p95_ms=
+# work_page_p95_ms=. BENCH_ARGS=--quick for a small run; on PostgreSQL give DATABASE_URL (a server
+# of your own, e.g. `make postgres PG_PORT=54352` and a database made for it).
+bench-dashboard: install
+	$(BIN)/python -m bench.dashboard.run $(BENCH_ARGS)
 
 # Retrieval APIs benchmark (bench/api.py): /works/{doi}, a cited-by page, getForwardLinks for a
 # prefix over a month, 8 concurrent clients against gunicorn, on the embedded default (SQLite,

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 
 from citations import dashboard
+from citations.figures import member_figures, months_from
 from citations.models import Citation
 from citations.month_chart import month_chart
 from citations.widget.rich import authors_line
@@ -23,6 +24,7 @@ from members.access import can_deposit_for
 from members.shortcuts import NOT_FOUND, member_or_404
 
 WORKS_PER_PAGE = 50
+FILTERED_COUNT_CAP = 5000  # 100 pages
 SORT_LABELS = [("count", "Most cited"), ("year", "Year"), ("doi", "DOI")]
 CITED_LABELS = [("", "Cited or not"), ("cited", "Cited"), ("uncited", "Not cited")]
 
@@ -46,20 +48,33 @@ def member_dashboard(request, pk: int):
         prefix=get.get("prefix", "") if get.get("prefix", "") in prefixes else "",
         cited=get.get("cited", "") if get.get("cited", "") in dashboard.CITED_CHOICES else "",
     )
-    page = Paginator(dashboard.dashboard_works(member, query), WORKS_PER_PAGE).get_page(get.get("page"))
-    types, years = dashboard.work_facets(member)
+    figures = member_figures(member)
+    filtered = any([query.search, query.type, query.year, query.prefix, query.cited])
+    works = dashboard.dashboard_works(member, query)
+    paginator = Paginator(works, WORKS_PER_PAGE)
+    # A filtered list of a big member is counted only up to a cap ("5,000+ found"): counting every
+    # match is a scan of the member's hundred thousand works on each request. Unfiltered, the
+    # count is an index range on the owner, cheap at any size.
+    capped = False
+    if filtered:
+        paginator.count = works[: FILTERED_COUNT_CAP + 1].count()
+        capped = paginator.count > FILTERED_COUNT_CAP
+        paginator.count = min(paginator.count, FILTERED_COUNT_CAP)
+    page = paginator.get_page(get.get("page"))
+    types, years = figures.work_types, figures.work_years  # stored: counted by the worker
     # The list's links keep its search, sort and filters (the page number is added by _pagination).
     kept = {"q": query.search, "sort": query.sort, "type": query.type, "year": query.year or "",
             "prefix": query.prefix, "cited": query.cited, "days": days}
     extra = "&" + urlencode({k: v for k, v in kept.items() if v})
-    filtered = any([query.search, query.type, query.year, query.prefix, query.cited])
     return render(request, "citations/dashboard.html", {
-        "member": member, "prefixes": prefixes, "totals": dashboard.totals(member),
+        "member": member, "prefixes": prefixes, "totals": dashboard.totals_from(figures),
+        "figures_as_of": figures.computed_at,
         "days": days, "windows": dashboard.NEWEST_WINDOWS,
-        "newest": dashboard.newest_citations(member, days=days),
+        "newest": dashboard.newest_citations(
+            member, days=days, by_date=figures.citations_received >= dashboard.NEWEST_BY_DATE_FROM),
         "most_cited": dashboard.most_cited(member),
-        "chart": month_chart(dashboard.citations_per_month(member=member)),
-        "query": query, "page": page, "extra": extra, "filtered": filtered,
+        "chart": month_chart(months_from(figures)),
+        "query": query, "page": page, "extra": extra, "filtered": filtered, "capped": capped,
         "sorts": SORT_LABELS, "cited_choices": CITED_LABELS, "types": types, "years": years,
         "can_deposit": can_deposit_for(request.user, member),
     })
@@ -103,14 +118,14 @@ def _cell(value):
 def _csv_lines(links) -> Iterator[str]:
     writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_FIELDS)
     yield writer.writerow(dict(zip(EXPORT_FIELDS, EXPORT_FIELDS)))
-    for link in links.iterator(chunk_size=2000):
+    for link in links:
         yield writer.writerow({name: _cell(value) for name, value in _row(link).items()})
 
 
 def _json_parts(links) -> Iterator[str]:
     yield "["
     first = True
-    for link in links.iterator(chunk_size=2000):
+    for link in links:
         yield ("" if first else ",") + "\n" + json.dumps(_row(link), ensure_ascii=False)
         first = False
     yield "\n]\n"
@@ -129,7 +144,7 @@ def _date(request, name: str) -> datetime.date | None:
 @login_required
 def citing_export(request, pk: int, fmt: str):
     """The counted citing links of the member's works (one work, one prefix, or all, within an
-    optional date range) as CSV or JSON, streamed row by row from a database iterator."""
+    optional date range) as CSV or JSON, streamed row by row, 200 works' links a query."""
     member = member_or_404(request, pk)
     if fmt not in ("csv", "json"):
         raise Http404(NOT_FOUND)

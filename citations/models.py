@@ -183,3 +183,35 @@ class DigestSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.member} ({self.frequency})"
+
+
+class MemberFigures(models.Model):
+    """A member's dashboard figures, counted by a worker (citations.figures) and read by pages in
+    one query: counting distinct citing works and members over a million links per request is
+    what made the dashboard slow. Kept current after deposits and matching (debounced), with a
+    periodic sweep as the safety net; pages say when they were counted (`computed_at`)."""
+
+    member = models.OneToOneField("members.Member", on_delete=models.CASCADE, primary_key=True, related_name="figures")
+    works = models.PositiveIntegerField(default=0)
+    works_with_references = models.PositiveIntegerField(default=0)
+    references = models.PositiveBigIntegerField(default=0)
+    references_matched = models.PositiveBigIntegerField(default=0)
+    citations_received = models.PositiveBigIntegerField(default=0)
+    citing_works = models.PositiveBigIntegerField(default=0)
+    citing_members = models.PositiveIntegerField(default=0)
+    # {reason: references} of the member's unmatched references (the participation report).
+    unmatched_by_reason = models.JSONField(default=dict, blank=True)
+    # {"YYYY-MM": counted links found that month} over the last two years (the chart).
+    citations_per_month = models.JSONField(default=dict, blank=True)
+    # The types and publication years the member's works have (the works list's filters): two
+    # DISTINCT scans of a hundred thousand works per request otherwise.
+    work_types = models.JSONField(default=list, blank=True)
+    work_years = models.JSONField(default=list, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "member figures"
+        indexes = [models.Index(fields=["computed_at"], name="member_figures_oldest")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.works} works, {self.citations_received} citations ({self.computed_at:%Y-%m-%d %H:%M})"

@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from citations.models import Citation
+from citations.figures import request_figures_refresh
 from citations.search import work_index
 from citations.services import refresh_cited_by_counts, refresh_linked_counts
 from citations.tasks import match_works_task
@@ -32,6 +33,17 @@ def queue_matching(sender, work_ids, **kwargs) -> None:
     size = settings.MATCHING_CHUNK_SIZE
     for start in range(0, len(work_ids), size):
         match_works_task.delay(list(work_ids[start : start + size]))
+
+
+@receiver(works_registered)
+def recount_owners_figures(sender, work_ids, **kwargs) -> None:
+    # Works, references deposited: the owners' stored figures change with the deposit itself,
+    # before any matching (which asks again as it links). Never fails the committed deposit.
+    try:
+        owners = Work.objects.filter(pk__in=list(work_ids)).values_list("owner_id", flat=True).distinct()
+        request_figures_refresh(member_ids=list(owners))
+    except Exception:
+        log.exception("could not ask for a recount of the figures of the owners of works %s", list(work_ids)[:20])
 
 
 @receiver(post_delete, sender=Work)

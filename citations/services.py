@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citations import matching
+from citations.figures import figures_changed
 from citations.matching.records import MatchResult, ReferenceQuery
 from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedReference
 from citations.reference_index import TEXT_FIELDS as REFERENCE_TEXT_FIELDS
@@ -187,6 +188,8 @@ def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
         .values("n")
     )
     Work.objects.filter(pk__in=work_ids).update(cited_by_count=Coalesce(Subquery(distinct_citing), Value(0)))
+    # The owners' stored figures (citations received, citing works and members) follow, debounced.
+    figures_changed(work_ids=work_ids)
     # Every change to a work's links comes through here: the widget's cached list goes with the
     # count, once the change is committed (earlier, a reader could cache the old list again).
     transaction.on_commit(partial(forget_widget_data, work_ids=work_ids))
@@ -204,6 +207,8 @@ def refresh_linked_counts(*, work_ids: Iterable[int]) -> None:
         .values("n")
     )
     Work.objects.filter(pk__in=work_ids).update(linked_references_count=Coalesce(Subquery(linked), Value(0)))
+    # The owners' references matched and unmatched reasons (matching calls this for every batch).
+    figures_changed(work_ids=work_ids)
 
 
 def match_reference_queries(

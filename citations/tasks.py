@@ -79,3 +79,26 @@ def send_citation_digests() -> int:
     from citations.notifications import send_due_digests
 
     return send_due_digests()
+
+
+# --- Members' stored figures (citations.figures) ---------------------------------------------
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, retry_backoff=True, retry_backoff_max=300, max_retries=10)
+def refresh_member_figures_task(member_ids: list[int]) -> int:
+    """Recount these members' dashboard figures. Idempotent: it counts from the rows each time."""
+    from citations.figures import forget_requests, refresh_member_figures
+
+    forget_requests(member_ids=member_ids)
+    return len(refresh_member_figures(member_ids=member_ids))
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, max_retries=3)
+def refresh_stalest_member_figures() -> int:
+    """Periodic (beat): the safety net. Queues a recount of the members counted longest ago (or
+    never), a bounded number a run, each its own short task."""
+    from citations.figures import stalest_member_ids
+
+    member_ids = stalest_member_ids(limit=settings.MEMBER_FIGURES_SWEEP_LIMIT)
+    for pk in member_ids:
+        refresh_member_figures_task.delay([pk])
+    return len(member_ids)

@@ -244,6 +244,18 @@ MATCHING_CHUNK_SIZE = env.int("MATCHING_CHUNK_SIZE", default=200)
 # The agency's own member: owner of works imported (import_works) under no member's prefix.
 AGENCY_MEMBER_NAME = env("AGENCY_MEMBER_NAME", default="Registration agency")
 
+# --- Members' stored dashboard figures (citations.figures) ---------------------------------------
+# A change to a member's works or links queues one recount this many seconds later; further
+# changes meanwhile (a burst of matching chunks) ride on it.
+MEMBER_FIGURES_DEBOUNCE_SECONDS = env.int("MEMBER_FIGURES_DEBOUNCE_SECONDS", default=10)
+# A member whose last recount took t seconds waits at least this many times t for the next one.
+MEMBER_FIGURES_COST_FACTOR = env.float("MEMBER_FIGURES_COST_FACTOR", default=3.0)
+# How long past its countdown a queued recount still counts as waiting (then the next change queues another).
+MEMBER_FIGURES_PENDING_SECONDS = env.int("MEMBER_FIGURES_PENDING_SECONDS", default=300)
+# The safety net: every this many seconds, recount the figures of this many members counted longest ago.
+MEMBER_FIGURES_SWEEP_SECONDS = env.int("MEMBER_FIGURES_SWEEP_SECONDS", default=600)
+MEMBER_FIGURES_SWEEP_LIMIT = env.int("MEMBER_FIGURES_SWEEP_LIMIT", default=20)
+
 # --- Convergence: the database is the truth, tasks are hints -------------------------------------
 # A task applying a deposit holds a lease it renews with every chunk; when a lease runs out its
 # worker is presumed dead and the reconciler queues the deposit again (the next task resumes).
@@ -269,6 +281,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-task-failures": {"task": "portal.purge_task_failures", "schedule": 24 * 60 * 60},
     "send-callbacks": {"task": "citations.tasks.send_callbacks", "schedule": env.float("CALLBACK_SCAN_SECONDS", default=30.0)},
     "send-citation-digests": {"task": "citations.tasks.send_citation_digests", "schedule": 60 * 60},
+    "refresh-member-figures": {"task": "citations.tasks.refresh_stalest_member_figures", "schedule": MEMBER_FIGURES_SWEEP_SECONDS},
 }
 # Callback URLs that resolve to private, loopback or link-local addresses (and plain http) are
 # refused; tests (a receiver on 127.0.0.1) turn this on. Never in production.
