@@ -45,6 +45,8 @@ def text(element: etree._Element | None) -> str:
     """All the text inside `element`, inline markup (<i>, <sup>, MathML...) included."""
     if element is None:
         return ""
+    if not len(element):  # no markup inside (most elements): its own text is all of it
+        return collapse(element.text)
     return collapse("".join(element.itertext()))
 
 
