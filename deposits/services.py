@@ -503,7 +503,7 @@ def _replace_references(work: Work, references: list[Reference], *, existing: bo
 
 
 def _insert_references(work: Work, references: list[Reference]) -> None:
-    """Insert `work`'s new references as one prepared statement run for every row.
+    """Insert `work`'s new references in as few statements as the database allows.
 
     What bulk_create stores, without its per-value preparation (most of an apply's time): every
     column is a plain string or integer (checked below; another kind falls back to bulk_create),
@@ -518,13 +518,19 @@ def _insert_references(work: Work, references: list[Reference]) -> None:
     ops = connection.ops
     table = ops.quote_name(Reference._meta.db_table)
     columns = ", ".join(ops.quote_name(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    row_placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # The work may have been saved after its references were built: its id is taken from it.
     getters = [(lambda reference, pk=work.pk: pk) if field.name == "citing_work" else attrgetter(field.attname)
                for field in fields]
-    rows = [[get(reference) for get in getters] for reference in references]
+    # Multi-row VALUES, as many rows per statement as the database takes parameters (one
+    # statement per work on PostgreSQL, a few on SQLite): one round trip, not one per row.
+    batch = max(ops.bulk_batch_size(fields, references), 1)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+        for start in range(0, len(references), batch):
+            part = references[start : start + batch]
+            values = [get(reference) for reference in part for get in getters]
+            placeholders = ", ".join([row_placeholders] * len(part))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {placeholders}", values)
 
 
 _PLAIN_COLUMNS = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
