@@ -12,7 +12,9 @@ from citations.models import Citation
 from citations.selectors import (
     citation_for_decision, citing_works_explained, decisions_about, flagged_citations,
 )
+from citations.dashboard import citations_per_month
 from citations.links import work_url
+from citations.month_chart import month_chart
 from deposits.selectors import work_by_doi, work_linking
 from deposits.xml.markup import plain_text
 from members.access import can_review_citations, can_view_citing_list
@@ -71,6 +73,7 @@ def work_cited_by(request, doi: str):
         "work": work, "member": work.owner, "page": page,
         "flagged": flagged[:FLAGGED_SHOWN], "decisions": decisions[:DECISIONS_SHOWN], "linking": work_linking(work),
         "can_review": can_review_citations(request.user, work.owner_id),
+        "chart": month_chart(citations_per_month(work=work)),
         "focus_messages": True,  # after a decision, keyboard and screen-reader users land on what happened
     })
 

@@ -9,23 +9,11 @@ from deposits.doi import normalize_doi
 from deposits.models import Deposit, RecordResult, Work
 from members.models import Member
 
-WORK_SORTS = {
-    "cited": ("-cited_by_count", "doi"),
-    "doi": ("doi",),
-    "newest": ("-created", "doi"),
-    "year": ("-publication_year", "doi"),
-}
-
-
 def work_by_doi(doi: str) -> Work | None:
     normal = normalize_doi(doi)
     if not normal:
         return None
     return Work.objects.select_related("owner").filter(doi=normal).first()
-
-
-def works_of(member: Member, *, sort: str = "cited") -> QuerySet[Work]:
-    return Work.objects.filter(owner=member).order_by(*WORK_SORTS.get(sort, WORK_SORTS["cited"]))
 
 
 def deposits_of(member: Member) -> QuerySet[Deposit]:

@@ -1,4 +1,4 @@
-"""A member's pages about what it registered: its overview (prefixes, works with counts),
+"""A member's pages about what it registered (its home, the dashboard, is citations'):
 its deposit history with the upload form, and one deposit's log."""
 from django import forms
 from django.contrib import messages
@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from deposits.forms import DepositAgainForm, DepositUploadForm
 from deposits.models import Deposit, RecordResult
 from deposits.selectors import (
-    WORK_SORTS, deposit_linking, deposits_of, deposits_still_linking, newest_results, results_of, works_of,
+    deposit_linking, deposits_of, deposits_still_linking, newest_results, results_of,
 )
 from deposits.services import deposit_create
 from deposits.submission_log import submission_log_filename, submission_log_xml
@@ -24,28 +24,6 @@ from members.selectors import admin_emails_of
 from members.shortcuts import NOT_FOUND, member_or_404
 
 RESULTS_PER_PAGE = 100
-WORK_SORT_LABELS = [("cited", "Most cited"), ("doi", "DOI"), ("newest", "Newest"), ("year", "Year")]
-
-
-@login_required
-def member_overview(request, pk: int):
-    member = member_or_404(request, pk)
-    sort = request.GET.get("sort", "cited")
-    if sort not in WORK_SORTS:
-        sort = "cited"
-    page = Paginator(works_of(member, sort=sort), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "deposits/member.html",
-        {
-            "member": member,
-            "prefixes": member.prefixes.all(),
-            "page": page,
-            "sort": sort,
-            "sorts": WORK_SORT_LABELS,
-            "can_deposit": can_deposit_for(request.user, member),
-        },
-    )
 
 
 @login_required

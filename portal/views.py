@@ -17,7 +17,7 @@ def home(request):
         return render(request, "members/choose.html", {"memberships": memberships, "directory": page, "page": page,
                                                        "query": query, "extra": f"&q={query}" if query else ""})
     if len(memberships) == 1:
-        return redirect("deposits:member", pk=memberships[0].member_id)
+        return redirect("citations:dashboard", pk=memberships[0].member_id)
     return render(request, "members/choose.html", {"memberships": memberships})
 
 

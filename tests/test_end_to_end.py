@@ -40,7 +40,7 @@ def finished(deposit: Deposit) -> Deposit:
 def test_sign_in_with_email_and_password_lands_on_the_members_page(client, press):
     member, admin = press
     response = client.post(reverse("account_login"), {"login": admin.email, "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("deposits:member", args=[member.pk])
+    assert response.redirect_chain[-1][0] == reverse("citations:dashboard", args=[member.pk])
     body = response.content.decode()
     assert "Cited Press" in body and "10.5555" in body
 
@@ -56,7 +56,10 @@ def test_upload_worker_citation_visible_to_owner_only_in_either_order(client, ce
     assert (deposit.status, deposit.success_count, deposit.failure_count) == ("completed", 1, 1)
     log = client.get(reverse("deposits:detail", args=[deposit.pk])).content.decode()
     assert "Successfully added" in log and "not under a prefix of Citing Society" in log
-    assert "hx-trigger" not in log  # a finished deposit stops refreshing
+    # A finished deposit stops refreshing once its references are linked (until then it shows progress).
+    wait_for(lambda: not Work.objects.filter(doi="10.6666/citing.1", match_pending=True).exists(), what="linking")
+    log = client.get(reverse("deposits:detail", args=[deposit.pk])).content.decode()
+    assert "hx-trigger" not in log and "References linked" in log
 
     # Then the cited work: the waiting reference becomes a citation.
     client.force_login(press_admin)

@@ -155,6 +155,7 @@ def test_member_admin_pages_fit_a_phone_and_a_desktop(live_server, seeded, brows
     press, deposit = seeded["press"], seeded["deposit"]
     walk(browser, live_server.url, seeded["admin"].email, [
         ("member-works", visit(f"/members/{press.pk}/")),
+        ("member-participation", visit(f"/members/{press.pk}/participation/")),
         ("deposit-list", visit(f"/members/{press.pk}/deposits/")),
         ("upload-error", upload_an_empty_file(tmp_path)),
         ("deposit-results", visit(f"/deposits/{deposit.pk}/")),

@@ -70,7 +70,7 @@ def test_user_without_membership_sees_no_member_pages(client, press, cited_work)
     member = press[0]
     deposit = Deposit.objects.filter(member=member).first()
     for url in [
-        reverse("deposits:member", args=[member.pk]),
+        reverse("citations:dashboard", args=[member.pk]),
         reverse("deposits:list", args=[member.pk]),
         reverse("deposits:detail", args=[deposit.pk]),
         reverse("citations:cited_by", args=[cited_work.doi]),
@@ -80,7 +80,7 @@ def test_user_without_membership_sees_no_member_pages(client, press, cited_work)
 
 def test_member_overview_lists_works_with_counts(client, press, cited_work):
     client.force_login(press[1])
-    body = client.get(reverse("deposits:member", args=[press[0].pk])).content.decode()
+    body = client.get(reverse("citations:dashboard", args=[press[0].pk])).content.decode()
     assert "Cited Press" in body and "10.5555" in body and "The target" in body
     assert '<td class="num" data-label="Cited by">1</td>' in body
 

@@ -34,7 +34,7 @@ def test_cited_by_page_and_works_list_do_not_query_per_row(client, press, societ
     match_works(work_ids=Work.objects.values_list("pk", flat=True))
     client.force_login(press[1])
     cited_by = reverse("citations:cited_by", args=["10.5555/target"])
-    works = reverse("deposits:member", args=[press[0].pk])
+    works = reverse("citations:dashboard", args=[press[0].pk])
     few = (queries_for(client, cited_by), queries_for(client, works))
 
     register(society[0], citing(38, 100))

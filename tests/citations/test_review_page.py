@@ -149,5 +149,5 @@ def test_agency_superuser_sees_the_page_without_buttons_and_may_not_decide(clien
     client.force_login(User.objects.create_superuser("staff@agency.example", "pw"))
     body = client.get(PAGE).content.decode()
     assert "A citing paper" in body and 'aria-label="Reject:' not in body
-    assert client.get(reverse("deposits:member", args=[press[0].pk])).status_code == 200
+    assert client.get(reverse("citations:dashboard", args=[press[0].pk])).status_code == 200
     assert decide(client, linked, "reject").status_code == 403

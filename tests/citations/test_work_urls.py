@@ -62,7 +62,7 @@ def test_a_url_that_is_no_doi_is_not_found(client, db):
 def test_member_pages_404_the_same_whether_the_thing_exists_or_not(client, press, society, settings, debug, tricky_works):
     settings.DEBUG = debug
     client.force_login(society[1])
-    other_member, missing_member = reverse("deposits:member", args=[press[0].pk]), reverse("deposits:member", args=[99999])
+    other_member, missing_member = reverse("citations:dashboard", args=[press[0].pk]), reverse("citations:dashboard", args=[99999])
     pages = [
         (other_member, missing_member),
         (reverse("deposits:list", args=[press[0].pk]), reverse("deposits:list", args=[99999])),

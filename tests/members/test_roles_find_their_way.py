@@ -37,7 +37,7 @@ def test_agency_staff_find_every_member_from_the_home_page_and_search_them(clien
     html = client.get("/").content.decode()
     assert "<h1>Every member</h1>" in html
     for member, _ in (press, society):
-        assert f'href="{reverse("deposits:member", args=[member.pk])}"' in html
+        assert f'href="{reverse("citations:dashboard", args=[member.pk])}"' in html
     by_prefix = client.get("/", {"q": "10.66"}).content.decode()
     assert "Citing Society" in by_prefix and "Cited Press" not in by_prefix
     assert "1 member match" in by_prefix
@@ -48,7 +48,7 @@ def test_agency_staff_find_every_member_from_the_home_page_and_search_them(clien
 def test_a_member_user_still_lands_on_their_member(client, press):
     member, admin = press
     client.force_login(admin)
-    assert client.get("/").url == reverse("deposits:member", args=[member.pk])
+    assert client.get("/").url == reverse("citations:dashboard", args=[member.pk])
 
 
 def test_a_signed_out_visitor_on_a_work_page_is_told_who_sees_the_list_and_how(client, press):
