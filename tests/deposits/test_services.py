@@ -162,10 +162,10 @@ def test_database_outage_leaves_the_deposit_to_be_retried_not_failed(press, monk
     member, _ = press
     deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/a"}]), filename="db.xml")
 
-    def database_gone(*args):
+    def database_gone(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("deposits.services._apply_record", database_gone)
+    monkeypatch.setattr("deposits.services._checked_work", database_gone)  # both the bulk and the one-by-one path
     with pytest.raises(OperationalError):
         deposit_process(deposit_id=deposit.pk)
     deposit.refresh_from_db()
