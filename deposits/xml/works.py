@@ -415,6 +415,7 @@ _REFERENCE_DEFAULTS = {
     item.name: item.default for item in dataclass_fields(ParsedReference) if item.default is not MISSING
 }
 _new_reference = object.__new__
+_set_attribute = object.__setattr__
 
 
 def _parsed_reference(fields: dict[str, Any]) -> ParsedReference:
@@ -423,7 +424,7 @@ def _parsed_reference(fields: dict[str, Any]) -> ParsedReference:
     reference = _new_reference(ParsedReference)
     values = dict(_REFERENCE_DEFAULTS)
     values.update(fields)
-    reference.__dict__.update(values)
+    _set_attribute(reference, "__dict__", values)  # frozen: its own __setattr__ refuses
     return reference
 
 
