@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
 import uuid
@@ -246,9 +247,16 @@ def _process(deposit: Deposit, token: str) -> Deposit:
     Deposit.objects.filter(pk=deposit.pk).update(doi_batch_id=head.doi_batch_id[:255], record_count=len(records))
     done = set(RecordResult.objects.filter(deposit=deposit).values_list("position", flat=True))
     pending = [(position, item) for position, item in enumerate(records, start=1) if position not in done]
-    for start in range(0, len(pending), RECORDS_PER_TRANSACTION):
-        _apply_chunk(deposit, pending[start : start + RECORDS_PER_TRANSACTION], token)
-        _refresh_counts(deposit)
+    # Speed: the file's records (some half a million objects for 40,000 references) live until
+    # the end, and the cyclic garbage collector walked them all again at each of its full passes
+    # (a third of an apply). Frozen, it leaves them out; reference counting still frees them.
+    gc.freeze()
+    try:
+        for start in range(0, len(pending), RECORDS_PER_TRANSACTION):
+            _apply_chunk(deposit, pending[start : start + RECORDS_PER_TRANSACTION], token)
+            _refresh_counts(deposit)
+    finally:
+        gc.unfreeze()
     return _finish(deposit, status=Deposit.Status.COMPLETED)
 
 
