@@ -18,7 +18,7 @@ SECRET_KEY_FILE := var/secret_key
 # start without one when DEBUG is off).
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
-.PHONY: bench-load install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api bench-dashboard postgres postgres-stop \
+.PHONY: bench-load install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api bench-dashboard bench-deposit postgres postgres-stop \
 	test-postgres services redis-start redis-stop run-prod stop test-faults
 
 $(INSTALLED): pyproject.toml
@@ -123,6 +123,13 @@ bench-widget: install postgres redis-start
 # of your own, e.g. `make postgres PG_PORT=54352` and a database made for it).
 bench-dashboard: install
 	$(BIN)/python -m bench.dashboard.run $(BENCH_ARGS)
+
+# Deposit benchmark (bench/deposit/run.py): generated files of 1,000 articles x 40 references
+# (kept under var/bench/deposit/), parse+validate in process, apply on SQLite and on the
+# PostgreSQL server of `make postgres` (a fresh database bench_deposit), peak RSS of a worker
+# for 1 and 10 files. BENCH_ARGS passes options (e.g. --files 3). `make postgres-stop` after.
+bench-deposit: install postgres
+	$(BIN)/python -m bench.deposit.run --postgres postgres://postgres@127.0.0.1:$(PG_PORT) $(BENCH_ARGS)
 
 # Retrieval APIs benchmark (bench/api.py): /works/{doi}, a cited-by page, getForwardLinks for a
 # prefix over a month, 8 concurrent clients against gunicorn, on the embedded default (SQLite,

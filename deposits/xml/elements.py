@@ -5,6 +5,7 @@ prefix, so everything below the root is found by local name alone.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from lxml import etree
@@ -12,7 +13,13 @@ from lxml import etree
 
 def local_name(element: etree._Element) -> str:
     """`journal_article` for `{http://www.crossref.org/schema/5.4.0}journal_article`."""
-    tag = element.tag
+    return _local_name(element.tag)
+
+
+# Speed: a deposit has a few dozen distinct tags and hundreds of thousands of elements, and
+# reading a record asks for local names again and again.
+@functools.lru_cache(maxsize=4096)
+def _local_name(tag) -> str:
     if not isinstance(tag, str):  # comments and processing instructions
         return ""
     return tag.rpartition("}")[2]
@@ -23,7 +30,7 @@ def children(element: etree._Element | None, name: str) -> Iterator[etree._Eleme
     if element is None:
         return
     for candidate in element:
-        if local_name(candidate) == name:
+        if _local_name(candidate.tag) == name:
             yield candidate
 
 
@@ -45,6 +52,8 @@ def text(element: etree._Element | None) -> str:
     """All the text inside `element`, inline markup (<i>, <sup>, MathML...) included."""
     if element is None:
         return ""
+    if not len(element):  # no markup inside (most elements): its own text is all of it
+        return collapse(element.text)
     return collapse("".join(element.itertext()))
 
 

@@ -7,6 +7,7 @@ not from hand-written arithmetic. No Django here.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 
 from stdnum import isbn as stdnum_isbn
@@ -22,6 +23,7 @@ _MONTHS = frozenset(range(1, 13)) | frozenset(range(21, 25)) | frozenset(range(3
 _ORCID_SHAPE = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)  # reference lists repeat journals' ISSNs and books' ISBNs
 def issn_problem(value: str) -> str | None:
     try:
         stdnum_issn.validate(value)
@@ -30,6 +32,7 @@ def issn_problem(value: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # reference lists repeat journals' ISSNs and books' ISBNs
 def isbn_problem(value: str) -> str | None:
     try:
         stdnum_isbn.validate(value)
@@ -42,6 +45,7 @@ def isbn_problem(value: str) -> str | None:
 _PLAIN_DOI = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[!-~]+")
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a file cites the same DOIs again and again
 def doi_problem(value: str) -> str | None:
     if len(value) <= MAX_DOI_LENGTH and _PLAIN_DOI.fullmatch(value):
         return None

@@ -162,10 +162,10 @@ def test_database_outage_leaves_the_deposit_to_be_retried_not_failed(press, monk
     member, _ = press
     deposit = deposit_create_from_bytes(member=member, content=journal_article_deposit([{"doi": "10.5555/a"}]), filename="db.xml")
 
-    def database_gone(*args):
+    def database_gone(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("deposits.services._apply_record", database_gone)
+    monkeypatch.setattr("deposits.services._checked_work", database_gone)  # both the bulk and the one-by-one path
     with pytest.raises(OperationalError):
         deposit_process(deposit_id=deposit.pk)
     deposit.refresh_from_db()
@@ -240,3 +240,33 @@ def test_reuploading_an_identical_file_warns_instead_of_failing(press):
     changed = process(member, [{"doi": "10.5555/same", "title": "Changed"}])  # same timestamp, other content
     message = changed.results.get().message
     assert changed.failure_count == 1 and "less or equal" in message and "with a <timestamp> greater than 20240101000000" in message
+
+
+def test_a_doi_given_twice_in_one_chunk_is_added_then_updated_as_when_applied_one_by_one(press):
+    member, _ = press
+    deposit = process(member, [
+        {"doi": "10.5555/twice", "title": "Old", "timestamp": 20240101000001, "references": [{"key": "a", "doi": "10.1000/a"}]},
+        {"doi": "10.5555/other", "title": "Other"},
+        {"doi": "10.5555/twice", "title": "New", "timestamp": 20240101000002, "references": [{"key": "b", "doi": "10.1000/b"}]},
+    ])
+    messages = list(deposit.results.order_by("position").values_list("status", "message"))
+    assert messages == [("success", "Successfully added"), ("success", "Successfully added"), ("success", "Successfully updated")]
+    work = Work.objects.get(doi="10.5555/twice")
+    assert (work.title, list(work.references.values_list("key", "doi"))) == ("New", [("b", "10.1000/b")])
+
+
+def test_refused_records_in_a_chunk_leave_the_others_registered_with_their_references(press):
+    member, _ = press
+    deposit = process(member, [
+        {"doi": "10.5555/good", "references": [{"key": f"k{n}", "unstructured": f"Ref {n}"} for n in range(1, 4)]},
+        {"doi": "10.9999/not-ours"},
+        {"doi": "10.5555/long", "references": [{"key": "x" * 300}]},
+        {"doi": "10.5555/fine", "references": [{"key": "z", "doi": "https://doi.org/10.1000/Z"}]},
+    ])
+    statuses = list(deposit.results.order_by("position").values_list("status", flat=True))
+    assert statuses == ["success", "failure", "failure", "success"]
+    assert "citation “" + "x" * 80 + "” of 10.5555/long: " in deposit.results.get(position=3).message
+    assert sorted(Work.objects.values_list("doi", "references_count")) == [("10.5555/fine", 1), ("10.5555/good", 3)]
+    assert list(Reference.objects.filter(citing_work__doi="10.5555/good").order_by("position").values_list("key", "position")) == [
+        ("k1", 1), ("k2", 2), ("k3", 3)]
+    assert Reference.objects.get(citing_work__doi="10.5555/fine").doi == "10.1000/z"
