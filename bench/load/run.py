@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.widget.run import free_port, wait_until_up
+from bench.serving import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "bench" / "load"
@@ -86,7 +86,7 @@ def main() -> None:
                           "--schedule", str(OUT / "beat-schedule")], cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT),
     ]
     try:
-        wait_until_up(port)
+        wait_until_up(port, services[0])
         print(f"server: gunicorn 2 processes x 4 threads, a Celery worker (1 process) and beat; "
               f"clients: locust, {args.users} readers + 1 platform depositing every {args.deposit_every:g} s, {args.duration} s")
         subprocess.run(
