@@ -48,6 +48,9 @@ def test_home_after_sign_in_is_the_dashboard_with_totals_newest_most_cited_and_c
     assert "Recent citer" in newest and "https://doi.org/10.6666/recent" in newest and "Older citer" not in newest
     assert "<svg" in body and "<caption>Citations of Cited Press" in body
     assert "style=" not in body.split("<svg")[1].split("</svg>")[0]
+    # The page's title names it, and nothing of the page body leaks into it.
+    assert body.split("<title>")[1].split("</title>")[0].strip().startswith("Cited Press · Dashboard")
+    assert body.count('id="export-heading"') == 1
 
 
 def test_newest_window_widens_to_90_days_only_when_asked(client, press, cited):
