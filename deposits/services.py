@@ -30,6 +30,7 @@ from deposits.xml import DepositFileError, ParsedWork, RecordError, open_deposit
 from deposits.xml.reference_deposits import ParsedCitationList, deposit_operation, open_reference_deposit
 from members.models import Member
 from members.selectors import prefix_owner, prefixes_of
+from portal.bulk import insert_rows
 from portal.celery import DATABASE_TROUBLE
 
 log = logging.getLogger(__name__)
@@ -700,32 +701,21 @@ def _reference_limits() -> tuple[tuple[int, ...], tuple[int, int]]:
 
 
 @functools.cache
-def _reference_columns() -> str | None:
-    """The quoted column list of a reference row, or None if the model's columns are not those."""
+def _reference_columns() -> tuple[str, ...] | None:
+    """The quoted columns of a reference row, or None if the model's columns are not those."""
     fields = [field for field in Reference._meta.concrete_fields if not field.primary_key]
     by_name = {field.attname: field for field in fields}
     if set(by_name) != {"citing_work_id", *_ROW_VALUES} or not all(isinstance(field, _PLAIN_COLUMNS) for field in fields):
         return None
-    return ", ".join(connection.ops.quote_name(by_name[name].column) for name in ("citing_work_id", *_ROW_VALUES))
+    return tuple(connection.ops.quote_name(by_name[name].column) for name in ("citing_work_id", *_ROW_VALUES))
 
 
 def _insert_reference_rows(rows: list[tuple]) -> None:
     """Insert reference rows (`_reference_values` with the work's id first) in as few round trips
-    as the database allows: COPY on PostgreSQL (one stream for a chunk's thousands of rows), one
-    prepared INSERT run for every row on SQLite (executemany: the loop is in C). No signal is sent
-    (neither bulk_create nor these do) and the rows' ids are not read back."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(Reference._meta.db_table)
-    columns = _reference_columns()
+    as the database allows (portal.bulk: COPY on PostgreSQL, one prepared INSERT run for every
+    row on SQLite). No signal is sent and the rows' ids are not read back."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(rows[0]))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+        insert_rows(cursor, table=connection.ops.quote_name(Reference._meta.db_table), columns=_reference_columns(), rows=rows)
 
 
 _PLAIN_COLUMNS = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)

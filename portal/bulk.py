@@ -1,7 +1,8 @@
 """Many rows into one table in one statement, whatever the database.
 
-On PostgreSQL the rows cross the wire once, in COPY's format, into a temporary table shaped like
-the target's columns, and one INSERT ... SELECT moves them (with its ON CONFLICT clause): the
+On PostgreSQL the rows cross the wire once, in COPY's format: straight into the table, or, when
+conflicts must be handled or columns computed, into a temporary table shaped like the target's
+columns, from which one INSERT ... SELECT moves them (with its ON CONFLICT clause): the
 server plans one statement instead of one per row, which is what imports of millions of rows
 need. Elsewhere (SQLite, in-process) the same INSERT is executed for each row, fast already.
 """
@@ -26,6 +27,11 @@ def insert_rows(cursor, *, table: str, columns: Sequence[str], rows: Sequence[Se
         if computed:
             raise ValueError("computed columns are worked out by PostgreSQL only")
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))}) {on_conflict}", rows)
+        return
+    if not on_conflict and not computed:  # nothing to reconcile: straight into the table
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
         return
     staging = f"bulk_rows_{next(_names)}"
     # The target's column types (no constraints, no defaults): COPY parses each value as its column's.
