@@ -387,13 +387,7 @@ def _journal_xml(body, articles: list[DemoWork]) -> None:
     _sub(_sub(issue, "journal_volume"), "volume", first.volume)
     _sub(issue, "issue", first.issue)
     for work in articles:
-        article = _sub(journal, "journal_article", publication_type="full_text")
-        _titles(article, work)
-        _contributors(article, work)
-        _date(article, work.date)
-        _pages(article, work)
-        _doi_data(article, work)
-        _citations(article, work)
+        _paged_record(_sub(journal, "journal_article", publication_type="full_text"), work, titles_first=True)
 
 
 def _proceedings_xml(body, papers: list[DemoWork]) -> None:
@@ -408,13 +402,7 @@ def _proceedings_xml(body, papers: list[DemoWork]) -> None:
     _date(proceedings, datetime.date(year, 1, 1), month=False, day=False)
     _sub(proceedings, "noisbn", reason="simple_series")
     for work in papers:
-        paper = _sub(conference, "conference_paper", publication_type="full_text")
-        _contributors(paper, work)
-        _titles(paper, work)
-        _date(paper, work.date)
-        _pages(paper, work)
-        _doi_data(paper, work)
-        _citations(paper, work)
+        _paged_record(_sub(conference, "conference_paper", publication_type="full_text"), work)
 
 
 def _book_xml(body, works: list[DemoWork]) -> None:
@@ -430,13 +418,7 @@ def _book_xml(body, works: list[DemoWork]) -> None:
         _sub(_sub(metadata, "publisher"), "publisher_name", DEMO_PRESS.name)
         _doi_data(metadata, book_work)
     for work in chapters:
-        item = _sub(book, "content_item", component_type="chapter")
-        _contributors(item, work)
-        _titles(item, work)
-        _date(item, work.date, media_type="print")
-        _pages(item, work)
-        _doi_data(item, work)
-        _citations(item, work)
+        _paged_record(_sub(book, "content_item", component_type="chapter"), work, media_type="print")
 
 
 def _database_xml(body, datasets: list[DemoWork]) -> None:
@@ -464,6 +446,20 @@ def _posted_xml(body, work: DemoWork) -> None:
     _sub(posted_date, "year", str(work.date.year))
     _doi_data(posted, work)
     _citations(posted, work)
+
+
+def _paged_record(element, work: DemoWork, *, titles_first: bool = False, media_type: str = "online") -> None:
+    """An article, paper or chapter: its parts in the schema's order (a journal article puts its
+    titles before its contributors, the others after)."""
+    if titles_first:
+        _titles(element, work)
+    _contributors(element, work)
+    if not titles_first:
+        _titles(element, work)
+    _date(element, work.date, media_type=media_type)
+    _pages(element, work)
+    _doi_data(element, work)
+    _citations(element, work)
 
 
 def _titles(parent, work: DemoWork) -> None:
