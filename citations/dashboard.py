@@ -18,7 +18,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from citations.figures import member_figures
+from citations.figures import member_figures, month_start
 from citations.models import Citation, MemberFigures
 from deposits.models import Work
 from members.models import Member
@@ -136,7 +136,7 @@ def citations_per_month(*, member: Member | None = None, work: Work | None = Non
     """Counted links found per calendar month for the last `months` months, oldest first, months
     without any included as 0 (one query)."""
     today = (now or timezone.now()).date()
-    first = _month_start(today, back=months - 1)
+    first = month_start(today, back=months - 1)
     links = Citation.objects.filter(status__in=Citation.COUNTED, created__gte=datetime.datetime.combine(
         first, datetime.time.min, tzinfo=datetime.timezone.utc))
     if member is not None:
@@ -147,12 +147,7 @@ def citations_per_month(*, member: Member | None = None, work: Work | None = Non
         (row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]): row["n"]
         for row in links.annotate(month=TruncMonth("created")).values("month").annotate(n=Count("pk")).order_by()
     }
-    return [(month, found.get(month, 0)) for month in (_month_start(today, back=back) for back in range(months - 1, -1, -1))]
-
-
-def _month_start(day: datetime.date, *, back: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 - back
-    return datetime.date(index // 12, index % 12 + 1, 1)
+    return [(month, found.get(month, 0)) for month in (month_start(today, back=back) for back in range(months - 1, -1, -1))]
 
 
 # How many of the member's works one query of an export takes the links of.

@@ -72,8 +72,8 @@ def _months(counted) -> dict[str, int]:
     count filtered on each month's range (plain comparisons on the created column; truncating
     every row's date is a Python function call per row on SQLite)."""
     today = timezone.now().date()
-    starts = [_month_start(today, back=back) for back in range(STORED_MONTHS - 1, -1, -1)]
-    ends = starts[1:] + [_month_start(today, back=-1)]
+    starts = [month_start(today, back=back) for back in range(STORED_MONTHS - 1, -1, -1)]
+    ends = starts[1:] + [month_start(today, back=-1)]
     at = partial(datetime.datetime.combine, time=datetime.time.min, tzinfo=datetime.timezone.utc)
     counts = counted.aggregate(**{
         f"{start:%Y-%m}": Count("pk", filter=Q(created__gte=at(start), created__lt=at(end))) for start, end in zip(starts, ends)
@@ -81,7 +81,8 @@ def _months(counted) -> dict[str, int]:
     return {month: n for month, n in counts.items() if n}
 
 
-def _month_start(day: datetime.date, *, back: int) -> datetime.date:
+def month_start(day: datetime.date, *, back: int) -> datetime.date:
+    """The first day of the month `back` months before `day`'s (negative: after)."""
     index = day.year * 12 + day.month - 1 - back
     return datetime.date(index // 12, index % 12 + 1, 1)
 
@@ -200,4 +201,4 @@ def months_from(figures: MemberFigures, *, months: int = 12,
     (the dashboard's chart: dashboard.citations_per_month counted from the stored row)."""
     today = (now or timezone.now()).date()
     return [(month, figures.citations_per_month.get(f"{month:%Y-%m}", 0))
-            for month in (_month_start(today, back=back) for back in range(months - 1, -1, -1))]
+            for month in (month_start(today, back=back) for back in range(months - 1, -1, -1))]
