@@ -31,6 +31,9 @@ DASHBOARD_SORTS = {
     "doi": ("doi",),
 }
 CITED_CHOICES = ("cited", "uncited")
+# What the dashboard's lists show of a work: reading (and decoding) the rest, the contributors'
+# JSON above all, for 50 works a page was a good part of the page's cost.
+LISTED_WORK_FIELDS = ("doi", "title", "publication_year", "cited_by_count", "owner_id")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,9 @@ def newest_citations(member: Member, *, days: int, limit: int = 20, now: datetim
     links = _counted_to(member).filter(created__gte=since)
     if by_date and connection.vendor == "sqlite":
         links = Citation.objects.filter(pk__in=_newest_ids_sqlite(member, since=since, limit=limit))
-    return list(links.select_related("citing_work", "citing_work__owner", "cited_work").order_by("-created", "-pk")[:limit])
+    shown = ("created", "citing_work", "cited_work", "citing_work__owner", "citing_work__doi", "citing_work__title", "citing_work__owner__name", "cited_work__doi", "cited_work__title")
+    return list(links.select_related("citing_work", "citing_work__owner", "cited_work").only(*shown)
+                .order_by("-created", "-pk")[:limit])
 
 
 def _newest_ids_sqlite(member: Member, *, since: datetime.datetime, limit: int) -> list[int]:
@@ -92,7 +97,8 @@ def _newest_ids_sqlite(member: Member, *, since: datetime.datetime, limit: int) 
 
 
 def most_cited(member: Member, *, limit: int = 10) -> list[Work]:
-    return list(Work.objects.filter(owner=member, cited_by_count__gt=0).order_by("-cited_by_count", "doi")[:limit])
+    return list(Work.objects.filter(owner=member, cited_by_count__gt=0).only(*LISTED_WORK_FIELDS)
+                .order_by("-cited_by_count", "doi")[:limit])
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def dashboard_works(member: Member, query: WorkQuery) -> QuerySet[Work]:
         works = works.filter(cited_by_count__gt=0)
     elif query.cited == "uncited":
         works = works.filter(cited_by_count=0)
-    return works.order_by(*DASHBOARD_SORTS.get(query.sort, DASHBOARD_SORTS["count"]))
+    return works.only(*LISTED_WORK_FIELDS).order_by(*DASHBOARD_SORTS.get(query.sort, DASHBOARD_SORTS["count"]))
 
 
 def work_facets(member: Member) -> tuple[list[str], list[int]]:

@@ -1,5 +1,7 @@
 """Links to work pages that survive any valid DOI (see citations.urls)."""
-from django.urls import reverse
+from functools import lru_cache
+
+from django.urls import get_script_prefix, reverse
 
 from deposits.doi import doi_url_path
 
@@ -8,4 +10,12 @@ _PLACEHOLDER = "10.0000/placeholder"
 
 def work_url(doi: str, *, page: str = "work") -> str:
     """The URL of a work's page ("work": public, "cited_by": the owner's list) for any valid DOI."""
-    return reverse(f"citations:{page}", args=[_PLACEHOLDER]).replace(_PLACEHOLDER, doi_url_path(doi))
+    before, after = _url_around_doi(page, get_script_prefix())
+    return before + doi_url_path(doi) + after
+
+
+@lru_cache(maxsize=16)
+def _url_around_doi(page: str, script_prefix: str) -> tuple[str, str]:
+    """The page's URL split where the DOI goes: reversed once, not once per link on a page."""
+    before, _, after = reverse(f"citations:{page}", args=[_PLACEHOLDER]).partition(_PLACEHOLDER)
+    return before, after
