@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from citations.figures import member_figures, month_start
@@ -142,18 +141,20 @@ def citations_per_month(*, member: Member | None = None, work: Work | None = Non
     """Counted links found per calendar month for the last `months` months, oldest first, months
     without any included as 0 (one query)."""
     today = (now or timezone.now()).date()
-    first = month_start(today, back=months - 1)
-    links = Citation.objects.filter(status__in=Citation.COUNTED, created__gte=datetime.datetime.combine(
-        first, datetime.time.min, tzinfo=datetime.timezone.utc))
+    starts = [month_start(today, back=back) for back in range(months - 1, -1, -1)]
+    bounds = [datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.timezone.utc) for day in starts]
+    links = Citation.objects.filter(status__in=Citation.COUNTED, created__gte=bounds[0])
     if member is not None:
         links = links.filter(cited_work__owner=member)
     if work is not None:
         links = links.filter(cited_work=work)
-    found = {
-        (row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]): row["n"]
-        for row in links.annotate(month=TruncMonth("created")).values("month").annotate(n=Count("pk")).order_by()
-    }
-    return [(month, found.get(month, 0)) for month in (month_start(today, back=back) for back in range(months - 1, -1, -1))]
+    # One count per month over one pass of the links, on the (cited work, created) index: grouping
+    # by a truncated month cost a function call per link on SQLite (30 ms for a work cited 3,000 times).
+    counts = links.aggregate(**{
+        f"m{i}": Count("pk", filter=Q(created__gte=start, created__lt=end) if end else Q(created__gte=start))
+        for i, (start, end) in enumerate(zip(bounds, [*bounds[1:], None]))
+    })
+    return [(day, counts[f"m{i}"]) for i, day in enumerate(starts)]
 
 
 # How many of the member's works one query of an export takes the links of.

@@ -57,7 +57,8 @@ def member_dashboard(request, pk: int):
     # count is an index range on the owner, cheap at any size.
     capped = False
     if filtered:
-        paginator.count = works[: FILTERED_COUNT_CAP + 1].count()
+        # Unordered: sorting the matches only to count them made a count cost a sort.
+        paginator.count = works.order_by()[: FILTERED_COUNT_CAP + 1].count()
         capped = paginator.count > FILTERED_COUNT_CAP
         paginator.count = min(paginator.count, FILTERED_COUNT_CAP)
     page = paginator.get_page(get.get("page"))

@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, FilteredRelation, Min, Prefetch, Q, QuerySet
+from django.db.models import F, FilteredRelation, Min, Q, QuerySet
 
 from citations.models import Citation, MatchDecision
 from deposits.models import Reference, Work
@@ -41,15 +41,52 @@ def _citing(work: Work) -> QuerySet[Work]:
     )
 
 
-def citing_works_explained(work: Work, *, viewer) -> QuerySet[Work]:
-    """`citing_works`, each citing work with `links`: its counted links to `work`, how each was
-    found and who decided about it (fetched for a whole page in one query, not one per row)."""
-    links = (
-        Citation.objects.filter(cited_work=work, status__in=Citation.COUNTED)
-        .select_related("reference", "decided_by")
-        .order_by("reference__position")
-    )
-    return citing_works(work, viewer=viewer).prefetch_related(Prefetch("citations_made", queryset=links, to_attr="links"))
+def citing_works_explained(work: Work, *, viewer) -> CitingPages:
+    """`citing_works` for the owner's page, to be paged: each citing work with `found` and `links`
+    (its counted links to `work`, how each was found and who decided about it).
+
+    Raises PermissionDenied unless the viewer may see this work's citing list.
+    """
+    if not can_view_citing_list(viewer, work.owner_id):
+        raise PermissionDenied("Only the member that owns a work sees the works citing it.")
+    return CitingPages(work)
+
+
+class CitingPages:
+    """The works citing a work, newest first link first, as a sequence a Paginator slices.
+
+    Its length is the work's stored cited-by count (kept by every change to its links), not a
+    count of rows per request; a slice costs three queries however many works cite it: the
+    page's citing works from the links alone (grouped on the link index, without reading and
+    grouping whole works rows, which at a few thousand citing works took most of a second), those
+    works, and their links.
+    """
+
+    def __init__(self, work: Work):
+        self.work = work
+
+    def __len__(self) -> int:
+        return self.work.cited_by_count
+
+    def __getitem__(self, index: slice) -> list[Work]:
+        if not isinstance(index, slice):
+            raise TypeError("CitingPages is read a page (a slice) at a time")
+        firsts = list(
+            Citation.objects.filter(cited_work=self.work, status__in=Citation.COUNTED)
+            .values("citing_work").annotate(found=Min("created")).order_by("-found", "citing_work__doi")
+            .values_list("citing_work", "found")[index]
+        )
+        works = Work.objects.in_bulk([work_id for work_id, _ in firsts])
+        links: dict[int, list[Citation]] = {}
+        for link in (Citation.objects.filter(cited_work=self.work, citing_work__in=list(works), status__in=Citation.COUNTED)
+                     .select_related("reference", "decided_by").order_by("reference__position")):
+            links.setdefault(link.citing_work_id, []).append(link)
+        page = []
+        for work_id, found in firsts:
+            citing = works[work_id]
+            citing.found, citing.links = found, links.get(work_id, [])
+            page.append(citing)
+        return page
 
 
 def flagged_citations(work: Work, *, viewer) -> QuerySet[Citation]:

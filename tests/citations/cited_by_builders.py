@@ -8,6 +8,7 @@ import itertools
 from django.utils import timezone
 
 from citations.models import Citation
+from citations.services import refresh_cited_by_counts
 from deposits.models import Reference, Work
 
 _positions = itertools.count(1)
@@ -28,4 +29,7 @@ def link(cited: Work, citing: Work, *, key: str = "", created: datetime.datetime
         counted_since = None if status == Citation.Status.FLAGGED else created
         Citation.objects.filter(pk=citation.pk).update(created=created, counted_since=counted_since)
         citation.created, citation.counted_since = created, counted_since
+    # As every real change to links does: the stored count is what pages and APIs read.
+    refresh_cited_by_counts(work_ids=[cited.pk])
+    cited.refresh_from_db(fields=["cited_by_count"])
     return citation
