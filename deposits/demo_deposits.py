@@ -3,6 +3,8 @@ and reference lists with every kind of reference the portal meets in real deposi
 
 Pure: no database. `demo_deposits(today=...)` returns the same bytes for the same day (a seeded
 generator, never the clock), so the loader can be run twice and tests can count what to expect.
+The DOIs do not depend on the day at all (each venue numbers its works in order, e.g.
+10.5555/demo.042), so the README's examples name works every demo has, whenever it was loaded.
 The files are ordinary Crossref deposit XML (schema 5.4.0), so they go through the very pipeline
 an upload does.
 
@@ -167,15 +169,14 @@ def _people(rng: random.Random, most: int = 4) -> tuple[tuple[str, str], ...]:
 
 def _journal(member: DemoMember, venue: str, stem: str, days: list[datetime.date], rng: random.Random, titles: _Titles,
              *, first_year: int) -> list[DemoWork]:
-    works, page, numbers = [], {}, {}
-    for day in days:
-        number = numbers[day.year] = numbers.get(day.year, 0) + 1
+    works, page = [], {}
+    for number, day in enumerate(days, start=1):
         volume = str(day.year - first_year + 1)
         start = page.get(volume, 1)
         length = rng.randrange(8, 25)
         page[volume] = start + length
         works.append(DemoWork(
-            member=member, doi=f"{member.prefix}/{stem}.{day.year}.{number:03d}", kind="article", title=titles(),
+            member=member, doi=f"{member.prefix}/{stem}.{number:03d}", kind="article", title=titles(),
             authors=_people(rng), date=day, venue=venue, volume=volume, issue=str(day.month),
             first_page=str(start), last_page=str(start + length - 1),
         ))
@@ -184,7 +185,7 @@ def _journal(member: DemoMember, venue: str, stem: str, days: list[datetime.date
 
 def _conference_papers(days: list[datetime.date], rng: random.Random, titles: _Titles) -> list[DemoWork]:
     return [
-        DemoWork(member=EXAMPLE_LETTERS, doi=f"10.5556/conf.{day.year}.{number:02d}", kind="paper", title=titles(),
+        DemoWork(member=EXAMPLE_LETTERS, doi=f"10.5556/conf.{number:02d}", kind="paper", title=titles(),
                  authors=_people(rng), date=day, venue=f"Proceedings of the {LETTERS_CONFERENCE} {day.year}",
                  first_page=str(number * 6 - 5), last_page=str(number * 6))
         for number, day in enumerate(days, start=1)
@@ -193,7 +194,7 @@ def _conference_papers(days: list[datetime.date], rng: random.Random, titles: _T
 
 def _datasets(days: list[datetime.date], rng: random.Random, titles: _Titles) -> list[DemoWork]:
     return [
-        DemoWork(member=OPEN_DEMOS, doi=f"10.5555/data.{day.year}.{number}", kind="dataset",
+        DemoWork(member=OPEN_DEMOS, doi=f"10.5555/data.{number}", kind="dataset",
                  title=f"Data for: {titles()}", authors=_people(rng, 2), date=day, venue=DATA_REPOSITORY)
         for number, day in enumerate(days, start=1)
     ]
@@ -220,7 +221,7 @@ def _books(days: list[datetime.date], rng: random.Random, titles: _Titles) -> li
 
 def _preprints(days: list[datetime.date], rng: random.Random, titles: _Titles) -> list[DemoWork]:
     return [
-        DemoWork(member=OPEN_PREPRINTS, doi=f"10.5558/preprint.{day.year}.{number:03d}", kind="preprint", title=titles(),
+        DemoWork(member=OPEN_PREPRINTS, doi=f"10.5558/preprint.{number:03d}", kind="preprint", title=titles(),
                  authors=_people(rng), date=day, venue=OPEN_PREPRINTS.name)
         for number, day in enumerate(days, start=1)
     ]

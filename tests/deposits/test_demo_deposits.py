@@ -52,3 +52,20 @@ def test_references_come_in_every_kind_and_exactly_one_is_made_to_contradict_its
     assert sum(r["key"] == FLAGGED_KEY for r in references) == 1
     citing, cited = flagged_reference(demo_works(today=TODAY))
     assert citing.startswith("10.5556/") and cited.startswith("10.5555/")
+
+
+def test_the_dois_are_the_same_whichever_day_the_demo_is_loaded():
+    # The README's examples name demo works: they must exist in every demo, not only today's.
+    assert [w.doi for w in demo_works(today=TODAY)] == [w.doi for w in demo_works(today=datetime.date(2027, 1, 2))]
+
+
+def test_every_demo_doi_the_readme_names_is_a_demo_work():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    prefixes = "|".join(re.escape(member.prefix) for member in DEMO_MEMBERS)
+    named = {doi.lower() for doi in re.findall(rf"(?:{prefixes})(?:/|%2F)[A-Za-z]+\.[A-Za-z0-9.]*[A-Za-z0-9]", readme)}
+    named = {doi.replace("%2f", "/") for doi in named}
+    assert named, "the README names no demo work"
+    assert named <= {w.doi for w in demo_works(today=TODAY)}

@@ -69,6 +69,9 @@ class Command(BaseCommand):
             f"Demo data ready: {len(DEMO_MEMBERS)} members, {demo_works.count()} works, {sum(deposited)} new deposits, "
             f"{made} new links ({dated} dated) in {time.monotonic() - started:.1f} s."
         )
+        most_cited = demo_works.order_by("-cited_by_count", "doi").first()
+        if most_cited is not None:  # the README's examples use it too
+            self.stdout.write(f"Most cited demo work: {most_cited.doi} (cited by {most_cited.cited_by_count}).")
 
     def _deposit(self, demo: DemoDeposit, setup) -> int:
         """Deposit one demo file unless this member already has it; finish it if a run was cut short."""
