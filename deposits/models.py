@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from deposits.doi import doi_url_path
+from deposits.names import authors_line
 from members.models import Member
 
 
@@ -189,6 +190,11 @@ class Work(models.Model):
     @property
     def authors(self) -> list[dict]:
         return [c for c in self.contributors if c.get("role", "author") == "author"]
+
+    @property
+    def authors_line(self) -> str:
+        """The first six authors, as pages show them (one call, not a sub-template per work)."""
+        return authors_line(self.contributors)
 
     @property
     def doi_url(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from html.parser import HTMLParser
 
+from deposits.names import authors_line  # noqa: F401 - the widget's data and exports import it from here
 from deposits.xml.markup import ALLOWED_TAGS, FACE_TAGS, clean_html
 
 RichNode = str | list
@@ -63,14 +64,6 @@ def face_tags() -> list[str]:
 
 def mathml_tags() -> list[str]:
     return sorted(ALLOWED_TAGS - set(FACE_TAGS.values()))
-
-
-def authors_line(contributors: list[dict], *, shown: int = 6) -> str:
-    """"Ada Lovelace, Charles Babbage et al.": the authors as the portal's pages list them."""
-    authors = [person for person in contributors or [] if person.get("role", "author") == "author"]
-    names = [" ".join(part for part in (person.get("given_name", ""), person.get("surname", "")) if part) for person in authors[:shown]]
-    line = ", ".join(name for name in names if name)
-    return f"{line} et al." if len(authors) > shown else line
 
 
 def nodes_html(nodes: list[RichNode]) -> str:
