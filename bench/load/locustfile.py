@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from locust import HttpUser, between, constant_pacing, task
+from locust import HttpUser, between, constant_pacing, constant_throughput, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 # Every posted deposit file is a new one (the same file twice would be refused as a repeat).
@@ -29,7 +29,8 @@ def _doi_path(doi: str) -> str:
 class Reader(HttpUser):
     """A reader's browser, a platform reading, or an editor: its tasks, weighted, are the mix."""
 
-    wait_time = between(0.05, 0.3)
+    # A steady rate per reader when the plan sets one (an offered load), else as fast as answers come.
+    wait_time = constant_throughput(PLAN["reader_rate"]) if PLAN.get("reader_rate") else between(0.05, 0.3)
 
     def on_start(self) -> None:
         self.random = random.Random()

@@ -9,7 +9,7 @@ the public works API, the members' cited-by API, the dashboard pages, and a plat
 deposit every few seconds. When the traffic stops it waits for every posted deposit to be applied.
 
 Prints each kind of request's count, errors, p50 and p95 beside the issues' targets; the last line
-is `requests= errors= widget_p95_ms= works_p95_ms= citedby_p95_ms= dashboard_p95_ms= deposit_p95_ms=
+is `requests= requests_per_s= errors= widget_p95_ms= works_p95_ms= citedby_p95_ms= dashboard_p95_ms= deposit_p95_ms=
 deposits_posted= deposits_applied=`.
 """
 from __future__ import annotations
@@ -40,6 +40,9 @@ def main() -> None:
     parser.add_argument("--works", type=int, default=2000, help="cited works")
     parser.add_argument("--citing", type=int, default=20, help="citing works per cited work")
     parser.add_argument("--deposit-every", type=float, default=5.0, help="seconds between deposits")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="requests/s each reader makes (a steady offered load); 0: as fast as answers come, "
+                             "with 0.05-0.3 s of thinking between them (the machine's saturation)")
     parser.add_argument("--quick", action="store_true", help="30 s, 300 works: a check that it all runs")
     args = parser.parse_args()
     if args.quick:
@@ -66,6 +69,7 @@ def main() -> None:
     started = time.perf_counter()
     plan = fill(works=args.works, citing=args.citing, deposits=int(args.duration / args.deposit_every) + 10)
     plan["deposit_every_s"] = args.deposit_every
+    plan["reader_rate"] = args.rate
     print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); broker and cache: Redis")
     print(f"data: {args.works:,} cited works, {args.works * args.citing:,} citations, filled in {time.perf_counter() - started:.1f} s")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -89,6 +93,8 @@ def main() -> None:
         wait_until_up(port, services[0])
         print(f"server: gunicorn 2 processes x 4 threads, a Celery worker (1 process) and beat; "
               f"clients: locust, {args.users} readers + 1 platform depositing every {args.deposit_every:g} s, {args.duration} s")
+        print(f"offered load: {args.users} x {args.rate:g} = {args.users * args.rate:g} requests/s" if args.rate else
+              "offered load: as much as the machine answers (each reader asks again 0.05-0.3 s after each answer)")
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")), "--headless",
              "--users", str(args.users + 1), "--spawn-rate", str(args.users + 1), "--run-time", f"{args.duration}s",
@@ -175,7 +181,8 @@ def report(*, applied: int, pending: int) -> None:
     def p95(name: str) -> str:
         return f"{float(rows[name]['95%']):.0f}" if name in rows else "nan"
 
-    print(f"requests={int(total['Request Count']) if total else 0} errors={int(total['Failure Count']) if total else 0} "
+    rate = f"{float(total['Requests/s']):.1f}" if total else "0"
+    print(f"requests={int(total['Request Count']) if total else 0} requests_per_s={rate} errors={int(total['Failure Count']) if total else 0} "
           f"widget_p95_ms={p95('widget')} works_p95_ms={p95('works')} citedby_p95_ms={p95('cited-by')} "
           f"dashboard_p95_ms={p95('dashboard')} deposit_p95_ms={p95('deposit')} deposits_posted={posted} deposits_applied={applied}")
 

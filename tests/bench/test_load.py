@@ -40,9 +40,9 @@ def test_the_plan_signs_in_reads_and_deposits_with_what_it_made(client, out):
 def _locust_csv(folder: Path, rows: list[tuple[str, int, int, float, float]], failures: list[tuple[str, str, int]]) -> None:
     with open(folder / "locust_stats.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Type", "Name", "Request Count", "Failure Count", "50%", "95%"])
+        writer.writerow(["Type", "Name", "Request Count", "Failure Count", "Requests/s", "50%", "95%"])
         for name, count, errors, p50, p95 in rows:
-            writer.writerow(["GET" if name != "Aggregated" else "", name, count, errors, p50, p95])
+            writer.writerow(["GET" if name != "Aggregated" else "", name, count, errors, count / 300, p50, p95])
     with open(folder / "locust_failures.csv", "w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Method", "Name", "Error", "Occurrences"])
@@ -59,5 +59,5 @@ def test_the_report_ends_with_the_figures_locust_measured_and_names_each_error(o
     lines = capsys.readouterr().out.splitlines()
     assert "error: GET works: HTTPError('500 Server Error') (2 times)" in lines
     assert "deposits: 60 posted, 59 applied, 1 still waiting" in lines
-    assert lines[-1] == ("requests=1560 errors=2 widget_p95_ms=9 works_p95_ms=31 citedby_p95_ms=28 "
+    assert lines[-1] == ("requests=1560 requests_per_s=5.2 errors=2 widget_p95_ms=9 works_p95_ms=31 citedby_p95_ms=28 "
                          "dashboard_p95_ms=nan deposit_p95_ms=400 deposits_posted=60 deposits_applied=59")
