@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from deposits.models import Reference, Work
+from portal.encrypted import EncryptedTextField
 
 
 class Citation(models.Model):
@@ -124,7 +125,8 @@ class CallbackEndpoint(models.Model):
 
     member = models.OneToOneField("members.Member", on_delete=models.CASCADE, related_name="callback_endpoint")
     url = models.URLField(max_length=2000)
-    secret = models.CharField(max_length=64, help_text="Key of the HMAC-SHA256 signature of every POST.")
+    # Encrypted at rest: it must stay readable to sign, so it cannot be hashed like an API key.
+    secret = EncryptedTextField(help_text="Key of the HMAC-SHA256 signature of every POST.")
     # Citations found after this are sent; set when the URL is first given, so past ones are not.
     since = models.DateTimeField()
     # How far the scan for new citations has got (it looks back a little from here: see
