@@ -29,6 +29,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 INSECURE_SECRET_KEY = not SECRET_KEY
 SECRET_KEY = SECRET_KEY or "insecure-development-key-set-SECRET_KEY-to-serve"
+# Keys being rotated out: sessions signed and callback secrets encrypted under them stay readable.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
