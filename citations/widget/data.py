@@ -3,7 +3,8 @@ cache (the database table on the embedded default, Redis in production) and forg
 work gains or loses a citation (citations.services.refresh_cited_by_counts).
 
 The cached entry does not depend on the key: the key and the asking site are checked on every
-request, before the entry is read (members.access), so a revoked key stops at once.
+request, before the entry is read (members.access, on the key's cached copy that every change to
+the key rewrites), so a revoked key stops at once.
 """
 from __future__ import annotations
 
