@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500, help="requests of each kind")
     parser.add_argument("--only", action="append", help="only these kinds")
     parser.add_argument("--profile", help="cProfile this kind and print its top functions")
+    parser.add_argument("--sort", default="cumulative", help="pstats order of --profile: cumulative, tottime")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     path = ROOT / "var" / "bench" / "hotpaths.sqlite3"
@@ -104,7 +105,7 @@ def main() -> None:
         print(f"{name:16} cpu={per_request:6.2f} ms/request  queries={len(queries):2d}  status={sorted(statuses)}", flush=True)
         if profiler:
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(45)
             print(out.getvalue())
     if own_database:
         connection.close()

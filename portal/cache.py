@@ -17,6 +17,9 @@ from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCach
 
 _clients: dict[tuple, object] = {}
 _lock = threading.Lock()
+# incr() in one round trip: Django's asks EXISTS, then INCR (the public API's rate limit counts on
+# every request). A missing key stays missing, as incr() promises.
+_INCR_EXISTING = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end return false"
 
 
 class SharedRedisCacheClient(DjangoRedisCacheClient):
@@ -30,8 +33,16 @@ class SharedRedisCacheClient(DjangoRedisCacheClient):
                 client = _clients.get(identity)
                 if client is None:
                     client = self._client(connection_pool=self._get_connection_pool(write))
+                    client.incr_existing = client.register_script(_INCR_EXISTING)
                     _clients[identity] = client
         return client
+
+    def incr(self, key, delta):
+        client = self.get_client(key, write=True)
+        value = client.incr_existing(keys=[key], args=[delta])
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
 
 class RedisCache(DjangoRedisCache):
