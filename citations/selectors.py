@@ -13,6 +13,7 @@ from citations.models import Citation, MatchDecision
 from deposits.models import Reference, Work
 from members.access import can_view_citing_list, may_act_for, widget_key_serves
 from members.models import APIKey, Member, WidgetKey
+from portal.compiled import CompiledQuery
 
 
 def citing_works(work: Work, *, viewer) -> QuerySet[Work]:
@@ -97,7 +98,7 @@ class WorkFilters:
 NULLABLE_SORT_FIELDS = {"publication_year"}
 
 
-def public_references(work: Work) -> QuerySet[Reference]:
+def public_references(work: Work | int) -> QuerySet[Reference]:
     """`work`'s reference list as deposited, each with `matched_doi`: the DOI of the work the
     portal linked it to, for links that count only (flagged links wait for the cited work's
     editors, rejected ones are gone). One query, however long the list."""
@@ -107,6 +108,15 @@ def public_references(work: Work) -> QuerySet[Reference]:
         .annotate(matched_doi=F("counted__cited_work__doi"))
         .order_by("position")
     )
+
+
+# The works API reads a reference list on every `/works/{doi}`: compiled once (portal.compiled).
+_PUBLIC_REFERENCES = CompiledQuery(public_references, samples=(-7_000_000_007,))
+
+
+def public_reference_list(work: Work) -> list[Reference]:
+    """public_references(work), read by the query compiled once."""
+    return list(_PUBLIC_REFERENCES(work.pk))
 
 
 def filtered_works(filters: WorkFilters) -> QuerySet[Work]:
