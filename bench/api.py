@@ -69,6 +69,7 @@ def main() -> None:
           f"{'filled' if filled else 'kept from an earlier run, checked'} in {time.perf_counter() - started:.0f} s", flush=True)
     from members.machine_auth import split_key
 
+    from bench import serving
     from bench.serving import THREADS, WORKERS, gunicorn, hammer, percentile
 
     workers, threads = args.workers or WORKERS, args.threads or THREADS
@@ -104,7 +105,7 @@ def main() -> None:
             timings, sizes, _ = hammer(port, [make() for _ in range(count)], clients=args.clients)
             p95[name] = percentile(timings, 95)
             print(f"{name:13s} n={len(timings):4d}  median={statistics.median(timings):8.1f} ms  p95={p95[name]:8.1f} ms"
-                  f"  ({statistics.median(sizes):,.0f} bytes)", flush=True)
+                  f"  ({statistics.median(sizes):,.0f} bytes; clients' CPU {serving.last_client_cpu_ms:.2f} ms each)", flush=True)
     print(f"works_p95_ms={p95['works']:.1f} citedby_p95_ms={p95['citedby']:.1f} forwardlinks_p95_ms={p95['forwardlinks']:.1f}")
 
 

@@ -13,6 +13,7 @@ from citations.models import Citation, MatchDecision
 from deposits.models import Reference, Work
 from members.access import can_view_citing_list, may_act_for, widget_key_serves
 from members.models import APIKey, Member, WidgetKey
+from portal.compiled import CompiledQuery
 
 
 def citing_works(work: Work, *, viewer) -> QuerySet[Work]:
@@ -25,15 +26,25 @@ def citing_works(work: Work, *, viewer) -> QuerySet[Work]:
     return _citing(work)
 
 
-def citing_works_for_widget(work: Work, *, key: WidgetKey | None) -> QuerySet[Work]:
-    """`citing_works` as the "Cited by" widget shows them: to a publishable key of the work's
-    owning member (its allowed sites are checked by the widget's views). PermissionDenied otherwise."""
+# What the widget lists of each citing work, and how many at most (newest first).
+WIDGET_FIELDS = ("doi", "title", "contributors", "container_title", "publication_year")
+WIDGET_LISTED = 100
+# Built on every widget answer that is not cached: compiled once (portal.compiled).
+_WIDGET_CITING = CompiledQuery(lambda work_id: _citing(work_id).only(*WIDGET_FIELDS)[:WIDGET_LISTED],
+                               samples=(-7_000_000_011,))
+
+
+def citing_works_listed_by_widget(work: Work, *, key: WidgetKey | None) -> list[Work]:
+    """The works citing `work` as the "Cited by" widget lists them: newest first, at most
+    WIDGET_LISTED, with WIDGET_FIELDS loaded (by a query compiled once); to a publishable key of
+    the work's owning member only (its allowed sites are checked by the widget's views).
+    PermissionDenied otherwise."""
     if not widget_key_serves(key, owner_id=work.owner_id):
         raise PermissionDenied("A widget key shows the citing lists of its own member's works only.")
-    return _citing(work)
+    return list(_WIDGET_CITING(work.pk))
 
 
-def _citing(work: Work) -> QuerySet[Work]:
+def _citing(work: Work | int) -> QuerySet[Work]:
     return (
         Work.objects.filter(citations_made__cited_work=work, citations_made__status__in=Citation.COUNTED)
         .annotate(found=Min("citations_made__created"))
@@ -134,7 +145,7 @@ class WorkFilters:
 NULLABLE_SORT_FIELDS = {"publication_year"}
 
 
-def public_references(work: Work) -> QuerySet[Reference]:
+def public_references(work: Work | int) -> QuerySet[Reference]:
     """`work`'s reference list as deposited, each with `matched_doi`: the DOI of the work the
     portal linked it to, for links that count only (flagged links wait for the cited work's
     editors, rejected ones are gone). One query, however long the list."""
@@ -144,6 +155,15 @@ def public_references(work: Work) -> QuerySet[Reference]:
         .annotate(matched_doi=F("counted__cited_work__doi"))
         .order_by("position")
     )
+
+
+# The works API reads a reference list on every `/works/{doi}`: compiled once (portal.compiled).
+_PUBLIC_REFERENCES = CompiledQuery(public_references, samples=(-7_000_000_007,))
+
+
+def public_reference_list(work: Work) -> list[Reference]:
+    """public_references(work), read by the query compiled once."""
+    return list(_PUBLIC_REFERENCES(work.pk))
 
 
 def filtered_works(filters: WorkFilters) -> QuerySet[Work]:

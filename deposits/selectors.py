@@ -6,14 +6,24 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 
 from deposits.doi import normalize_doi
+from portal.compiled import CompiledQuery
 from deposits.models import Deposit, RecordResult, Work
 from members.models import Member
 
-def work_by_doi(doi: str) -> Work | None:
+def work_by_doi(doi: str, *, with_owner: bool = True) -> Work | None:
+    """The registered work with this DOI (any form, any case), or None. `with_owner=False`, for
+    the machine read paths on every request: the owner is not joined (only `owner_id` is there)
+    and the query is compiled once (portal.compiled)."""
     normal = normalize_doi(doi)
     if not normal:
         return None
+    if not with_owner:
+        return next(iter(_WORK_BY_DOI(normal)), None)
     return Work.objects.select_related("owner").filter(doi=normal).first()
+
+
+# DOIs are unique: no ordering needed for the first.
+_WORK_BY_DOI = CompiledQuery(lambda doi: Work.objects.filter(doi=doi).order_by()[:1], samples=("10.0/compiled-query-sample",))
 
 
 def deposits_of(member: Member) -> QuerySet[Deposit]:

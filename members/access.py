@@ -101,7 +101,8 @@ def machine_user_allows(user, member: Member | int, scope: str) -> bool:
 
 def widget_key_serves(key: WidgetKey | None, *, owner_id: int | None) -> bool:
     """A publishable widget key shows the citing lists of its own member's works, and nothing
-    once revoked (read from the database on every request, so a revocation holds at once)."""
+    once revoked (read on every request from a cached copy that every change to the key rewrites,
+    members.services.widget_key_cache_refresh, so a revocation holds at once)."""
     return key is not None and key.revoked is None and owner_id is not None and key.member_id == owner_id
 
 

@@ -12,3 +12,17 @@ class MembersConfig(AppConfig):
         from members.forms import ThrottledAdminAuthenticationForm
 
         admin.site.login_form = ThrottledAdminAuthenticationForm
+
+        from django.db.models.signals import post_delete, post_save
+
+        from members.models import WidgetKey
+        from members.services import widget_key_cache_refresh
+
+        # Widget keys are read from the cache on every widget request: any saved or deleted row,
+        # wherever from (the member's pages, the Django admin), refreshes its cached copy.
+        def refresh_cached_widget_key(sender, instance, **kwargs) -> None:
+            widget_key_cache_refresh(value=instance.key)
+
+        post_save.connect(refresh_cached_widget_key, sender=WidgetKey, weak=False, dispatch_uid="members.widget_key_cache")
+        post_delete.connect(refresh_cached_widget_key, sender=WidgetKey, weak=False,
+                            dispatch_uid="members.widget_key_cache_delete")

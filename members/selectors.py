@@ -1,6 +1,9 @@
 """Reading members, prefixes and memberships."""
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 
 from members.models import Member, Membership, Prefix, Role, WidgetKey
@@ -44,10 +47,37 @@ def widget_keys_of(member: Member | int) -> QuerySet[WidgetKey]:
     return WidgetKey.objects.filter(member_id=member_id).order_by(F("revoked").asc(nulls_first=True), "-created", "-pk")
 
 
+# What the widget's endpoints need of a key, kept in the shared cache: every widget request names
+# its key, and reading its row cost more than the rest of a cached answer. members.services writes
+# the row's new state here whenever a key changes (revoked, sites changed, deleted), so access
+# decisions still see every change at once; the lifetime is only a backstop.
+WIDGET_KEY_CACHE_SECONDS = 10 * 60
+_NO_KEY = ()
+
+
+def widget_key_cache_key(value: str) -> str:
+    # Keys are publishable, but a digest keeps every cache backend's key rules.
+    return f"widget-key:v1:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+
+
+def widget_key_record(value: str) -> tuple:
+    """The key's row as the cache keeps it: (pk, member_id, allowed_origins, revoked), or () for no key."""
+    # No ordering, only the columns access needs (the unique index answers).
+    row = WidgetKey.objects.filter(key=value).order_by().values_list("pk", "member_id", "allowed_origins", "revoked")[:1]
+    return next(iter(row), _NO_KEY)
+
+
 def widget_key_by_value(value: str) -> WidgetKey | None:
     """The key a page passes in `data-cited-by-key` / `?key=`, revoked or not (access decides)."""
     if not value or len(value) > 64:
         return None
-    # On every widget request: no ordering, only the columns access needs (the unique index answers).
-    found = WidgetKey.objects.filter(key=value).order_by().only("pk", "member_id", "allowed_origins", "revoked")[:1]
-    return next(iter(found), None)
+    cache_key = widget_key_cache_key(value)
+    record = cache.get(cache_key)
+    if record is None:
+        record = widget_key_record(value)
+        # add, not set: a change written meanwhile by members.services wins over this older read.
+        cache.add(cache_key, tuple(record), WIDGET_KEY_CACHE_SECONDS)
+    if not record:
+        return None
+    pk, member_id, allowed_origins, revoked = record
+    return WidgetKey(pk=pk, key=value, member_id=member_id, allowed_origins=allowed_origins, revoked=revoked)

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from members import selectors
 from members.models import AgentGrant, APIKey, Member, Membership, Prefix, Role, User, WidgetKey, validate_prefix
 from members.origins import parse_origins
 
@@ -196,24 +198,42 @@ def widget_key_create(*, member: Member, name: str, origins: str, created_by: Us
     Raises members.origins.InvalidOrigin naming the first bad site and its line.
     """
     allowed = parse_origins(origins)
-    return WidgetKey.objects.create(
+    key = WidgetKey.objects.create(
         member=member, name=name.strip()[:100] or "Widget key", key=WIDGET_KEY_PREFIX + secrets.token_urlsafe(18),
         allowed_origins=allowed, created_by=created_by,
     )
+    return key  # its cached copy: the save signal (members.apps)
 
 
 def widget_key_set_origins(*, key: WidgetKey, origins: str) -> WidgetKey:
     """Replace the sites a key may be used on (effective on the next request)."""
     key.allowed_origins = parse_origins(origins)
-    key.save(update_fields=["allowed_origins"])
+    key.save(update_fields=["allowed_origins"])  # its cached copy follows: the save signal (members.apps)
     return key
 
 
 def widget_key_revoke(*, key: WidgetKey, by: User | None) -> WidgetKey:
-    """Revoke a key. Every request reads the key's row, so it stops working at once. Idempotent."""
+    """Revoke a key. It stops working at once: its cached state is refreshed. Idempotent."""
     WidgetKey.objects.filter(pk=key.pk, revoked__isnull=True).update(revoked=timezone.now(), revoked_by=by)
     key.refresh_from_db(fields=["revoked", "revoked_by"])
+    widget_key_cache_refresh(value=key.key)
     return key
+
+
+def widget_key_cache_refresh(*, value: str) -> None:
+    """Make the widget's cached copy of a key (members.selectors.widget_key_by_value) follow its
+    row: forgotten now, so this transaction's next request reads the change, and written afresh
+    once the change is committed, over any copy a concurrent request read before the commit.
+
+    Every change to a WidgetKey calls this: the model's save and delete signals (members.apps:
+    these services, the Django admin), and widget_key_revoke, whose update() sends no signal."""
+    cache_key = selectors.widget_key_cache_key(value)
+    cache.delete(cache_key)
+
+    def write_committed_state() -> None:
+        cache.set(cache_key, tuple(selectors.widget_key_record(value)), selectors.WIDGET_KEY_CACHE_SECONDS)
+
+    transaction.on_commit(write_committed_state)
 
 
 def agent_grant(*, principal: Member, agent: Member, scopes: list[str], granted_by: User | None) -> AgentGrant:

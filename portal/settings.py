@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The widget's data, /works/{doi} and cited-by by key skip what only people's pages need.
+    "portal.machine_paths.MachinePathsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,7 +145,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="cited-by@portal.example"
 # --- Cache: shared by every process (login limits count across web processes) ----------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL", default=REDIS_URL)}}
+    # portal.cache: Django's Redis cache sharing one client per server in each process (see there).
+    CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": env("CACHE_URL", default=REDIS_URL)}}
 else:
     # The embedded default: a table in the database (`manage.py createcachetable`, run by make).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}}

@@ -133,7 +133,7 @@ class CitedByBase(generics.ListAPIView):
 class WorkCitedBy(CitedByBase):
     def target(self) -> dict:
         try:
-            work = work_by_doi(parse_doi(self.kwargs["doi"]))
+            work = work_by_doi(parse_doi(self.kwargs["doi"]), with_owner=False)
         except InvalidDOI as error:
             raise exceptions.ValidationError({"doi": [f"“{self.kwargs['doi']}”: {error}."]}) from None
         if work is None:

@@ -20,7 +20,7 @@ from citations.api import params as list_params
 from citations.api.renderers import FastJSONRenderer
 from citations.api.throttling import PublicRateThrottle
 from citations.api.serializers import CrossrefWorkSerializer, envelope, validation_failure
-from citations.selectors import public_references
+from citations.selectors import public_reference_list
 from citations.views import work_old_url
 from citations.work_search import BibliographicQuery, list_works, search_works
 from deposits.selectors import work_by_doi
@@ -166,7 +166,7 @@ class WorkDetail(PublicWorksView):
         work = _work_at(doi)
         if work is None:
             return HttpResponse(NOT_FOUND, status=404, content_type="text/plain")
-        data = CrossrefWorkSerializer(work, context={"references": public_references(work)}).data
+        data = CrossrefWorkSerializer(work, context={"references": public_reference_list(work)}).data
         return Response(envelope("work", data))
 
 
@@ -187,9 +187,9 @@ def _work_at(path: str):
     trailing "/" is ignored unless a DOI really ends in one."""
     # Some servers and proxies merge the "//" of "https://doi.org/…" in a path.
     path = re.sub(r"^(https?:)/(?=[^/])", r"\1//", path, flags=re.IGNORECASE)
-    work = work_by_doi(path)
+    work = work_by_doi(path, with_owner=False)
     if work is None and path.endswith("/"):
-        work = work_by_doi(path.rstrip("/"))
+        work = work_by_doi(path.rstrip("/"), with_owner=False)
     return work
 
 

@@ -3,7 +3,8 @@ cache (the database table on the embedded default, Redis in production) and forg
 work gains or loses a citation (citations.services.refresh_cited_by_counts).
 
 The cached entry does not depend on the key: the key and the asking site are checked on every
-request, before the entry is read (members.access), so a revoked key stops at once.
+request, before the entry is read (members.access, on the key's cached copy that every change to
+the key rewrites), so a revoked key stops at once.
 """
 from __future__ import annotations
 
@@ -14,16 +15,17 @@ from dataclasses import dataclass
 import orjson
 from django.core.cache import cache
 
-from citations.selectors import citing_works_for_widget
+from citations.selectors import WIDGET_LISTED, citing_works_listed_by_widget
 from citations.widget.rich import authors_line, rich_nodes
 from deposits.doi import normalize_doi
 from deposits.models import Work
+from deposits.selectors import work_by_doi
 from deposits.xml.markup import clean_html, plain_text
 from members.access import widget_key_serves
 from members.models import WidgetKey
 
 # The widget lists at most this many citing works (newest first); "Cited by N" counts them all.
-LISTED = 100
+LISTED = WIDGET_LISTED
 # A backstop only: changes to a work's links forget its entry at once (after commit).
 TTL_SECONDS = 15 * 60
 CACHE_VERSION = "v1"
@@ -49,7 +51,7 @@ def widget_entry(doi: str, *, key: WidgetKey | None) -> WidgetEntry | None:
         return None
     found = cache.get(cache_key(normal))
     if found is None:
-        work = Work.objects.filter(doi=normal).only("pk", "doi", "owner_id", "cited_by_count").first()
+        work = work_by_doi(normal, with_owner=False)
         if work is None or not widget_key_serves(key, owner_id=work.owner_id):
             return None
         found = _build(work, key=key)
@@ -59,9 +61,8 @@ def widget_entry(doi: str, *, key: WidgetKey | None) -> WidgetEntry | None:
 
 
 def _build(work: Work, *, key: WidgetKey) -> tuple[int, str, bytes]:
-    citing = citing_works_for_widget(work, key=key).only(
-        "doi", "title", "contributors", "container_title", "publication_year"
-    )[:LISTED]
+    citing = citing_works_listed_by_widget(work, key=key)
+    titles = [clean_html(item.title) for item in citing]  # cleaned once for both forms
     payload = {
         "doi": work.doi,
         "count": work.cited_by_count,
@@ -69,13 +70,13 @@ def _build(work: Work, *, key: WidgetKey) -> tuple[int, str, bytes]:
             {
                 "doi": item.doi,
                 "url": item.doi_url,
-                "title": plain_text(clean_html(item.title)) or item.doi,
-                "title_rich": rich_nodes(item.title) or [item.doi],
+                "title": plain_text(title) or item.doi,
+                "title_rich": rich_nodes(title, cleaned=True) or [item.doi],
                 "authors": authors_line(item.contributors),
                 "venue": plain_text(item.container_title),
                 "year": item.publication_year,
             }
-            for item in citing
+            for item, title in zip(citing, titles)
         ],
     }
     body = orjson.dumps(payload)

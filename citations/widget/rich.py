@@ -46,14 +46,15 @@ class _TreeBuilder(HTMLParser):
             parent.append(data)
 
 
-def rich_nodes(value: str) -> list[RichNode]:
-    """The children of `value` (stored rich HTML) as JSON-ready nodes, cleaned again first."""
+def rich_nodes(value: str, *, cleaned: bool = False) -> list[RichNode]:
+    """The children of `value` (stored rich HTML) as JSON-ready nodes, cleaned again first
+    unless the caller has just done it (`cleaned`)."""
     if not value:
         return []
     if "<" not in value and "&" not in value:
         return [value]
     builder = _TreeBuilder()
-    builder.feed(clean_html(value))
+    builder.feed(value if cleaned else clean_html(value))
     builder.close()
     return builder.root[1:]
 

@@ -6,9 +6,10 @@ import gzip
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from citations.services import citation_reject
-from members.services import widget_key_revoke
+from members.services import widget_key_revoke, widget_key_set_origins
 from tests.citations.widget_builders import SITE, cite, widget_key, work
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,71 @@ def test_the_script_is_small_self_contained_and_never_evaluates_strings(client):
     for forbidden in ("eval(", "new Function", "innerHTML", "insertAdjacentHTML", "document.write", "http://", "https://"):
         assert forbidden not in code, forbidden
     assert client.get("/widget/v1/cited-by.js", headers={"if_none_match": response["ETag"]}).status_code == 304
+
+
+@pytest.fixture
+def memory_cache(settings):
+    """A cache outside the database, as Redis is in production: what it holds survives whatever
+    the test's transaction does, so a stale entry would really be served."""
+    settings.CACHES = {name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"widget-test-{name}"}
+                       for name in ("default", "ratelimit")}
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+def test_a_cached_answer_touches_no_database_when_the_cache_is_not_one(client, press, cited, memory_cache):
+    key = widget_key(press[0])
+    first = get_data(client, cited.doi, key, origin=SITE)
+    with CaptureQueriesContext(connection) as queries:
+        again = get_data(client, cited.doi, key, origin=SITE)
+        revalidated = get_data(client, cited.doi, key, origin=SITE, if_none_match=first["ETag"])
+    assert (again.status_code, revalidated.status_code) == (200, 304)
+    assert again.content == first.content
+    assert len(queries) == 0, [query["sql"] for query in queries.captured_queries]
+
+
+def test_a_revoked_key_is_refused_even_with_the_key_and_the_answer_cached(client, press, cited, memory_cache):
+    key = widget_key(press[0])
+    assert get_data(client, cited.doi, key, origin=SITE).status_code == 200
+    widget_key_revoke(key=key, by=press[1])
+    response = get_data(client, cited.doi, key, origin=SITE)
+    assert response.status_code == 403
+    assert b"revoked" in response.content
+
+
+def test_a_removed_site_is_refused_even_with_the_key_and_the_answer_cached(client, press, cited, memory_cache):
+    key = widget_key(press[0], origins=f"{SITE}\nhttps://other.example")
+    assert get_data(client, cited.doi, key, origin=SITE).status_code == 200
+    widget_key_set_origins(key=key, origins="https://other.example")
+    refused = get_data(client, cited.doi, key, origin=SITE)
+    assert refused.status_code == 403
+    assert "Access-Control-Allow-Origin" not in refused
+    assert get_data(client, cited.doi, key, origin="https://other.example").status_code == 200
+
+
+def test_a_key_revoked_in_the_admin_is_refused_even_when_cached(client, press, cited, memory_cache):
+    key = widget_key(press[0])
+    assert get_data(client, cited.doi, key, origin=SITE).status_code == 200
+    key.revoked = timezone.now()
+    key.save()  # as the Django admin's form does
+    assert get_data(client, cited.doi, key, origin=SITE).status_code == 403
+    key.delete()
+    assert get_data(client, cited.doi, key, origin=SITE).status_code == 403
+
+
+def test_a_copy_of_the_key_read_before_its_revocation_committed_is_overwritten_at_commit(
+        client, press, cited, memory_cache, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from members.selectors import widget_key_cache_key
+
+    key = widget_key(press[0])
+    assert get_data(client, cited.doi, key, origin=SITE).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        widget_key_revoke(key=key, by=press[1])
+        # A request that read the row just before the revocation committed caches what it read.
+        cache.add(widget_key_cache_key(key.key), (key.pk, key.member_id, [SITE], None))
+    assert get_data(client, cited.doi, key, origin=SITE).status_code == 403

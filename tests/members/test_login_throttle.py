@@ -80,4 +80,4 @@ def test_backoff_grows_with_each_failure_and_a_refused_attempt_does_not_lengthen
 
 def test_counts_live_in_a_cache_every_process_shares():
     backend = settings.CACHES["default"]["BACKEND"]
-    assert backend in {"django.core.cache.backends.db.DatabaseCache", "django.core.cache.backends.redis.RedisCache"}
+    assert backend in {"django.core.cache.backends.db.DatabaseCache", "portal.cache.RedisCache"}
