@@ -24,9 +24,14 @@ FACE_TAGS = {"i": "i", "b": "b", "u": "u", "sup": "sup", "sub": "sub", "tt": "co
 ALLOWED_TAGS = frozenset(FACE_TAGS.values()) | MATHML_TAGS
 
 
+# Speed: one sanitizer built once; nh3.clean builds a new one per call, some 20 us, which was a
+# tenth of reading a deposit (two titles per work, thousands of works per file).
+_CLEANER = nh3.Cleaner(tags=set(ALLOWED_TAGS), attributes={}, strip_comments=True)
+
+
 def clean_html(value: str) -> str:
     """`value` with every tag outside ALLOWED_TAGS and every attribute removed."""
-    return nh3.clean(value, tags=set(ALLOWED_TAGS), attributes={}, strip_comments=True)
+    return _CLEANER.clean(value)
 
 
 def rich_text(element: etree._Element | None) -> str:
