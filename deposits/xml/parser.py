@@ -120,7 +120,15 @@ def read_deposit(
 
     Raises DepositFileError when the file as a whole is unusable, even half-way through.
     """
-    with paused_garbage_collector(), open_deposit(source, max_bytes=max_bytes) as stream:
+    with paused_garbage_collector():
+        # The stream is gone before the collector's pass at the end of the pause: the parser and
+        # its tree make a cycle, which that pass frees (else frozen by apply, a few MB per file).
+        head, records = _read_all(source, max_bytes=max_bytes)
+    return head, records
+
+
+def _read_all(source: str | os.PathLike | BinaryIO, *, max_bytes: int) -> tuple[BatchHead, list[Record]]:
+    with open_deposit(source, max_bytes=max_bytes) as stream:
         return stream.head, list(stream)
 
 
@@ -129,9 +137,11 @@ def paused_garbage_collector() -> Iterator[None]:
     """Python's cyclic garbage collector off for the block, on again after (if it was on).
 
     Speed: reading a file makes some half a million objects that all live on, so the collector's
-    passes (each over everything alive) cost a quarter of the read and found nothing: records hold
-    no cycles. Reference counting still frees all the rest at once; a cycle made meanwhile waits
-    for the next pass after the block.
+    passes (each over everything alive) cost a quarter of the read and found next to nothing:
+    records hold no cycles. Reference counting frees nearly all the rest at once; the few cycles
+    made meanwhile are collected by one pass over the block's young objects at its end. Without
+    that pass they would be frozen with the records (apply's `gc.freeze`) and pile up file after
+    file: 10 files' peak memory went from 1.05x to 1.28x that of one.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -140,6 +150,7 @@ def paused_garbage_collector() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+            gc.collect(0)
 
 
 def check_file(

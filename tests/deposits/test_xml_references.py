@@ -140,3 +140,12 @@ def test_read_deposit_leaves_the_garbage_collector_as_it_found_it_even_when_the_
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_read_deposit_leaves_no_garbage_cycle_behind_for_apply_to_freeze():
+    # The parser and its tree make a cycle; apply freezes what is alive after the read
+    # (gc.freeze), so a cycle left over would stay in memory for good, file after file.
+    content = journal_article_deposit([{"doi": "10.1234/g", "title": "T", "references": [{"key": "k"}]}])
+    gc.collect()
+    read_deposit(io.BytesIO(content))
+    assert gc.collect() == 0
