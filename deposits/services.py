@@ -26,7 +26,7 @@ from deposits.limits import _checked_fields, first_problem
 from deposits.models import Deposit, RecordResult, Reference, Work
 from deposits.signals import works_registered
 from deposits.submission_log import submission_log_send
-from deposits.xml import DepositFileError, ParsedWork, RecordError, open_deposit
+from deposits.xml import DepositFileError, ParsedWork, RecordError, read_deposit
 from deposits.xml.reference_deposits import ParsedCitationList, deposit_operation, open_reference_deposit
 from members.models import Member
 from members.selectors import prefix_owner, prefixes_of
@@ -264,8 +264,7 @@ def _process(deposit: Deposit, token: str) -> Deposit:
 def _read_whole_file(deposit: Deposit):
     """Read every record before applying any, so a file that breaks half-way applies nothing."""
     with deposit.file.open("rb") as handle:
-        stream = open_deposit(handle, max_bytes=settings.DEPOSIT_MAX_BYTES)
-        return stream.head, list(stream)
+        return read_deposit(handle, max_bytes=settings.DEPOSIT_MAX_BYTES)
 
 
 def _read_whole_reference_file(deposit: Deposit):

@@ -6,7 +6,7 @@ structured journal references (ISSN, volume, page, year), references with a DOI,
 with an ISBN and unstructured ones, as members deposit them. Then measures, on one core:
 
 - parse+validate: `check_structure`'s streaming pass (what the upload form runs) plus reading
-  every record with its values checked (`open_deposit`, what the worker runs), in this process;
+  every record with its values checked (`read_deposit`, what the worker runs), in this process;
   its CPU time (one core; wall time says more about the neighbours on a shared machine), best
   of `--repeat` (3) runs;
 - apply: `deposit_process` of one file in a fresh subprocess against a freshly migrated database,
@@ -148,7 +148,7 @@ def reference(rng: random.Random, position: int) -> dict:
 
 
 def parse_once(path: Path, *, records: bool = True) -> float:
-    from deposits.xml import check_file, open_deposit
+    from deposits.xml import check_file, read_deposit
 
     started = time.process_time()
     with path.open("rb") as handle:
@@ -157,9 +157,8 @@ def parse_once(path: Path, *, records: bool = True) -> float:
         raise SystemExit(f"{path}: the generated file has structural problems: {errors[:3]}")
     if not records:
         return time.process_time() - started
-    with path.open("rb") as handle:
-        stream = open_deposit(handle, max_bytes=10 * 1024 * 1024)
-        records = list(stream)
+    with path.open("rb") as handle:  # what the worker runs (services._read_whole_file)
+        _head, records = read_deposit(handle, max_bytes=10 * 1024 * 1024)
     elapsed = time.process_time() - started
     bad = [record for record in records if not hasattr(record, "references")]
     if bad:

@@ -1,8 +1,9 @@
 """Reading Crossref deposit XML into plain records, with no Django in it.
 
-`open_deposit(source)` is the one entry point; see `records.py` for what it yields.
+`open_deposit(source)` is the one entry point (`read_deposit` reads it whole, as the worker does);
+see `records.py` for what it yields.
 """
-from deposits.xml.parser import check_file, open_deposit
+from deposits.xml.parser import check_file, open_deposit, read_deposit
 from deposits.xml.records import (
     BatchHead,
     Contributor,
@@ -21,4 +22,5 @@ __all__ = [
     "RecordError",
     "check_file",
     "open_deposit",
+    "read_deposit",
 ]

@@ -7,6 +7,8 @@ bounded by one work plus the parser's read-ahead, not by the size of the file.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import re
 from collections.abc import Iterator
@@ -109,6 +111,50 @@ def open_deposit(
         reader.close()
         raise
     return DepositStream(head=head, records=_records(events, head, reader), reader=reader, root=root)
+
+
+def read_deposit(
+    source: str | os.PathLike | BinaryIO, *, max_bytes: int = MAX_DEPOSIT_BYTES
+) -> tuple[BatchHead, list[Record]]:
+    """The head and every record of a deposit, all read before any is applied (the worker's read).
+
+    Raises DepositFileError when the file as a whole is unusable, even half-way through.
+    """
+    with paused_garbage_collector():
+        # The stream is gone before the collector's pass at the end of the pause: the parser and
+        # its tree make a cycle, which that pass frees (else frozen by apply, a few MB per file).
+        head, records = _read_all(source, max_bytes=max_bytes)
+    return head, records
+
+
+def _read_all(source: str | os.PathLike | BinaryIO, *, max_bytes: int) -> tuple[BatchHead, list[Record]]:
+    with open_deposit(source, max_bytes=max_bytes) as stream:
+        return stream.head, list(stream)
+
+
+@contextlib.contextmanager
+def paused_garbage_collector() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block, on again after (if it was on).
+
+    Speed: reading a file makes some half a million objects that all live on, so the collector's
+    passes (each over everything alive) cost a quarter of the read and found next to nothing:
+    records hold no cycles. Reference counting frees nearly all the rest at once; the few cycles
+    made meanwhile are collected by one pass over the block's young objects at its end (else
+    apply's `gc.freeze` would keep them). Memory: without the full pass at the start, 10 files'
+    peak memory in one worker rose from 1.05x to 1.29x that of one file; with it, 1.05x.
+    """
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        # A full pass now, while the heap is small: the pause postpones the full passes that
+        # earlier work's garbage (a previous apply's) waits for, which piled up file after file.
+        gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(0)
 
 
 def check_file(

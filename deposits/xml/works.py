@@ -5,7 +5,6 @@ The parser hands each finished work element here together with what its containe
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import MISSING, dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -358,57 +357,73 @@ def references(citation_list: etree._Element | None, notes: list[str] | None = N
     if citation_list is None:
         return ()
     notes = [] if notes is None else notes
+    # Speed: this loop runs once per reference (tens of thousands per file), so it is one flat
+    # loop with local names: libxml2 picks the citations (tag filter in C), each child's field
+    # comes from one dict lookup by its full tag, and each reference's attribute dict is built
+    # once. Work per reference beyond that only where a value is present or a problem found.
     found = []
+    append = found.append
     keys: set[str] = set()
+    slots = _FIELD_OF_TAG
+    defaults = _REFERENCE_DEFAULTS
+    new_reference = _new_reference
+    set_attribute = _set_attribute
     position = 0
-    for citation in citation_list:
-        if _reference_tag(citation.tag) != _CITATION:
-            continue
+    for citation in citation_list.iterchildren(_CITATION_TAG):
         position += 1
-        fields = _reference_fields(citation)
-        given_key = (citation.get("key") or "").strip()
-        key = given_key or f"ref-{position}"
+        fields: dict[str, Any] = {}
+        for element in citation:  # field -> text of the first child of each kind
+            tag = element.tag
+            name = slots.get(tag)
+            if name is None:
+                name = _field_of_tag(tag)
+            if not name or name in fields:
+                continue
+            # Inline markup's text counts too (`itertext`); whitespace runs become one space.
+            value = element.text if not len(element) else "".join(element.itertext())
+            fields[name] = " ".join(value.split()) if value else ""
+        given_key = citation.get("key")
+        given_key = given_key.strip() if given_key else ""
         if not given_key:
+            key = f"ref-{position}"
             notes.append(f"{_line(citation)}: citation {position} has no key; it is kept under the key “{key}”")
-        elif key in keys:
-            key = _free_key(key, keys)
+        elif given_key in keys:
+            key = _free_key(given_key, keys)
             notes.append(f"{_line(citation)}: citation key “{given_key}” is given twice; "
                          f"both references are kept, this one under the key “{key}”")
+        else:
+            key = given_key
         keys.add(key)
+        kind = citation.get("type")
         fields["key"] = key
         fields["position"] = position
-        fields["type"] = (citation.get("type") or "").strip()
-        _note_reference_values(citation, fields, key, notes)
-        found.append(_parsed_reference(fields))
+        fields["type"] = kind.strip() if kind else ""
+        doi, issn, isbn = fields.get("doi"), fields.get("issn"), fields.get("isbn")
+        if (doi and doi_problem(doi)) or (issn and issn_problem(issn)) or (isbn and isbn_problem(isbn)):
+            _note_reference_values(citation, fields, key, notes)
+        # ParsedReference(**fields) without the frozen dataclass's __init__ (one
+        # object.__setattr__ per field would be a fifth of reading a file).
+        reference = new_reference(ParsedReference)
+        set_attribute(reference, "__dict__", {**defaults, **fields})
+        append(reference)
     return tuple(found)
 
 
-# Speed (a deposit has tens of thousands of citations, each of a few children): a child's
-# field is looked up by its full tag, worked out once per tag (namespaces vary between files,
-# tags within a file repeat), and the text read in one pass over the citation's children.
-_CITATION = "citation"
+_CITATION_TAG = "{*}citation"  # lxml's filter: a citation in any namespace, or none
+
+# A citation child's full tag ("{namespace}cYear") -> its ParsedReference field ("year"), or
+# "" for a child the portal does not read. Filled as tags are met: a file repeats a dozen tags.
+_FIELD_OF_TAG: dict[Any, str] = {}
+_MAX_TAGS_KEPT = 4096  # a file full of made-up tags cannot grow it without bound
 
 
-@functools.lru_cache(maxsize=1024)
-def _reference_tag(tag) -> str | None:
-    """The ParsedReference field a citation's child of this tag fills; _CITATION for a citation."""
-    if not isinstance(tag, str):  # comments and processing instructions
-        return None
-    name = tag.rpartition("}")[2]
-    return _CITATION if name == _CITATION else _REFERENCE_FIELDS.get(name)
-
-
-def _reference_fields(citation: etree._Element) -> dict[str, str]:
-    """Field -> text (whitespace collapsed, inline markup's text included) of the citation's
-    children; the first of each kind counts."""
-    fields: dict[str, str] = {}
-    for element in citation:
-        name = _reference_tag(element.tag)
-        if name is None or name is _CITATION or name in fields:
-            continue
-        value = element.text if not len(element) else "".join(element.itertext())
-        fields[name] = " ".join(value.split()) if value else ""
-    return fields
+def _field_of_tag(tag: Any) -> str:
+    if len(_FIELD_OF_TAG) >= _MAX_TAGS_KEPT:
+        _FIELD_OF_TAG.clear()
+    # Comments and processing instructions have no str tag (the hardened parser drops them anyway).
+    name = _REFERENCE_FIELDS.get(tag.rpartition("}")[2], "") if isinstance(tag, str) else ""
+    _FIELD_OF_TAG[tag] = name
+    return name
 
 
 _REFERENCE_DEFAULTS = {
@@ -416,16 +431,6 @@ _REFERENCE_DEFAULTS = {
 }
 _new_reference = object.__new__
 _set_attribute = object.__setattr__
-
-
-def _parsed_reference(fields: dict[str, Any]) -> ParsedReference:
-    """ParsedReference(**fields) without the frozen dataclass's __init__ (one object.__setattr__
-    per field: a fifth of parsing a file). `fields` holds key and position, the rest default."""
-    reference = _new_reference(ParsedReference)
-    values = dict(_REFERENCE_DEFAULTS)
-    values.update(fields)
-    _set_attribute(reference, "__dict__", values)  # frozen: its own __setattr__ refuses
-    return reference
 
 
 def _free_key(key: str, taken: set[str]) -> str:
