@@ -39,9 +39,9 @@ class Shape:
     journals: int = 400
     seed: int = 17
 
-    @property
-    def name(self) -> str:
-        return f"registry-{self.works}w-{self.references}r-s{self.seed}.jsonl.gz"
+    def names(self, files: int) -> list[str]:
+        stem = f"registry-{self.works}w-{self.references}r-s{self.seed}"
+        return [f"{stem}.jsonl.gz"] if files == 1 else [f"{stem}-{n + 1}of{files}.jsonl.gz" for n in range(files)]
 
 
 def prefixes(members: int) -> list[str]:
@@ -49,19 +49,26 @@ def prefixes(members: int) -> list[str]:
     return [f"10.{5000 + n}" for n in range(members)]
 
 
-def generate(shape: Shape, folder: Path, *, log=print) -> Path:
-    """Write the registry (once) and return its path."""
-    path = folder / shape.name
-    if path.exists():
-        log(f"registry: {path} (kept from an earlier run)")
-        return path
+def generate(shape: Shape, folder: Path, *, files: int = 1, log=print) -> list[Path]:
+    """Write the registry (once) in `files` files and return their paths. Blocks of 10,000 works
+    go to the files in turn, so each file holds the same mix and import_works can parse them in
+    parallel; the works are the same whatever the number of files."""
+    paths = [folder / name for name in shape.names(files)]
+    if all(path.exists() for path in paths):
+        log(f"registry: {folder} (kept from an earlier run)")
+        return paths
     folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    with gzip.open(partial, "wb", compresslevel=1) as out:
-        for lines in _batched(_lines(shape), 10_000):
-            out.write(b"".join(lines))
-    partial.rename(path)
-    return path
+    partials = [path.with_suffix(".partial") for path in paths]
+    outs = [gzip.open(partial, "wb", compresslevel=1) for partial in partials]
+    try:
+        for number, lines in enumerate(_batched(_lines(shape), 10_000)):
+            outs[number % files].write(b"".join(lines))
+    finally:
+        for out in outs:
+            out.close()
+    for partial, path in zip(partials, paths):
+        partial.rename(path)
+    return paths
 
 
 def _batched(items, size: int):
