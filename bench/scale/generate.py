@@ -29,6 +29,14 @@ GIVEN = ("Ada", "Ben", "Chen", "Dana", "Emre", "Fatima", "Goran", "Hana", "Ivan"
 WORDS = ("graphene", "protein", "folding", "lattice", "quantum", "neural", "coastal", "erosion", "enzyme", "catalysis",
          "soil", "carbon", "dynamics", "network", "genome", "climate", "polymer", "fracture", "signal", "vortex",
          "estimation", "kinetics", "membrane", "transport", "inference", "spectra", "cohort", "outcomes")
+# Titles draw on a vocabulary as wide as a real registry's, with Zipf-like word frequencies: with
+# the 28 words above alone every title shared every word, and each text search (the matcher's, for
+# a reference without a DOI) found every work, which no real registry does.
+SYLLABLES = ("ka", "lo", "mi", "ne", "tru", "sel", "par", "vin", "dor", "gel", "pha", "qui", "ren", "sto", "tal",
+             "bro", "cy", "den", "fo", "gra", "hy", "lu", "mor", "nex", "pol", "rid", "sca", "ter", "vol", "zen")
+VOCABULARY = tuple(a + b + c for a in SYLLABLES for b in SYLLABLES for c in ("", "ic", "ase", "ism", "ine", "al", "ogy"))
+VOCABULARY_WEIGHTS = tuple(itertools.accumulate((r + 1) ** -0.7 for r in range(len(VOCABULARY))))
+VERSION = 2  # of the registry's content: kept files of an older one are not reused
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,7 @@ class Shape:
     seed: int = 17
 
     def names(self, files: int) -> list[str]:
-        stem = f"registry-{self.works}w-{self.references}r-s{self.seed}"
+        stem = f"registry-v{VERSION}-{self.works}w-{self.references}r-s{self.seed}"
         return [f"{stem}.jsonl.gz"] if files == 1 else [f"{stem}-{n + 1}of{files}.jsonl.gz" for n in range(files)]
 
 
@@ -100,9 +108,13 @@ def _lines(shape: Shape) -> Iterator[bytes]:
                       for k, target in enumerate(sorted(cited), 1)]
         if rng.random() < 0.9:  # a reference to a work outside the registry
             references.append({"key": f"ref{len(references) + 1}",
-                               "unstructured": f"{SURNAMES[n % len(SURNAMES)]} A. Unpublished report on {WORDS[n % len(WORDS)]}, {1990 + n % 30}."})
+                               "unstructured": f"{SURNAMES[n % len(SURNAMES)]} A. {_words(rng, 5)}. Unpublished report, {1990 + n % 30}."})
         yield orjson.dumps(_work(n, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname,
                                  references=references, rng=rng)) + b"\n"
+
+
+def _words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choices(VOCABULARY, cum_weights=VOCABULARY_WEIGHTS, k=count)).capitalize()
 
 
 def _journal_title(j: int) -> str:
@@ -111,7 +123,7 @@ def _journal_title(j: int) -> str:
 
 def _work(n: int, *, dois, journal, year, first_page, surname, references, rng) -> dict:
     j, prefix = journal[n], dois[n].split("/", 1)[0]
-    title = " ".join(rng.sample(WORDS, 6)).capitalize() + f" {n}"
+    title = _words(rng, 6) + f" {n}"
     return {
         "DOI": dois[n], "type": "journal-article", "title": [title],
         "author": [{"given": GIVEN[n % len(GIVEN)], "family": SURNAMES[surname[n]], "sequence": "first"},

@@ -58,3 +58,12 @@ def test_a_registry_written_in_several_files_holds_the_same_works_in_blocks(tmp_
     in_parts = [_works(part) for part in parts]
     assert [len(works) for works in in_parts] == [10_000, 10_000, 5_000]  # blocks of 10,000 in turn
     assert sorted(w["DOI"] for works in in_parts for w in works) == sorted(w["DOI"] for w in _works(whole))
+
+
+def test_titles_draw_on_a_wide_vocabulary_so_a_text_search_finds_few_works(tmp_path):
+    [path] = generate(Shape(works=3000, references=3000, members=10), tmp_path, log=lambda *_: None)
+    titles = [set(w["title"][0].lower().split()[:-1]) for w in _works(path)]  # (the last word is the work's number)
+    words = Counter(word for title in titles for word in title)
+
+    assert len(words) > 1000
+    assert words.most_common(1)[0][1] < len(titles) / 5  # not every title shares the common words
