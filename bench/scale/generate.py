@@ -46,9 +46,14 @@ class Shape:
     members: int = 40
     journals: int = 400
     seed: int = 17
+    # Share of works that also cite something outside the registry by an unstructured string (the
+    # matcher's text search, its costliest path, for each); 0 for a registry of DOI references only.
+    unstructured: float = 0.9
 
     def names(self, files: int) -> list[str]:
         stem = f"registry-v{VERSION}-{self.works}w-{self.references}r-s{self.seed}"
+        if self.unstructured != 0.9:
+            stem += f"-u{self.unstructured:g}"
         return [f"{stem}.jsonl.gz"] if files == 1 else [f"{stem}-{n + 1}of{files}.jsonl.gz" for n in range(files)]
 
 
@@ -106,7 +111,7 @@ def _lines(shape: Shape) -> Iterator[bytes]:
         cited = {ranks[r] for r in rng.choices(range(shape.works), cum_weights=cumulative, k=count)} - {n}
         references = [_reference(k, target, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname)
                       for k, target in enumerate(sorted(cited), 1)]
-        if rng.random() < 0.9:  # a reference to a work outside the registry
+        if rng.random() < shape.unstructured:  # a reference to a work outside the registry
             references.append({"key": f"ref{len(references) + 1}",
                                "unstructured": f"{SURNAMES[n % len(SURNAMES)]} A. {_words(rng, 5)}. Unpublished report, {1990 + n % 30}."})
         yield orjson.dumps(_work(n, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname,

@@ -50,6 +50,8 @@ def main() -> None:
     parser.add_argument("--import-workers", type=int, default=2, help="import_works --workers")
     parser.add_argument("--files", type=int, default=4, help="files the registry is written in (import_works parses files in parallel)")
     parser.add_argument("--requests", type=int, default=800, help="timed requests of each kind")
+    parser.add_argument("--unstructured", type=float, default=0.9,
+                        help="share of works also citing, by an unstructured string, something outside the registry (0: DOI references only)")
     parser.add_argument("--skip-rest", action="store_true", help="match only the two timed slices (the served figures then see part of the citations)")
     args = parser.parse_args()
     references = args.references or args.works * 10
@@ -78,10 +80,11 @@ def main() -> None:
 
     from bench.scale.generate import Shape, generate
 
-    shape = Shape(works=args.works, references=references)
+    shape = Shape(works=args.works, references=references, unstructured=args.unstructured)
     started = time.monotonic()
     paths = generate(shape, DATA, log=say, files=args.files)
-    say(f"registry: {args.works:,} works, ~{references:,} DOI references, {len(paths)} files, "
+    say(f"registry: {args.works:,} works, ~{references:,} DOI references, {args.unstructured:.0%} of works with an "
+        f"unstructured reference to a work outside it, {len(paths)} files, "
         f"{sum(p.stat().st_size for p in paths) / 1e6:,.0f} MB gzip, ready in {time.monotonic() - started:.0f} s")
     keys = setup_members(shape)
     connection.close()
@@ -217,8 +220,15 @@ def match_with_workers(work_ids: list[int], *, processes: int) -> tuple[int, flo
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "-n", f"scale{processes}@%h"],
         cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"}, stdout=logs, stderr=subprocess.STDOUT,
     )
-    started = time.monotonic()
     try:
+        # Timed from when the worker answers: its start (imports, connections) is not matching.
+        from portal.celery import app
+
+        deadline = time.monotonic() + 120
+        while not app.control.ping(timeout=0.5) and time.monotonic() < deadline:
+            if worker.poll() is not None:
+                sys.exit(f"the Celery worker stopped (exit {worker.returncode}): see {logs.name}")
+        started = time.monotonic()
         remaining = set(work_ids)
         while remaining:
             if worker.poll() is not None:

@@ -67,3 +67,10 @@ def test_titles_draw_on_a_wide_vocabulary_so_a_text_search_finds_few_works(tmp_p
 
     assert len(words) > 1000
     assert words.most_common(1)[0][1] < len(titles) / 5  # not every title shares the common words
+
+
+def test_a_registry_of_doi_references_only_has_no_unstructured_ones(tmp_path):
+    [path] = generate(Shape(works=2000, references=10000, members=10, unstructured=0), tmp_path, log=lambda *_: None)
+
+    references = [r for w in _works(path) for r in w["reference"]]
+    assert references and all("DOI" in r and "unstructured" not in r for r in references)
