@@ -19,7 +19,7 @@ SECRET_KEY_FILE := var/secret_key
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
 .PHONY: bench-load install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api bench-dashboard bench-deposit postgres postgres-stop \
-	test-postgres services redis-start redis-stop run-prod stop test-faults
+	test-postgres services redis-start redis-stop run-prod stop test-faults bench-scale
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -196,3 +196,15 @@ bench-load: install services
 
 clean:
 	rm -rf $(VENV) var
+
+# The registry at scale (bench/scale/run.py): 1,000,000 works and 10,000,000 references generated
+# (kept under var/bench/scale/), imported by import_works and linked by the matching pipeline
+# (Celery workers, 1 then 2 processes) into a fresh database bench_scale, Redis database 14 as broker
+# and cache; then import rate, database size, cited-by API, dashboard and widget p95 and matching
+# throughput, each printed as it comes. Up to an hour; BENCH_ARGS="--works 20000" for a small run.
+# The database is dropped afterwards (it takes several GB); BENCH_SCALE_KEEP=1 keeps it.
+BENCH_SCALE_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/bench_scale
+bench-scale: install services
+	@$(PG_AS) "dropdb --if-exists -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_scale && createdb -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_scale"
+	DATABASE_URL=$(BENCH_SCALE_URL) REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/14 $(BIN)/python -m bench.scale.run $(BENCH_ARGS); \
+		status=$$?; [ -n "$(BENCH_SCALE_KEEP)" ] || $(PG_AS) "dropdb --if-exists -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_scale"; exit $$status

@@ -78,6 +78,7 @@ def import_works(
     *,
     with_references: bool = False,
     batch_size: int = BATCH_SIZE,
+    workers: int = 1,
     on_problem: Problem | None = None,
     on_bytes: Callable[[int], None] | None = None,
     using: str = "default",
@@ -87,11 +88,31 @@ def import_works(
     A work under a member's prefix belongs to that member, any other to the agency's own member
     (settings.AGENCY_MEMBER_NAME). Works a member registered by deposit are left as deposited.
     Lines that cannot be imported are passed to `on_problem(path, line, reason)` and skipped.
-    When it returns, every imported work is in the search index.
+    `workers` > 1 (PostgreSQL only) reads that many files at once, each in a process of its own:
+    reading is per file, and parsing JSON is most of the work. When it returns, every imported
+    work is in the search index.
     """
     started = time.monotonic()
     files = [file for path in paths for file in data_files(path)]
-    batch = _Batch(with_references=with_references, using=using, on_problem=on_problem or _log_problem)
+    problem = on_problem or _log_problem
+    if workers > 1 and len(files) > 1:
+        if connections[using].vendor != "postgresql":
+            raise ValueError("import_works --workers needs PostgreSQL: SQLite takes one writer at a time")
+        summary = _import_in_processes(files, workers=workers, with_references=with_references, batch_size=batch_size,
+                                       on_problem=problem, on_bytes=on_bytes, using=using)
+    else:
+        summary = _import_files(files, with_references=with_references, batch_size=batch_size, on_problem=problem,
+                                on_bytes=on_bytes, using=using)
+    work_index(using=using).optimize()
+    summary.seconds = time.monotonic() - started
+    # No works_registered signal: per-work matching tasks for a bulk seed would flood the queue.
+    # Matching the imported references is the matching pipeline's job (a bulk re-match), not this one's.
+    return summary
+
+
+def _import_files(files: list[Path], *, with_references: bool, batch_size: int, on_problem: Problem,
+                  on_bytes: Callable[[int], None] | None, using: str) -> ImportSummary:
+    batch = _Batch(with_references=with_references, using=using, on_problem=on_problem)
     with _collector_paused():
         for file in files:
             for raw in read_records(file, on_bytes=on_bytes):
@@ -99,11 +120,48 @@ def import_works(
                 if len(batch) >= batch_size:
                     batch.write()
         batch.write()
-    work_index(using=using).optimize()
-    batch.summary.seconds = time.monotonic() - started
-    # No works_registered signal: per-work matching tasks for a bulk seed would flood the queue.
-    # Matching the imported references is the matching pipeline's job (a bulk re-match), not this one's.
     return batch.summary
+
+
+def _import_in_processes(files: list[Path], *, workers: int, on_problem: Problem, on_bytes, using: str,
+                         **options) -> ImportSummary:
+    """One file per task in a pool of `workers` processes (forked: Django is set up already; each
+    opens its own connection). Their problems and progress come back with their summaries."""
+    import multiprocessing
+
+    connections.close_all()  # a forked child must not share the parent's connection
+    summary = ImportSummary()
+    with multiprocessing.get_context("fork").Pool(min(workers, len(files))) as pool:
+        jobs = [(file, options, using) for file in files]
+        for part, problems, size in pool.imap_unordered(_import_one_file, jobs):
+            summary.read += part.read
+            summary.created += part.created
+            summary.updated += part.updated
+            summary.references += part.references
+            summary.skipped.update(part.skipped)
+            for problem in problems:
+                on_problem(*problem)
+            if on_bytes:
+                on_bytes(size)
+    return summary
+
+
+PROBLEMS_KEPT = 1000  # per file in a worker process: the summary still counts them all
+
+
+def _import_one_file(job: tuple[Path, dict, str]) -> tuple[ImportSummary, list[tuple[str, int, str]], int]:
+    file, options, using = job
+    problems: list[tuple[str, int, str]] = []
+
+    def keep(path: str, line: int, reason: str) -> None:
+        if len(problems) < PROBLEMS_KEPT:
+            problems.append((path, line, reason))
+
+    try:
+        summary = _import_files([file], on_problem=keep, on_bytes=None, using=using, **options)
+    finally:
+        connections.close_all()
+    return summary, problems, file.stat().st_size
 
 
 @contextmanager

@@ -29,6 +29,14 @@ GIVEN = ("Ada", "Ben", "Chen", "Dana", "Emre", "Fatima", "Goran", "Hana", "Ivan"
 WORDS = ("graphene", "protein", "folding", "lattice", "quantum", "neural", "coastal", "erosion", "enzyme", "catalysis",
          "soil", "carbon", "dynamics", "network", "genome", "climate", "polymer", "fracture", "signal", "vortex",
          "estimation", "kinetics", "membrane", "transport", "inference", "spectra", "cohort", "outcomes")
+# Titles draw on a vocabulary as wide as a real registry's, with Zipf-like word frequencies: with
+# the 28 words above alone every title shared every word, and each text search (the matcher's, for
+# a reference without a DOI) found every work, which no real registry does.
+SYLLABLES = ("ka", "lo", "mi", "ne", "tru", "sel", "par", "vin", "dor", "gel", "pha", "qui", "ren", "sto", "tal",
+             "bro", "cy", "den", "fo", "gra", "hy", "lu", "mor", "nex", "pol", "rid", "sca", "ter", "vol", "zen")
+VOCABULARY = tuple(a + b + c for a in SYLLABLES for b in SYLLABLES for c in ("", "ic", "ase", "ism", "ine", "al", "ogy"))
+VOCABULARY_WEIGHTS = tuple(itertools.accumulate((r + 1) ** -0.7 for r in range(len(VOCABULARY))))
+VERSION = 2  # of the registry's content: kept files of an older one are not reused
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,15 @@ class Shape:
     members: int = 40
     journals: int = 400
     seed: int = 17
+    # Share of works that also cite something outside the registry by an unstructured string (the
+    # matcher's text search, its costliest path, for each); 0 for a registry of DOI references only.
+    unstructured: float = 0.9
 
-    @property
-    def name(self) -> str:
-        return f"registry-{self.works}w-{self.references}r-s{self.seed}.jsonl.gz"
+    def names(self, files: int) -> list[str]:
+        stem = f"registry-v{VERSION}-{self.works}w-{self.references}r-s{self.seed}"
+        if self.unstructured != 0.9:
+            stem += f"-u{self.unstructured:g}"
+        return [f"{stem}.jsonl.gz"] if files == 1 else [f"{stem}-{n + 1}of{files}.jsonl.gz" for n in range(files)]
 
 
 def prefixes(members: int) -> list[str]:
@@ -49,19 +62,26 @@ def prefixes(members: int) -> list[str]:
     return [f"10.{5000 + n}" for n in range(members)]
 
 
-def generate(shape: Shape, folder: Path, *, log=print) -> Path:
-    """Write the registry (once) and return its path."""
-    path = folder / shape.name
-    if path.exists():
-        log(f"registry: {path} (kept from an earlier run)")
-        return path
+def generate(shape: Shape, folder: Path, *, files: int = 1, log=print) -> list[Path]:
+    """Write the registry (once) in `files` files and return their paths. Blocks of 10,000 works
+    go to the files in turn, so each file holds the same mix and import_works can parse them in
+    parallel; the works are the same whatever the number of files."""
+    paths = [folder / name for name in shape.names(files)]
+    if all(path.exists() for path in paths):
+        log(f"registry: {folder} (kept from an earlier run)")
+        return paths
     folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    with gzip.open(partial, "wb", compresslevel=1) as out:
-        for lines in _batched(_lines(shape), 10_000):
-            out.write(b"".join(lines))
-    partial.rename(path)
-    return path
+    partials = [path.with_suffix(".partial") for path in paths]
+    outs = [gzip.open(partial, "wb", compresslevel=1) for partial in partials]
+    try:
+        for number, lines in enumerate(_batched(_lines(shape), 10_000)):
+            outs[number % files].write(b"".join(lines))
+    finally:
+        for out in outs:
+            out.close()
+    for partial, path in zip(partials, paths):
+        partial.rename(path)
+    return paths
 
 
 def _batched(items, size: int):
@@ -91,11 +111,15 @@ def _lines(shape: Shape) -> Iterator[bytes]:
         cited = {ranks[r] for r in rng.choices(range(shape.works), cum_weights=cumulative, k=count)} - {n}
         references = [_reference(k, target, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname)
                       for k, target in enumerate(sorted(cited), 1)]
-        if rng.random() < 0.9:  # a reference to a work outside the registry
+        if rng.random() < shape.unstructured:  # a reference to a work outside the registry
             references.append({"key": f"ref{len(references) + 1}",
-                               "unstructured": f"{SURNAMES[n % len(SURNAMES)]} A. Unpublished report on {WORDS[n % len(WORDS)]}, {1990 + n % 30}."})
+                               "unstructured": f"{SURNAMES[n % len(SURNAMES)]} A. {_words(rng, 5)}. Unpublished report, {1990 + n % 30}."})
         yield orjson.dumps(_work(n, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname,
                                  references=references, rng=rng)) + b"\n"
+
+
+def _words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choices(VOCABULARY, cum_weights=VOCABULARY_WEIGHTS, k=count)).capitalize()
 
 
 def _journal_title(j: int) -> str:
@@ -104,7 +128,7 @@ def _journal_title(j: int) -> str:
 
 def _work(n: int, *, dois, journal, year, first_page, surname, references, rng) -> dict:
     j, prefix = journal[n], dois[n].split("/", 1)[0]
-    title = " ".join(rng.sample(WORDS, 6)).capitalize() + f" {n}"
+    title = _words(rng, 6) + f" {n}"
     return {
         "DOI": dois[n], "type": "journal-article", "title": [title],
         "author": [{"given": GIVEN[n % len(GIVEN)], "family": SURNAMES[surname[n]], "sequence": "first"},

@@ -18,8 +18,8 @@ def _works(path) -> list[dict]:
 
 def test_the_registry_is_the_same_for_a_seed_and_reads_as_crossref_works(tmp_path):
     shape = Shape(works=3000, references=30000, members=10)
-    first = generate(shape, tmp_path / "a", log=lambda *_: None)
-    again = generate(shape, tmp_path / "b", log=lambda *_: None)
+    [first] = generate(shape, tmp_path / "a", log=lambda *_: None)
+    [again] = generate(shape, tmp_path / "b", log=lambda *_: None)
     assert gzip.open(first).read() == gzip.open(again).read()
 
     works = _works(first)
@@ -31,7 +31,8 @@ def test_the_registry_is_the_same_for_a_seed_and_reads_as_crossref_works(tmp_pat
 
 
 def test_citations_are_skewed_and_each_reference_agrees_with_the_work_it_gives(tmp_path):
-    works = _works(generate(Shape(works=3000, references=30000, members=10), tmp_path, log=lambda *_: None))
+    [path] = generate(Shape(works=3000, references=30000, members=10), tmp_path, log=lambda *_: None)
+    works = _works(path)
     by_doi = {w["DOI"]: w for w in works}
     cited = Counter(r["DOI"] for w in works for r in w["reference"] if "DOI" in r)
 
@@ -46,3 +47,30 @@ def test_citations_are_skewed_and_each_reference_agrees_with_the_work_it_gives(t
     assert reference["first-page"] == target["page"].split("-")[0]
     assert reference["journal-title"] == target["container-title"][0]
     assert any("unstructured" in r and "DOI" not in r for w in works for r in w["reference"])
+
+
+def test_a_registry_written_in_several_files_holds_the_same_works_in_blocks(tmp_path):
+    shape = Shape(works=25_000, references=25_000, members=10)
+    [whole] = generate(shape, tmp_path / "one", log=lambda *_: None)
+    parts = generate(shape, tmp_path / "three", files=3, log=lambda *_: None)
+
+    assert len(parts) == 3
+    in_parts = [_works(part) for part in parts]
+    assert [len(works) for works in in_parts] == [10_000, 10_000, 5_000]  # blocks of 10,000 in turn
+    assert sorted(w["DOI"] for works in in_parts for w in works) == sorted(w["DOI"] for w in _works(whole))
+
+
+def test_titles_draw_on_a_wide_vocabulary_so_a_text_search_finds_few_works(tmp_path):
+    [path] = generate(Shape(works=3000, references=3000, members=10), tmp_path, log=lambda *_: None)
+    titles = [set(w["title"][0].lower().split()[:-1]) for w in _works(path)]  # (the last word is the work's number)
+    words = Counter(word for title in titles for word in title)
+
+    assert len(words) > 1000
+    assert words.most_common(1)[0][1] < len(titles) / 5  # not every title shares the common words
+
+
+def test_a_registry_of_doi_references_only_has_no_unstructured_ones(tmp_path):
+    [path] = generate(Shape(works=2000, references=10000, members=10, unstructured=0), tmp_path, log=lambda *_: None)
+
+    references = [r for w in _works(path) for r in w["reference"]]
+    assert references and all("DOI" in r and "unstructured" not in r for r in references)

@@ -173,3 +173,20 @@ def test_a_preprint_is_stored_in_the_server_crossref_names_as_its_institution(tm
     run(tmp_path / "works.jsonl")
     assert Work.objects.get(doi="10.1101/2020.01.02.123").container_title == "medRxiv"
     assert Work.objects.get(doi="10.5555/no.container").container_title == ""
+
+
+@pytest.mark.django_db(transaction=True)  # the worker processes commit on connections of their own
+def test_workers_read_files_at_once_on_postgresql_and_sqlite_refuses_them(tmp_path, press):
+    from django.core.management import CommandError
+    from django.db import connection
+
+    write_jsonl(tmp_path / "a.jsonl", WORKS[:1])
+    write_jsonl(tmp_path / "b.jsonl", WORKS[1:])
+    if connection.vendor == "sqlite":  # one writer at a time: parallel files would only wait on its lock
+        with pytest.raises(CommandError, match="--workers 2 needs PostgreSQL"):
+            run(tmp_path, "--workers", "2")
+        assert not Work.objects.exists()
+    else:
+        out, _ = run(tmp_path, "--workers", "2", "--with-references")
+        assert "2 works read: 2 created" in out
+        assert set(Work.objects.values_list("doi", flat=True)) == {"10.5555/a.1", "10.7777/b.2"}

@@ -1,5 +1,6 @@
 """manage.py import_works PATH...: load works from Crossref's public data file format (JSON Lines)."""
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from tqdm import tqdm
 
 from citations.crossref_data import data_files
@@ -20,9 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="files or directories")
         parser.add_argument("--with-references", action="store_true", help="also store each work's `reference` list")
         parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="works per transaction (default %(default)s)")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="files read at once, each in its own process (PostgreSQL only; default %(default)s)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *, paths, with_references, batch_size, no_progress, **options):
+    def handle(self, *, paths, with_references, batch_size, workers, no_progress, **options):
+        if workers < 1:
+            raise CommandError(f"--workers {workers}: give 1 or more")
+        if workers > 1 and connection.vendor != "postgresql":
+            raise CommandError(f"--workers {workers} needs PostgreSQL: SQLite takes one writer at a time (use --workers 1)")
         try:
             total = sum(file.stat().st_size for path in paths for file in data_files(path))
         except FileNotFoundError as error:
@@ -38,5 +45,6 @@ class Command(BaseCommand):
                 bar.write("(more skipped lines are only counted)", file=self.stderr._out)
 
         with tqdm(total=total, unit="B", unit_scale=True, desc="import_works", file=self.stderr._out, disable=no_progress) as bar:
-            summary = import_works(paths, with_references=with_references, batch_size=batch_size, on_problem=on_problem, on_bytes=bar.update)
+            summary = import_works(paths, with_references=with_references, batch_size=batch_size, workers=workers,
+                                   on_problem=on_problem, on_bytes=bar.update)
         self.stdout.write(summary.line())

@@ -1,0 +1,325 @@
+"""The registry at scale on the production stack: `make bench-scale` (BENCH_ARGS=--works 20000 for a small run).
+
+Not a test (no timed assertions anywhere). On PostgreSQL and Redis (DATABASE_URL, REDIS_URL: the
+Makefile gives a fresh database bench_scale and Redis database 14), it
+
+1. generates the registry (bench/scale/generate.py: Crossref REST JSON Lines, 10 references a
+   work with a power-law popularity; written once and kept under var/bench/scale/);
+2. creates the members owning its prefixes (the first, the large publisher, with an admin, an API
+   key and a widget key);
+3. imports it with `manage.py import_works --with-references` (a process of its own, timed by the wall clock);
+4. matches with the real pipeline: Celery workers consuming `match_works_task` chunks, as a
+   deposit's or the reconciler's matching does. A slice of the works with 1 worker process, another
+   slice of the same size with 2, then the rest with 2;
+5. serves the portal with gunicorn and times, with 8 keep-alive clients: the cited-by API (works
+   cited a few times, and the most cited ones), and the widget's data uncached then cached; and
+   in process (Django's test client, as bench-dashboard does) the large publisher's dashboard.
+
+Each figure is printed as it comes. The last line is `import_works_per_s= db_size_mb=
+citedby_small_p95_ms= citedby_large_p95_ms= dashboard_p95_ms= widget_cached_p95_ms=
+widget_uncached_p95_ms= match_refs_per_s_1w= match_refs_per_s_2w= speedup_2w=`.
+Timings on a shared 2-core machine are noisy: read them with the load average it prints.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "var" / "bench" / "scale"
+ORIGIN = "https://journal.example"
+ADMIN, PASSWORD = "admin@scale-bench.example", "bench-scale-password-not-secret"
+CLIENTS = 8
+# Targets of issue 17 (item 3), printed beside the figures.
+TARGETS = {"import_works_per_s": ">= 10,000", "citedby": "<= 30 ms", "widget_cached": "<= 10 ms", "speedup_2w": ">= 1.7"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--works", type=int, default=1_000_000)
+    parser.add_argument("--references", type=int, default=None, help="DOI references in all (default: 10 per work)")
+    parser.add_argument("--slice", type=int, default=None, help="works matched in each timed slice (default: 2%% of the works, 2,000 to 20,000)")
+    parser.add_argument("--import-workers", type=int, default=2, help="import_works --workers")
+    parser.add_argument("--files", type=int, default=4, help="files the registry is written in (import_works parses files in parallel)")
+    parser.add_argument("--requests", type=int, default=800, help="timed requests of each kind")
+    parser.add_argument("--unstructured", type=float, default=0.9,
+                        help="share of works also citing, by an unstructured string, something outside the registry (0: DOI references only)")
+    parser.add_argument("--skip-rest", action="store_true", help="match only the two timed slices (the served figures then see part of the citations)")
+    args = parser.parse_args()
+    references = args.references or args.works * 10
+    slice_size = args.slice or min(20_000, max(2_000, args.works // 50))
+    for name in ("DATABASE_URL", "REDIS_URL"):
+        if not os.environ.get(name, "").startswith(("postgres", "redis")):
+            sys.exit(f"bench-scale runs on the production configuration: set {name} (make bench-scale does)")
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-scale-not-secret-" + "x" * 40)
+    os.environ["PUBLIC_API_REQUESTS_PER_MINUTE"] = "0"  # all the traffic comes from one address
+    os.environ.setdefault("DEBUG", "0")
+    import django
+
+    django.setup()
+    import redis
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    began = time.monotonic()
+    say(f"machine: {os.cpu_count()} cores, load average {load()} (shared: every timing is noisy)")
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()  # the last run's queue and cache
+    call_command("migrate", verbosity=0)
+    say(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); broker and cache: Redis")
+
+    from bench.scale.generate import Shape, generate
+
+    shape = Shape(works=args.works, references=references, unstructured=args.unstructured)
+    started = time.monotonic()
+    paths = generate(shape, DATA, log=say, files=args.files)
+    say(f"registry: {args.works:,} works, ~{references:,} DOI references, {args.unstructured:.0%} of works with an "
+        f"unstructured reference to a work outside it, {len(paths)} files, "
+        f"{sum(p.stat().st_size for p in paths) / 1e6:,.0f} MB gzip, ready in {time.monotonic() - started:.0f} s")
+    keys = setup_members(shape)
+    connection.close()
+
+    figures: dict[str, float] = {}
+    rate, line = run_import(paths, workers=args.import_workers)
+    figures["import_works_per_s"] = rate
+    say(f"import: {line}")
+    say(f"import_works_per_s={rate:,.0f} (target {TARGETS['import_works_per_s']})")
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    figures.update(match(slice_size=slice_size, rest=not args.skip_rest))
+
+    from citations.figures import refresh_member_figures
+    from members.models import Member
+
+    refresh_member_figures(member_ids=Member.objects.values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT pg_database_size(current_database())")
+        figures["db_size_mb"] = cursor.fetchone()[0] / 1e6
+        cursor.execute("SELECT count(*) FROM citations_citation")
+        citations = cursor.fetchone()[0]
+    say(f"citations: {citations:,}; db_size_mb={figures['db_size_mb']:,.0f}")
+    connection.close()
+
+    figures.update(serve(keys, requests=args.requests))
+    figures["dashboard_p95_ms"] = dashboard(keys["member_id"], requests=min(args.requests, 60))
+    say(f"total: {(time.monotonic() - began) / 60:.1f} min; load average {load()}")
+    print(" ".join(f"{name}={figures.get(name, float('nan')):.{digits}f}" for name, digits in (
+        ("import_works_per_s", 0), ("db_size_mb", 0), ("citedby_small_p95_ms", 1), ("citedby_large_p95_ms", 1),
+        ("dashboard_p95_ms", 1), ("widget_cached_p95_ms", 2), ("widget_uncached_p95_ms", 1),
+        ("match_refs_per_s_1w", 0), ("match_refs_per_s_2w", 0), ("speedup_2w", 2))), flush=True)
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+# --- Members --------------------------------------------------------------------------------
+
+def setup_members(shape) -> dict:
+    """The registry's members (the first prefix's, the large publisher, with an admin), its API
+    key and widget key."""
+    from bench.scale.generate import prefixes
+    from members.models import Member
+    from members.services import api_key_create, member_create, widget_key_create
+
+    owned = prefixes(shape.members)
+    press = member_create(name="Scale Bench Press", prefixes=owned[:1], admin_email=ADMIN, admin_password=PASSWORD).member
+    for number, prefix in enumerate(owned[1:], 1):
+        member_create(name=f"Scale Bench Member {number}", prefixes=[prefix])
+    api_key = api_key_create(member=press, name="Scale bench platform", scopes=["retrieve"], created_by=None).token
+    widget_key = widget_key_create(member=press, name="Scale bench", origins=ORIGIN, created_by=None).key
+    return {"member_id": press.pk, "prefix": owned[0], "api_key": api_key, "widget_key": widget_key,
+            "members": Member.objects.count()}
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+def run_import(paths: list[Path], *, workers: int) -> tuple[float, str]:
+    """`manage.py import_works` in a process of its own; (works a second by the wall clock, its summary)."""
+    command = [sys.executable, "manage.py", "import_works", "--with-references", "--no-progress", *map(str, paths)]
+    if workers > 1:
+        command[4:4] = ["--workers", str(workers)]
+    started = time.monotonic()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    if done.returncode:
+        sys.exit(f"import_works failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    line = done.stdout.strip().splitlines()[-1]
+    written = re.search(r"(\d+) created, (\d+) updated", line)
+    works = int(written[1]) + int(written[2]) if written else 0
+    return works / seconds, f"{line} — wall {seconds:.1f} s"
+
+
+# --- Matching -------------------------------------------------------------------------------
+
+def match(*, slice_size: int, rest: bool) -> dict[str, float]:
+    """The pipeline's matching with 1 then 2 worker processes, each on its own slice of works;
+    then (with `rest`) everything still pending with 2."""
+    from deposits.models import Work
+
+    pending = list(Work.objects.filter(match_pending=True).order_by("pk").values_list("pk", flat=True))
+    # Every other work of the start: the two slices see the same mix of popular and rare works.
+    first, second = pending[: slice_size * 2 : 2], pending[1 : slice_size * 2 : 2]
+    figures = {}
+    for processes, work_ids in ((1, first), (2, second)):
+        refs, seconds = match_with_workers(work_ids, processes=processes)
+        figures[f"match_refs_per_s_{processes}w"] = refs / seconds
+        say(f"matching, {processes} worker process{'es' if processes > 1 else ''}: {len(work_ids):,} works, "
+            f"{refs:,} references settled in {seconds:.1f} s; match_refs_per_s_{processes}w={refs / seconds:,.0f}  (load {load()})")
+    figures["speedup_2w"] = figures["match_refs_per_s_2w"] / figures["match_refs_per_s_1w"]
+    say(f"speedup_2w={figures['speedup_2w']:.2f} (target {TARGETS['speedup_2w']})")
+    if rest:
+        left = list(Work.objects.filter(match_pending=True).order_by("pk").values_list("pk", flat=True))
+        refs, seconds = match_with_workers(left, processes=2)
+        say(f"matching the rest, 2 worker processes: {len(left):,} works, {refs:,} references settled in {seconds:.0f} s "
+            f"({refs / max(seconds, 1e-9):,.0f}/s)")
+    return figures
+
+
+def settled() -> int:
+    """References the matcher has decided on: linked (or flagged) and left unmatched with a reason."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM citations_citation) + (SELECT count(*) FROM citations_unmatchedreference)")
+        return cursor.fetchone()[0]
+
+
+def match_with_workers(work_ids: list[int], *, processes: int) -> tuple[int, float]:
+    """Queue these works' matching in the pipeline's chunks, start a Celery worker of `processes`
+    processes, wait until every work's match_pending is cleared; (references settled, seconds)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from citations.tasks import match_works_task
+    from deposits.models import Work
+
+    before = settled()
+    size = settings.MATCHING_CHUNK_SIZE
+    for start in range(0, len(work_ids), size):
+        match_works_task.delay(work_ids[start : start + size])
+    logs = open(DATA / f"worker-{processes}.log", "w")  # noqa: SIM115 (kept for reading after)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", str(processes), "--prefetch-multiplier", "1",
+         "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "-n", f"scale{processes}@%h"],
+        cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"}, stdout=logs, stderr=subprocess.STDOUT,
+    )
+    try:
+        # Timed from when the worker answers: its start (imports, connections) is not matching.
+        from portal.celery import app
+
+        deadline = time.monotonic() + 120
+        while not app.control.ping(timeout=0.5) and time.monotonic() < deadline:
+            if worker.poll() is not None:
+                sys.exit(f"the Celery worker stopped (exit {worker.returncode}): see {logs.name}")
+        started = time.monotonic()
+        remaining = set(work_ids)
+        while remaining:
+            if worker.poll() is not None:
+                sys.exit(f"the Celery worker stopped (exit {worker.returncode}): see {logs.name}")
+            time.sleep(0.5)
+            ids = list(remaining)
+            remaining = set()
+            for at in range(0, len(ids), 10_000):
+                remaining.update(Work.objects.filter(pk__in=ids[at : at + 10_000], match_pending=True).values_list("pk", flat=True))
+        seconds = time.monotonic() - started
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        logs.close()
+    refs = settled() - before
+    connection.close()
+    return refs, seconds
+
+
+# --- Serving --------------------------------------------------------------------------------
+
+def serve(keys: dict, *, requests: int) -> dict[str, float]:
+    """The cited-by API (small and large lists) and the widget's data (uncached, cached) under
+    gunicorn, `CLIENTS` concurrent keep-alive clients."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    from bench.serving import THREADS, WORKERS, gunicorn, hammer, percentile
+    from deposits.models import Work
+
+    press = Work.objects.filter(owner_id=keys["member_id"])
+    small = list(press.filter(cited_by_count__range=(1, 5)).order_by("?").values_list("doi", flat=True)[:requests])
+    large = list(press.order_by("-cited_by_count").values_list("doi", "cited_by_count")[:20])
+    widget = list(press.filter(cited_by_count__gte=1).order_by("?").values_list("doi", flat=True)[:requests])
+    connection.close()
+    if not small or not large or not widget:
+        sys.exit("no cited works of the large publisher: did matching run?")
+    say(f"large lists: the {len(large)} most cited works of the publisher, cited by {large[-1][1]:,} to {large[0][1]:,}")
+    bearer = {"Authorization": f"Bearer {keys['api_key']}"}
+    rng = random.Random(17)
+    figures = {}
+
+    def report(name: str, samples: list[float], target: str = "") -> float:
+        p95 = percentile(samples, 95)
+        say(f"{name}: n={len(samples)} p50={statistics.median(samples):.2f} ms p95={p95:.2f} ms{f' (target {target})' if target else ''}  (load {load()})")
+        return p95
+
+    with gunicorn({"LOG_LEVEL": "WARNING"}) as port:
+        say(f"server: gunicorn, {WORKERS} processes x {THREADS} threads; clients: {CLIENTS} concurrent, keep-alive")
+        citedby = [(f"/api/v1/works/{quote(doi, safe='/')}/cited-by", bearer) for doi in small]
+        hammer(port, citedby[: CLIENTS * 4], clients=CLIENTS)  # warm: every thread has its connection and imports
+        samples, _, _ = hammer(port, [citedby[rng.randrange(len(citedby))] for _ in range(requests)], clients=CLIENTS)
+        figures["citedby_small_p95_ms"] = report("citedby_small_p95_ms", samples, TARGETS["citedby"])
+        heavy = [(f"/api/v1/works/{quote(doi, safe='/')}/cited-by", bearer) for doi, _ in large]
+        samples, _, _ = hammer(port, [heavy[rng.randrange(len(heavy))] for _ in range(requests)], clients=CLIENTS)
+        figures["citedby_large_p95_ms"] = report("citedby_large_p95_ms", samples, TARGETS["citedby"])
+        asked = {"Origin": ORIGIN}
+        paths = [(f"/widget/v1/data/{quote(doi, safe='/')}?key={keys['widget_key']}", asked) for doi in widget]
+        cache.clear()  # the queue is empty by now: matching is over
+        samples, _, _ = hammer(port, paths, clients=CLIENTS)
+        figures["widget_uncached_p95_ms"] = report("widget_uncached_p95_ms", samples)
+        samples, _, _ = hammer(port, [paths[rng.randrange(len(paths))] for _ in range(requests * 4)], clients=CLIENTS)
+        figures["widget_cached_p95_ms"] = report("widget_cached_p95_ms", samples, TARGETS["widget_cached"])
+    return figures
+
+
+def dashboard(member_id: int, *, requests: int) -> float:
+    """The large publisher's dashboard home, signed in as its admin, in process (as bench-dashboard times it)."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.dashboard.run import get, timed
+    from bench.serving import percentile
+
+    settings.ALLOWED_HOSTS = ["*"]
+    # Rendered without collectstatic (as the tests and bench-dashboard do): plain static file names.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    client = Client()
+    client.force_login(get_user_model().objects.get(email=ADMIN))
+    url = reverse("citations:dashboard", args=[member_id])
+    get(client, url, False)  # warm
+    samples = [timed(client, url, False) for _ in range(requests)]
+    p95 = percentile(samples, 95)
+    say(f"dashboard_p95_ms: n={len(samples)} p50={statistics.median(samples):.1f} ms p95={p95:.1f} ms  (load {load()})")
+    return p95
+
+
+if __name__ == "__main__":
+    main()
