@@ -173,3 +173,18 @@ def test_a_preprint_is_stored_in_the_server_crossref_names_as_its_institution(tm
     run(tmp_path / "works.jsonl")
     assert Work.objects.get(doi="10.1101/2020.01.02.123").container_title == "medRxiv"
     assert Work.objects.get(doi="10.5555/no.container").container_title == ""
+
+
+def test_a_chapter_in_a_series_keeps_its_book_title_and_is_found_by_it(tmp_path, press):
+    chapter = orjson.loads(jsonl([{"doi": "10.1007/978-3-030-00001-1_7", "title": "Sediment budgets of deltas", "authors": [("Ada", "Lovelace")], "year": 2020}]))
+    # Crossref lists a chapter's series and its book as container titles.
+    chapter.update({"type": "book-chapter", "container-title": ["Lecture Notes in Earth Sciences", "Handbook of Coastal Morphology"]})
+    article = orjson.loads(jsonl([{"doi": "10.5555/article.1", "title": "Deltas", "container_title": "Delta Letters", "year": 2020}]))
+    (tmp_path / "works.jsonl").write_bytes(orjson.dumps(chapter) + b"\n" + orjson.dumps(article) + b"\n")
+    run(tmp_path / "works.jsonl")
+    stored = Work.objects.get(doi="10.1007/978-3-030-00001-1_7")
+    assert (stored.container_title, stored.book_title) == ("Lecture Notes in Earth Sciences", "Handbook of Coastal Morphology")
+    assert Work.objects.get(doi="10.5555/article.1").book_title == ""  # a journal article is in no book
+    found = work_index().search(CandidateQuery(text="handbook coastal morphology"))
+    assert [w.doi for w in found] == ["10.1007/978-3-030-00001-1_7"]
+    assert found[0].book_title == "Handbook of Coastal Morphology"
