@@ -391,6 +391,21 @@ def test_a_chapter_in_a_series_is_matched_by_its_book_title_pages_and_authors_wi
     assert_unmatched(unstructured(aps, [SERIES_CHAPTER_NEXT, unknown_book, *ALL]))
 
 
+def test_a_structured_title_and_year_alone_link_only_a_whole_informative_title_without_a_twin():
+    crystal = WorkRecord(id=30, doi="10.5555/crystal", type="book", title="Crystal Growth of Perovskite Oxides under Laser Irradiation", authors=("Ibsen",), year=2016)
+    reference = ReferenceQuery(volume_title="Crystal growth of perovskite oxides under laser irradiation", year="2016")
+    result = match(reference, candidates=[crystal, *ALL])
+    assert_matches(result, crystal)
+    assert result.reason == "title-year"
+    assert_unmatched(match(dataclasses.replace(reference, year="2014"), candidates=[crystal, *ALL]))  # another year
+    # "An Introduction to X" names many books: two content words are no title to link on.
+    primer = WorkRecord(id=31, doi="10.5555/primer", type="book", title="An Introduction to Crystallization", authors=("Ibsen",), year=1995)
+    assert_unmatched(match(ReferenceQuery(volume_title="An Introduction to Crystallization", year="1995"), candidates=[primer, *ALL]))
+    # The preprint and its article share title and year: the title and year cannot tell which.
+    article = ReferenceQuery(article_title=DIABETES.title, year="2010")
+    assert_unmatched(match(article, candidates=[DIABETES, PREPRINT]))
+
+
 def test_structured_isbn_with_title_matches_book():
     reference = ReferenceQuery(volume_title="Handbook of Research Synthesis", isbn="0-87154-226-7", year="1994")
     assert_matches(match(reference, candidates=ALL), BOOK)
