@@ -191,3 +191,12 @@ def test_a_newly_indexed_work_words_are_asked_for_before_the_counts_are_renewed(
     index.index_works(Work.objects.values_list("pk", flat=True))
     assert "graphene" in index.query_terms("phonon dispersion graphene")
 
+
+@pytest.mark.django_db
+def test_the_volume_and_page_lookup_has_its_index_after_every_migration():
+    # (A rebuild of deposits_work by a later AddField once dropped it: every lookup scanned the registry.)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "deposits_work")
+    assert constraints["work_volume_first_page"]["columns"] == ["volume", "first_page"]
