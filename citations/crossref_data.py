@@ -134,6 +134,7 @@ def work_fields(message: dict) -> dict:
         "subtitle": _first(message.get("subtitle")),
         "contributors": [c for c in contributors if c["surname"]],
         "container_title": _first(message.get("container-title")) or _server(message),
+        "book_title": _book_title(message),
         "issn": _typed_first(message.get("ISSN"), message.get("issn-type"))[:9],
         "isbn": _typed_first(message.get("ISBN"), message.get("isbn-type"))[:17],
         "volume": _text(message.get("volume"))[:100],
@@ -144,6 +145,20 @@ def work_fields(message: dict) -> dict:
         "publisher": _text(message.get("publisher"))[:255],
         "resource_url": _text(message.get("URL"))[:2000],
     }
+
+
+# Parts of a book: Crossref's `container-title` names their book (and its series, when in one).
+IN_BOOK_TYPES = frozenset({"book-chapter", "book-section", "book-part", "book-track", "reference-entry"})
+
+
+def _book_title(message: dict) -> str:
+    """A chapter's book: of its container titles, the last (the first when there is one). With a
+    series, Crossref lists the series and the book, and container_title keeps the first of them;
+    the matcher compares both, so which order a record uses does not matter."""
+    if message.get("type") not in IN_BOOK_TYPES:
+        return ""
+    titles = [t for t in map(_text, _list(message.get("container-title"))) if t]
+    return titles[-1] if titles else _text(message.get("container-title"))
 
 
 def _server(message: dict) -> str:

@@ -39,7 +39,7 @@ BATCH_SIZE = 5000
 # Columns written for a work, in this order; `updated` and the counts follow in the SQL.
 WORK_DATA = (
     "type", "title", "subtitle", "contributors", "container_title", "issn", "isbn", "volume", "issue",
-    "first_page", "last_page", "publication_year", "publisher", "resource_url", "owner_id",
+    "first_page", "last_page", "publication_year", "publisher", "resource_url", "owner_id", "book_title",
 )
 REFERENCE_DATA = (
     "position", "doi", "unstructured", "journal_title", "author", "volume", "issue", "first_page", "year",
@@ -352,4 +352,5 @@ def _indexed_record(fields: dict) -> WorkRecord:
         title=f"{title}: {subtitle}" if title and subtitle else title or subtitle or "",
         authors=tuple(c["surname"] for c in fields["contributors"] if c.get("role", "author") == "author" and c.get("surname")),
         container_title=fields["container_title"] or "",
+        book_title=fields["book_title"],
     )

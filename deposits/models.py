@@ -136,6 +136,10 @@ class Work(models.Model):
     subtitle = models.TextField(blank=True)
     contributors = models.JSONField(default=list, blank=True)
     container_title = models.TextField(blank=True)
+    # A chapter's book, when container_title names its series instead (Crossref lists both for a
+    # chapter in a series): references cite chapters by the book's title. db_default: bulk loaders
+    # that write works in SQL need not name it.
+    book_title = models.TextField(blank=True, default="", db_default="")
     issn = models.CharField(max_length=9, blank=True)
     isbn = models.CharField(max_length=17, blank=True)
     volume = models.CharField(max_length=100, blank=True)

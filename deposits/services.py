@@ -556,6 +556,7 @@ def _copy_metadata(work: Work, item: ParsedWork, deposit: Deposit) -> None:
     work.subtitle = item.subtitle
     work.contributors = [asdict(c) for c in item.contributors]
     work.container_title = item.container_title
+    work.book_title = item.book_title
     work.issn = item.issn
     work.isbn = item.isbn
     work.volume = item.volume

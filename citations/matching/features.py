@@ -64,7 +64,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
             subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
     title_words = content_words(title.split())
     containers, container_compacts, container_parts, container_word_list, container_initials = _container_forms(
-        work.container_title, work.short_container_title
+        work.container_title, work.short_container_title, work.book_title
     )
     return WorkFeatures(
         title=title,
@@ -118,9 +118,14 @@ def _name_words(name: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _container_forms(container_title: str, short_container_title: str):
-    """What WorkFeatures keeps of a container: variants, compact forms, part numbers, words, initials."""
+def _container_forms(container_title: str, short_container_title: str, book_title: str = ""):
+    """What WorkFeatures keeps of a container: variants, compact forms, part numbers, words, initials.
+
+    A chapter's book title is one more name of its container (after the series' names, which the
+    abbreviations are read from): references cite a chapter "in <book>" or by series and volume."""
     containers = _match_variants(container_title, short_container_title)
+    if book_title:
+        containers = _match_variants(container_title, short_container_title, book_title)
     compacts = tuple(
         c.replace(" ", "") for c in containers if len(c.replace(" ", "")) >= weights.CONTAINER_COMPACT_MIN_LENGTH
     )
@@ -135,10 +140,11 @@ def _container_words(container_title: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _match_variants(container_title: str, short_container_title: str = "") -> tuple[str, ...]:
-    """The forms compared when matching: full and short title; abbreviations are read by letters."""
+def _match_variants(container_title: str, short_container_title: str = "", book_title: str = "") -> tuple[str, ...]:
+    """The forms compared when matching: full and short title (and a chapter's book title);
+    abbreviations are read by letters."""
     variants: list[str] = []
-    for variant in (normalize(container_title), normalize(short_container_title)):
+    for variant in (normalize(container_title), normalize(short_container_title), normalize(book_title)):
         if variant.startswith("the "):
             variant = variant[4:]
         if variant and variant not in variants:

@@ -99,6 +99,8 @@ def _too_little(view: ReferenceView) -> bool:
     if view.string is not None:
         return len(view.string.content_words) < 2 and not view.string.volume_pages
     informative = [view.title, view.containers, view.author, view.volume, view.first_page, view.issn, view.isbn]
+    if view.year and view.title_info >= 1.0:
+        return False  # a whole informative title and its year: the title-year gate decides
     return sum(1 for field in informative if field) < 2
 
 
@@ -149,13 +151,16 @@ def _decide(view: ReferenceView, scored) -> MatchResult:
     work, features, best = eligible[0]
     runner_up = _runner_up(eligible, features)
     details = {"fields": best.fields, "title_sim": round(best.title_sim, 3), "candidate": work.doi}
-    gate = passed_gate(best)
+    gate = passed_gate(best, structured_title=bool(view.title))
     result = dict(method=view.method, score=best.score, runner_up=min(1.0, max(0.0, runner_up)))
-    # A work without a volume cannot earn the volume's weight: its threshold leaves it out.
+    # A work without a volume cannot earn the volume's weight: its threshold leaves it out. A
+    # reference giving only a title and a year cannot reach the threshold: its gate is its test.
     threshold = weights.ACCEPT_SCORE - (weights.WEIGHTS["volume"] / weights.SCORE_SCALE if gate == "container-page-year" else 0.0)
+    if gate == "title-year":
+        threshold = weights.TITLE_YEAR_ACCEPT_SCORE
     if best.raw < threshold or gate is None:
         return MatchResult(outcome="unmatched", reason="below-threshold", details=details, **result)
-    if best.raw - runner_up < weights.MARGIN or (gate == "title-author" and _has_other_version(eligible, features)):
+    if best.raw - runner_up < weights.MARGIN or (gate in ("title-author", "title-year") and _has_other_version(eligible, features)):
         # (Title and author alone cannot tell a journal article from its preprint.)
         return MatchResult(outcome="unmatched", reason="ambiguous", details=details, **result)
     details["gate"] = gate
@@ -202,8 +207,10 @@ def _has_other_version(eligible, best: WorkFeatures) -> bool:
     )
 
 
-def passed_gate(found: Agreements) -> str | None:
-    """The name of the first combination of independently agreeing fields that holds, or None."""
+def passed_gate(found: Agreements, *, structured_title: bool = False) -> str | None:
+    """The name of the first combination of independently agreeing fields that holds, or None.
+
+    `structured_title`: the reference gives its title as a field of its own (not in a string)."""
     agrees = found.agrees
     others = sum((
         agrees("author"), agrees("year"), agrees("container") or agrees("identifier"),
@@ -247,6 +254,13 @@ def passed_gate(found: Agreements) -> str | None:
         # Proceedings (and journals registered without volumes): the volume, the page in it and
         # the year name one paper as a journal's volume and page do.
         return "container-page-year"
+    if (
+        structured_title and found.title_sim >= weights.GATE_TITLE_AUTHOR_SIM and found.title_info >= 1.0
+        and agrees("year", 1.0) and not contradictions
+    ):
+        # A reference deposited as a title and a year: the whole of an informative title (4+
+        # content words; "An Introduction to X" is no such title) in that very year.
+        return "title-year"
     if (
         found.title_sim >= weights.GATE_PARTIAL_TITLE_SIM and found.title_info >= 0.5
         and found.fields["title"] > 0 and others >= weights.GATE_PARTIAL_TITLE_OTHERS and not contradictions

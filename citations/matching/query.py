@@ -24,10 +24,13 @@ from citations.matching.text import (
 
 
 def index_text(work: WorkRecord) -> str:
-    """Normalised title, author family names, container title, its ISO 4 form, short title."""
+    """Normalised title, author family names, container title, its ISO 4 form, short title, and a
+    chapter's book title (a chapter is cited "in <book>" more than by its series)."""
     parts = [normalize(work.title)]
     parts.extend(normalize(name) for name in work.authors)
     parts.extend(container_variants(work.container_title, work.short_container_title))
+    if work.book_title:
+        parts.append(normalize(work.book_title))
     return " ".join(_index_words(" ".join(parts)))
 
 

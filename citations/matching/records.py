@@ -24,6 +24,7 @@ class WorkRecord:
     given_names: tuple[str, ...] = ()  # given names aligned with `authors` ("" when none)
     container_title: str = ""  # journal, book, proceedings or series title
     short_container_title: str = ""  # an abbreviation when the registry has one
+    book_title: str = ""  # a chapter's book, when container_title may name its series instead
     issn: tuple[str, ...] = ()
     isbn: tuple[str, ...] = ()
     year: int | None = None

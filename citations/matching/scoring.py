@@ -385,12 +385,25 @@ def _names_found(folded_text: str, tokens, work: WorkFeatures) -> float:
         return weights.AUTHOR_OTHER_AGREEMENT
     if len(first) >= weights.AUTHOR_FUZZY_MIN_LENGTH and tokens:
         # OCR damage keeps a name's length and usually its first letter: compare only those tokens.
-        near = [t for t in tokens if abs(len(t) - len(first)) <= 2 and (t[0] == first[0] or t[-1] == first[-1])]
+        by_length = _tokens_by_length(tokens)  # (each candidate asks: grouped once per string)
+        near = [
+            t for length in range(len(first) - 2, len(first) + 3) for t in by_length.get(length, ())
+            if t[0] == first[0] or t[-1] == first[-1]
+        ]
         if near and process.extractOne(
             first, near, scorer=Levenshtein.normalized_similarity, score_cutoff=weights.AUTHOR_FUZZY_MIN
         ) is not None:
             return weights.AUTHOR_FUZZY_AGREEMENT
     return 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens_by_length(tokens: tuple[str, ...]) -> dict[int, tuple[str, ...]]:
+    """A string's name tokens by length, for the OCR comparison (lengths within 2 of a name's)."""
+    grouped: dict[int, list[str]] = {}
+    for token in tokens:
+        grouped.setdefault(len(token), []).append(token)
+    return {length: tuple(group) for length, group in grouped.items()}
 
 
 # --- Year, volume, issue, pages ------------------------------------------------------------

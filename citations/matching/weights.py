@@ -87,6 +87,9 @@ GATE_PARTIAL_TITLE_SIM = 0.72  # damaged or cut titles: a weaker title ...
 GATE_PARTIAL_TITLE_OTHERS = 3  # ... with this many other fields agreeing, and none contradicting
 # The title gate tolerates one contradicting field (a year or page typo) only for a title this close.
 GATE_TITLE_TOLERATES_ONE_CONTRADICTION = 0.95
+# The title-year gate (a structured title and year alone) needs both in full: title and year
+# agreeing at 1.0 sum to (0.40 + 0.12) / 0.90 = 0.578; this leaves room for a title at 0.98.
+TITLE_YEAR_ACCEPT_SCORE = 0.56
 # A container, first page and year with no volume on either side (proceedings) link only when the
 # container agrees this well (its name or its abbreviation, not a fuzzy likeness).
 GATE_PLACE_CONTAINER = 0.9

@@ -12,7 +12,7 @@ from deposits.models import Work
 # The columns `work_record` reads, in this order (also the order import_works builds rows in).
 WORK_COLUMNS = (
     "id", "doi", "type", "title", "subtitle", "contributors", "container_title", "issn", "isbn",
-    "publication_year", "volume", "issue", "first_page", "last_page",
+    "publication_year", "volume", "issue", "first_page", "last_page", "book_title",
 )
 
 # SQLite allows 32,766 parameters in a statement, Django assumes 999: stay under both.
@@ -22,7 +22,7 @@ IDS_PER_QUERY = 900
 def work_record(row: Sequence) -> WorkRecord:
     """A `WorkRecord` from a row of WORK_COLUMNS (contributors as the decoded JSON list)."""
     (pk, doi, type_, title, subtitle, contributors, container_title, issn, isbn,
-     year, volume, issue, first_page, last_page) = row
+     year, volume, issue, first_page, last_page, book_title) = row
     authors = [c for c in contributors or () if c.get("role", "author") == "author" and c.get("surname")]
     return WorkRecord(
         id=pk,
@@ -32,6 +32,7 @@ def work_record(row: Sequence) -> WorkRecord:
         authors=tuple(c["surname"] for c in authors),
         given_names=tuple(c.get("given_name") or "" for c in authors),
         container_title=container_title or "",
+        book_title=book_title or "",
         issn=(issn,) if issn else (),
         isbn=(isbn,) if isbn else (),
         year=year,

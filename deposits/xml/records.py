@@ -76,6 +76,7 @@ class ParsedWork:
     subtitle: str = ""
     contributors: tuple[Contributor, ...] = ()
     container_title: str = ""  # journal, book, proceedings or series title
+    book_title: str = ""  # a book's part (chapter, section, entry...): its book's title
     issn: str = ""  # print ISSN preferred, else the first given
     isbn: str = ""  # print ISBN preferred, else the first given
     volume: str = ""

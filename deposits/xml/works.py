@@ -113,6 +113,10 @@ class Container:
         return self.dates.year
 
 
+# The parts of a book: what references cite "in <book>", so the book's title is kept for them.
+_IN_BOOK_TYPES = frozenset({"book-chapter", "book-section", "book-part", "book-track", "reference-entry"})
+
+
 class UnreadableWork(ValueError):
     """A work element that cannot become a ParsedWork; the message is for the depositor."""
 
@@ -163,6 +167,7 @@ def _parsed_work(element, type, container, head_timestamp, container_title) -> P
         subtitle=rich_text(child(element, "titles", "subtitle")),
         contributors=people,
         container_title=container.title if container_title is None else container_title,
+        book_title=container.title if type in _IN_BOOK_TYPES else "",
         issn=issn,
         isbn=isbn,
         volume=child_text(element, "volume") or container.volume,

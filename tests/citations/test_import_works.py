@@ -190,3 +190,18 @@ def test_workers_read_files_at_once_on_postgresql_and_sqlite_refuses_them(tmp_pa
         out, _ = run(tmp_path, "--workers", "2", "--with-references")
         assert "2 works read: 2 created" in out
         assert set(Work.objects.values_list("doi", flat=True)) == {"10.5555/a.1", "10.7777/b.2"}
+
+
+def test_a_chapter_in_a_series_keeps_its_book_title_and_is_found_by_it(tmp_path, press):
+    chapter = orjson.loads(jsonl([{"doi": "10.1007/978-3-030-00001-1_7", "title": "Sediment budgets of deltas", "authors": [("Ada", "Lovelace")], "year": 2020}]))
+    # Crossref lists a chapter's series and its book as container titles.
+    chapter.update({"type": "book-chapter", "container-title": ["Lecture Notes in Earth Sciences", "Handbook of Coastal Morphology"]})
+    article = orjson.loads(jsonl([{"doi": "10.5555/article.1", "title": "Deltas", "container_title": "Delta Letters", "year": 2020}]))
+    (tmp_path / "works.jsonl").write_bytes(orjson.dumps(chapter) + b"\n" + orjson.dumps(article) + b"\n")
+    run(tmp_path / "works.jsonl")
+    stored = Work.objects.get(doi="10.1007/978-3-030-00001-1_7")
+    assert (stored.container_title, stored.book_title) == ("Lecture Notes in Earth Sciences", "Handbook of Coastal Morphology")
+    assert Work.objects.get(doi="10.5555/article.1").book_title == ""  # a journal article is in no book
+    found = work_index().search(CandidateQuery(text="handbook coastal morphology"))
+    assert [w.doi for w in found] == ["10.1007/978-3-030-00001-1_7"]
+    assert found[0].book_title == "Handbook of Coastal Morphology"

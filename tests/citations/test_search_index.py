@@ -101,8 +101,9 @@ def test_work_record_takes_authors_family_names_and_title_with_subtitle():
         {"surname": "Lovelace", "given_name": "Ada", "role": "author"},
         {"surname": "CERN Collaboration", "given_name": "", "role": "author", "is_organization": True},
     ]
-    row = (7, "10.5555/x", "book-chapter", "Main", "And more", contributors, "Book", "1234-5679", "", 2001, "3", "", "5", "9")
+    row = (7, "10.5555/x", "book-chapter", "Main", "And more", contributors, "Series", "1234-5679", "", 2001, "3", "", "5", "9", "Book")
     record = work_record(row)
+    assert (record.container_title, record.book_title) == ("Series", "Book")
     assert (record.id, record.title, record.authors, record.given_names) == (7, "Main: And more", ("Lovelace", "CERN Collaboration"), ("Ada", ""))
     assert (record.issn, record.isbn, record.year, record.first_page, record.last_page, record.type) == (("1234-5679",), (), 2001, "5", "9", "book-chapter")
 
@@ -189,3 +190,13 @@ def test_a_newly_indexed_work_words_are_asked_for_before_the_counts_are_renewed(
     register(press[0], [GRAPHENE], django_capture_on_commit_callbacks)
     index.index_works(Work.objects.values_list("pk", flat=True))
     assert "graphene" in index.query_terms("phonon dispersion graphene")
+
+
+@pytest.mark.django_db
+def test_the_volume_and_page_lookup_has_its_index_after_every_migration():
+    # (A rebuild of deposits_work by a later AddField once dropped it: every lookup scanned the registry.)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "deposits_work")
+    assert constraints["work_volume_first_page"]["columns"] == ["volume", "first_page"]

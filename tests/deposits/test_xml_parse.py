@@ -530,6 +530,7 @@ def test_book_with_its_own_doi_and_chapters_in_a_series():
     assert book.contributors[0].role == "editor"
     assert (chapter.type, chapter.title) == ("book-chapter", "Chapter One")
     assert chapter.container_title == "Testing Volume"  # the book
+    assert (chapter.book_title, book.book_title) == ("Testing Volume", "")  # a chapter's book; a book is in none
     assert (chapter.isbn, chapter.publisher) == ("978-0-00-000002-8", "Test Press")
     assert chapter.publication_year == 2020
     assert chapter.references[0].unstructured == "Someone, 1999."

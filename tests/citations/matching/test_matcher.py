@@ -367,6 +367,45 @@ def test_structured_book_by_volume_title_and_chapter_by_book_title():
     assert_matches(match(chapter, candidates=ALL), CHAPTER)
 
 
+# A chapter in a series: its registered container is the series; references cite the book.
+SERIES_CHAPTER = WorkRecord(
+    id=20, doi="10.1007/978-3-030-00001-1_7", type="book-chapter", title="Sediment budgets of river deltas under sea-level rise",
+    authors=("Lovelace", "Somerville"), given_names=("Ada", "Mary"), container_title="Lecture Notes in Earth Sciences",
+    book_title="Handbook of Coastal Morphology", year=2020, volume="1187", first_page="152", last_page="173",
+)
+# The same book's next chapter, by other authors.
+SERIES_CHAPTER_NEXT = dataclasses.replace(
+    SERIES_CHAPTER, id=21, doi="10.1007/978-3-030-00001-1_8", title="Barrier islands and storm surges",
+    authors=("Darwin",), given_names=("Charles",), first_page="174", last_page="190",
+)
+
+
+def test_a_chapter_in_a_series_is_matched_by_its_book_title_pages_and_authors_without_its_own_title():
+    candidates = [SERIES_CHAPTER_NEXT, SERIES_CHAPTER, *ALL]
+    aps = "A. Lovelace and M. Somerville, in Handbook of Coastal Morphology, edited by C. Lyell (Springer, 2020), pp. 152\u2013173."
+    assert_matches(unstructured(aps, candidates), SERIES_CHAPTER)
+    structured = ReferenceQuery(volume_title="Handbook of Coastal Morphology", series_title="Lecture Notes in Earth Sciences", first_page="152", year="2020")
+    assert_matches(match(structured, candidates=candidates), SERIES_CHAPTER)
+    # Without the book title the series alone does not say which of its books the page is in.
+    unknown_book = dataclasses.replace(SERIES_CHAPTER, book_title="")
+    assert_unmatched(unstructured(aps, [SERIES_CHAPTER_NEXT, unknown_book, *ALL]))
+
+
+def test_a_structured_title_and_year_alone_link_only_a_whole_informative_title_without_a_twin():
+    crystal = WorkRecord(id=30, doi="10.5555/crystal", type="book", title="Crystal Growth of Perovskite Oxides under Laser Irradiation", authors=("Ibsen",), year=2016)
+    reference = ReferenceQuery(volume_title="Crystal growth of perovskite oxides under laser irradiation", year="2016")
+    result = match(reference, candidates=[crystal, *ALL])
+    assert_matches(result, crystal)
+    assert result.reason == "title-year"
+    assert_unmatched(match(dataclasses.replace(reference, year="2014"), candidates=[crystal, *ALL]))  # another year
+    # "An Introduction to X" names many books: two content words are no title to link on.
+    primer = WorkRecord(id=31, doi="10.5555/primer", type="book", title="An Introduction to Crystallization", authors=("Ibsen",), year=1995)
+    assert_unmatched(match(ReferenceQuery(volume_title="An Introduction to Crystallization", year="1995"), candidates=[primer, *ALL]))
+    # The preprint and its article share title and year: the title and year cannot tell which.
+    article = ReferenceQuery(article_title=DIABETES.title, year="2010")
+    assert_unmatched(match(article, candidates=[DIABETES, PREPRINT]))
+
+
 def test_structured_isbn_with_title_matches_book():
     reference = ReferenceQuery(volume_title="Handbook of Research Synthesis", isbn="0-87154-226-7", year="1994")
     assert_matches(match(reference, candidates=ALL), BOOK)
