@@ -7,8 +7,6 @@ bounded by one work plus the parser's read-ahead, not by the size of the file.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import re
 from collections.abc import Iterator
@@ -27,6 +25,7 @@ from deposits.xml.hardened import (
     open_bounded,
 )
 from deposits.xml.records import BatchHead, DepositFileError, ParsedWork, RecordError
+from portal.memory import paused_garbage_collector
 from deposits.xml.works import (
     Container,
     preferred_identifier,
@@ -130,31 +129,6 @@ def read_deposit(
 def _read_all(source: str | os.PathLike | BinaryIO, *, max_bytes: int) -> tuple[BatchHead, list[Record]]:
     with open_deposit(source, max_bytes=max_bytes) as stream:
         return stream.head, list(stream)
-
-
-@contextlib.contextmanager
-def paused_garbage_collector() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block, on again after (if it was on).
-
-    Speed: reading a file makes some half a million objects that all live on, so the collector's
-    passes (each over everything alive) cost a quarter of the read and found next to nothing:
-    records hold no cycles. Reference counting frees nearly all the rest at once; the few cycles
-    made meanwhile are collected by one pass over the block's young objects at its end (else
-    apply's `gc.freeze` would keep them). Memory: without the full pass at the start, 10 files'
-    peak memory in one worker rose from 1.05x to 1.29x that of one file; with it, 1.05x.
-    """
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        # A full pass now, while the heap is small: the pause postpones the full passes that
-        # earlier work's garbage (a previous apply's) waits for, which piled up file after file.
-        gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-            gc.collect(0)
 
 
 def check_file(
