@@ -75,6 +75,7 @@ class ReferenceView:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # asked again for a reference matched at its place, then by text
 def view_reference(ref: ReferenceQuery) -> ReferenceView:
     string = parse_string(ref.unstructured) if ref.unstructured and ref.unstructured.strip() else None
     dois: list[str] = []
