@@ -62,7 +62,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         if len(content_words(main.split())) >= 3 and main != title:
             main_title = main
             subtitle_words = frozenset(content_words(normalize(work.title[cut.end():]).split()))
-    title_words = content_words(title.split())
+    title_words = title_content_words(work.title)
     containers, container_compacts, container_parts, container_word_list, container_initials = _container_forms(
         work.container_title, work.short_container_title, work.book_title
     )
@@ -71,7 +71,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         main_title=main_title,
         subtitle_words=subtitle_words,
         title_info=min(1.0, len(title_words) / weights.TITLE_INFORMATIVE_WORDS),
-        title_words=frozenset(title_words),
+        title_words=title_words,
         is_notice=title.startswith(NOTICE_WORDS),
         authors=tuple(folded for _, folded in map(_name_forms, work.authors) if folded),
         containers=containers,
@@ -92,6 +92,14 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         container_word_list=container_word_list,
         container_initials=container_initials,
     )
+
+
+# Small: the matcher's cheap bound asks for a candidate's title words, and work_features asks
+# again just after for the candidates that bound lets through.
+@functools.lru_cache(maxsize=4096)
+def title_content_words(title: str) -> frozenset[str]:
+    """The content words of a registered title (with its subtitle), normalised."""
+    return frozenset(content_words(normalize(title).split()))
 
 
 def _own_words(title: str, work: WorkRecord, containers: tuple[str, ...]) -> frozenset[str]:

@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from citations.matching import weights
 from citations.matching.abbrev import abbreviates, abbreviation_in, is_abbreviation, run_end
-from citations.matching.features import BOOK_TYPES, WorkFeatures
+from citations.matching.features import BOOK_TYPES, WorkFeatures, title_content_words
 from citations.matching.parse import ParsedString, name_in, parse_string, part_numbers
 from citations.matching.records import Method, ReferenceQuery, WorkRecord
 from citations.matching.text import (
@@ -75,6 +75,7 @@ class ReferenceView:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # asked again for a reference matched at its place, then by text
 def view_reference(ref: ReferenceQuery) -> ReferenceView:
     string = parse_string(ref.unstructured) if ref.unstructured and ref.unstructured.strip() else None
     dois: list[str] = []
@@ -224,20 +225,24 @@ def _numbers(year: int | None, volume: str, issue: str, first_page: str, last_pa
     return _Numbers(year, norm_number(volume), norm_number(issue), norm_number(first_page), norm_number(last_page))
 
 
-_OPEN_FIELDS = weights.WEIGHTS["title"] + weights.WEIGHTS["author"] + weights.WEIGHTS["container"]
+_OPEN_FIELDS = weights.WEIGHTS["author"] + weights.WEIGHTS["container"]
 
 
 def score_bound(view: ReferenceView, work: WorkRecord) -> float:
     """An upper bound of `agreements(view, work_features(work)).raw`, from the work's numbers only.
 
-    Year, volume, issue and pages are compared exactly (they are cheap); title, author and
-    container are assumed to agree fully, and an ISSN/ISBN too when the reference gives one.
-    The matcher scores exactly only the candidates whose bound could still compete.
+    Year, volume, issue and pages are compared exactly (they are cheap); author and container
+    are assumed to agree fully, and an ISSN/ISBN too when the reference gives one. The title
+    agrees at most as much as its informative words allow, and not at all when the reference
+    has too few of them (`title_agreement`'s prefilter): a candidate found by its journal's or
+    its authors' words alone is seldom scored. The matcher scores exactly only the candidates
+    whose bound could still compete.
     """
     if view.in_book is not None:
         view = view.in_book if work.type not in BOOK_TYPES else view
     numbers = _numbers(work.year, work.volume, work.issue, work.first_page, work.last_page)
     total = _OPEN_FIELDS + (weights.WEIGHTS["identifier"] if view.issn or view.isbn else 0.0)
+    total += weights.WEIGHTS["title"] * _title_bound(view, work)
     volume = volume_agreement(view, numbers)
     for name, value in (
         ("year", year_agreement(view, numbers)), ("volume", volume), ("page", page_agreement(view, numbers)),
@@ -245,6 +250,27 @@ def score_bound(view: ReferenceView, work: WorkRecord) -> float:
     ):
         total += value * (weights.WEIGHTS[name] if value >= 0 else weights.CONTRADICTION_WEIGHTS[name])
     return total / weights.SCORE_SCALE
+
+
+# `_title_bound` holds only while the prefilter's similarity stays under the ramp's floor.
+assert weights.TITLE_PREFILTER_MIN_SHARE * weights.TITLE_PREFILTER_DISCOUNT <= weights.TITLE_SIM_FLOOR
+
+
+def _title_bound(view: ReferenceView, work: WorkRecord) -> float:
+    """An upper bound of `title_agreement(view, work_features(work))[0]`, from the title's words."""
+    if not work.title:
+        return 0.0
+    title_words = title_content_words(work.title)
+    info = min(1.0, len(title_words) / weights.TITLE_INFORMATIVE_WORDS)
+    if view.title:
+        words, info = view.title_words, min(view.title_info, info)
+    elif view.string is not None:
+        words = view.string.tokens
+    else:
+        return 0.0
+    if title_words and len(title_words & words) / len(title_words) < weights.TITLE_PREFILTER_MIN_SHARE:
+        return 0.0  # the similarity is then at most the prefilter's discount, under the ramp's floor
+    return info
 
 
 # --- Title ---------------------------------------------------------------------------------

@@ -200,3 +200,17 @@ def test_the_volume_and_page_lookup_has_its_index_after_every_migration():
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "deposits_work")
     assert constraints["work_volume_first_page"]["columns"] == ["volume", "first_page"]
+
+
+POSTGRES_TRIGRAMS = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="PostgreSQL's pg_trgm fallback"
+)
+
+
+@POSTGRES_TRIGRAMS
+def test_trigram_fallback_finds_misspelt_titles_but_is_not_asked_for_two_words(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    index = work_index()
+    assert dois(index.search(CandidateQuery(text="phonnon dispersoin strainned grapheen bilayerss"))) == ["10.5555/graphene.1"]
+    # Two words' trigrams are in most works of a big registry: the costly lookup is not made.
+    assert index.search(CandidateQuery(text="grapheen bilayerss")) == []

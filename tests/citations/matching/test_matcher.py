@@ -504,6 +504,21 @@ def test_score_bound_is_never_below_the_exact_score():
             assert score_bound(view, work) >= agreements(view, work_features(work)).raw - 1e-9, (reference, work.doi)
 
 
+def test_score_bound_gives_no_title_weight_to_a_work_whose_title_words_the_reference_lacks():
+    # The bound is what spares the matcher from scoring a candidate found by other words only.
+    from citations.matching import weights
+    from citations.matching.scoring import score_bound, view_reference
+
+    for with_title, without_title in (
+        (ReferenceQuery(unstructured=f"J. Smith, {SMITH.title}, Phys. Rev. B 12, 345 (2001)."),
+         ReferenceQuery(unstructured="J. Smith, Quantum dots in magnetic fields, Phys. Rev. B 12, 345 (2001).")),
+        (ReferenceQuery(article_title=SMITH.title, author="Smith", year="2001"),
+         ReferenceQuery(article_title="Quantum dots in magnetic fields", author="Smith", year="2001")),
+    ):
+        drop = score_bound(view_reference(with_title), SMITH) - score_bound(view_reference(without_title), SMITH)
+        assert abs(drop - weights.WEIGHTS["title"] / weights.SCORE_SCALE) < 1e-9
+
+
 def test_candidates_that_cannot_compete_are_not_needed_for_the_decision():
     # The same answer whatever the order and however many hopeless candidates come along.
     reference = ReferenceQuery(unstructured="J. Smith, K. Jones, Phys. Rev. B 12, 345 (2001).")
