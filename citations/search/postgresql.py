@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import OperationalError, transaction
+from psycopg.errors import QueryCanceled
 
 from citations.search.base import WorkIndex
 from citations.search.terms import terms
@@ -71,8 +72,10 @@ class PostgresWorkIndex(WorkIndex):
                     [words, words, limit],
                 )
                 return [row[0] for row in cursor.fetchall()]
-        except OperationalError:  # cancelled at the timeout (the savepoint is rolled back)
-            return []
+        except OperationalError as error:
+            if not isinstance(error.__cause__, QueryCanceled):
+                raise  # a lost connection is not a slow lookup: the task retries, nothing is decided
+            return []  # cancelled at the timeout (the savepoint is rolled back)
 
     def rank_ids(self, work_ids: Sequence[int], text: str, *, limit: int) -> list[int]:
         expression = self.tsquery(text)
