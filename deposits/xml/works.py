@@ -361,14 +361,7 @@ def references(citation_list: etree._Element | None, notes: list[str] | None = N
     """
     if citation_list is None:
         return ()
-    in_bulk = _plain_references(citation_list)
-    if in_bulk is not None:
-        return in_bulk
-    return _references_one_by_one(citation_list, [] if notes is None else notes)
-
-
-def _references_one_by_one(citation_list: etree._Element, notes: list[str]) -> tuple[ParsedReference, ...]:
-    """`references` through lxml's elements: any list, with every note it needs and its line."""
+    notes = [] if notes is None else notes
     # Speed: this loop runs once per reference (tens of thousands per file), so it is one flat
     # loop with local names: libxml2 picks the citations (tag filter in C), each child's field
     # comes from one dict lookup by its full tag, and each reference's attribute dict is built
@@ -418,102 +411,6 @@ def _references_one_by_one(citation_list: etree._Element, notes: list[str]) -> t
         reference = new_reference(ParsedReference)
         set_attribute(reference, "__dict__", {**defaults, **fields})
         append(reference)
-    return tuple(found)
-
-
-# --- the usual citation list, read from its serialisation -------------------------------------
-#
-# Speed: reading references through lxml's elements costs a proxy object, a tag string, a text
-# string and some Python per child: most of a deposit's read (10-15 us a reference, where the
-# 100,000 references/s of issue 14 allow 4 for everything). The usual list is instead serialised
-# by libxml2 (one C call) and each citation matched by one regular expression (in C) whose named
-# groups are the reference's fields, so Python touches each reference once, not each child.
-# "Usual": unprefixed names; a citation with a key (and a type) only; children holding plain text
-# (no markup, no whitespace to collapse) or being of a kind the portal does not read, each kind
-# the portal reads given at most once and not empty; every key given once; values that check out.
-# Any other list is read element by element as before (same records, notes with their lines).
-# Both ways give the same records: tests/deposits/test_xml_references.py.
-
-# A value that needs no collapsing: words parted by single spaces. `&` (an escaped character)
-# is let through and the citation's values unescaped and collapsed after.
-_PLAIN_VALUE = r"[^<\s]++(?: [^<\s]++)*+"
-
-
-def _field_pattern(tag: str, slot: str, group: int) -> str:
-    # The second of a kind fails the match (`(?(group)(?!))`: its group is set already), an empty one
-    # too. By number: a condition may not name a group defined after it.
-    return rf"<{tag}(?:\s[^>]*+)?>(?({group})(?!))(?P<{slot}>{_PLAIN_VALUE})</{tag}>"
-
-
-_OTHER_CHILD = (  # a child of a kind the portal does not read: text only, or empty
-    rf"<(?!(?:{'|'.join(_REFERENCE_FIELDS)})[\s/>])[^\s/>:]++(?:\s[^>]*+)?(?:/>|(?<!/)>[^<]*+</[^>]++>)"
-)
-# Alternatives in the order of ParsedReference's fields (the groups' dict is the reference's).
-_CITATION = re.compile(
-    r'[^<]*+<citation(?: type="([^"]*+)")? key="([^"]*+)"(?: type="([^"]*+)")?'
-    r"(?:/>|>(?>[^<]*+(?:"
-    + "|".join(_field_pattern(tag, slot, group) for group, (tag, slot) in enumerate(_REFERENCE_FIELDS.items(), 4))
-    + "|" + _OTHER_CHILD
-    + r"))*+[^<]*+</citation>)"
-)
-_START_TAG = re.compile(r"<[^\s/>:]++(?:\s[^>]*+)?>")
-_ESCAPED = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
-_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
-
-
-def _unescaped(match: re.Match) -> str:
-    name, decimal, hexadecimal = match.groups()
-    if name:
-        return _ENTITIES[name]
-    return chr(int(decimal)) if decimal else chr(int(hexadecimal, 16))
-
-
-def _unescape(value: str) -> str:
-    """The text libxml2 escaped when serialising (`&amp;`, `&lt;`, `&#13;`...), as lxml reads it."""
-    return _ESCAPED.sub(_unescaped, value) if "&" in value else value
-
-
-def _plain_references(citation_list: etree._Element) -> tuple[ParsedReference, ...] | None:
-    """`references` of a usual list (see above), or None for any other list."""
-    serialized = etree.tostring(citation_list, encoding="unicode", with_tail=False)
-    start = _START_TAG.match(serialized)
-    if start is None:  # <citation_list/> (no reference), or a prefixed name
-        return () if serialized.endswith("/>") and serialized.count("<") == 1 else None
-    position, end = start.end(), serialized.rfind("</")
-    found = []
-    append = found.append
-    keys: set[str] = set()
-    match = _CITATION.match
-    find = serialized.find
-    number = 0
-    while True:
-        citation = match(serialized, position, end)
-        if citation is None:
-            break
-        number += 1
-        fields = citation.groupdict("")
-        kind = citation.group(1) or citation.group(3) or ""
-        key = citation.group(2)
-        if find("&", citation.start(), citation.end()) >= 0:
-            fields = {slot: " ".join(_unescape(value).split()) for slot, value in fields.items()}
-            kind, key = _unescape(kind), _unescape(key)
-        key = key.strip()
-        if not key or key in keys:  # noted (with its line) by the element-by-element reading
-            return None
-        doi, issn, isbn = fields["doi"], fields["issn"], fields["isbn"]
-        if (doi and doi_problem(doi)) or (issn and issn_problem(issn)) or (isbn and isbn_problem(isbn)):
-            return None
-        keys.add(key)
-        fields["type"] = kind.strip()
-        fields["key"] = key
-        fields["position"] = number
-        reference = _new_reference(ParsedReference)
-        _set_attribute(reference, "__dict__", fields)
-        append(reference)
-        position = citation.end()
-    # Whatever follows the last citation matched must be text: else it is no usual list.
-    if find("<", position, end) >= 0:
-        return None
     return tuple(found)
 
 
