@@ -1,0 +1,115 @@
+"""portal.front: cached machine reads answered before Django, with Django's own status, body and
+every header (in Django's order), and anything it is not sure of left to Django."""
+from __future__ import annotations
+
+import pytest
+
+from tests.citations.widget_builders import SITE, cite, widget_key, work
+from tests.front_client import FrontClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def memory_cache(settings):
+    """A cache outside the database (the front stands aside over the database's table)."""
+    settings.CACHES = {name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"front-test-{name}"}
+                       for name in ("default", "ratelimit")}
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.fixture
+def cited(press, society):
+    article = work(press[0], "10.5555/cited.1", "The cited <i>article</i>")
+    for n in range(2):
+        cite(work(society[0], f"10.6666/citing.{n}", f"A citing work {n}"), article)
+    return article
+
+
+def _same_as_djangos(client, front, path: str, **headers):
+    """The front's answer, after checking it is Django's byte for byte and header for header."""
+    django = client.get(path, headers=headers)
+    answer = front.get(path, headers=headers)
+    assert answer.via_front, f"{path} {headers}: the front left it to Django"
+    assert answer.status_code == django.status_code
+    assert answer.status_line == f"{django.status_code} {django.reason_phrase}"
+    assert answer.content == django.content
+    assert answer.items() == list(django.items())
+    return answer
+
+
+def test_a_cached_widget_answer_is_djangos_own(client, press, cited, memory_cache):
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    first = front.get(path, headers={"origin": SITE})
+    assert not first.via_front and first.status_code == 200  # nothing cached yet: Django answered, and cached
+    answer = _same_as_djangos(client, front, path, origin=SITE)
+    assert answer["Access-Control-Allow-Origin"] == SITE
+    assert _same_as_djangos(client, front, path, origin=SITE, if_none_match=answer["ETag"]).status_code == 304
+    # The portal's own pages (the documentation's preview): no CORS header.
+    assert "Access-Control-Allow-Origin" not in _same_as_djangos(client, front, path, sec_fetch_site="same-origin")
+
+
+def test_over_https_the_front_sends_djangos_security_headers(client, press, cited, memory_cache, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    django = client.get(path, headers={"origin": SITE}, secure=True)
+    answer = front.get(path, headers={"origin": SITE}, secure=True)
+    assert answer.via_front
+    assert answer.items() == list(django.items())
+    assert answer["Strict-Transport-Security"].startswith("max-age=3600")
+
+
+@pytest.mark.parametrize("case", ["other site", "no key", "unknown DOI", "cookie", "another member's DOI"])
+def test_what_the_front_is_not_sure_of_is_left_to_django(client, press, society, cited, memory_cache, case):
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    front.get(path, headers={"origin": SITE})  # cached by Django
+    headers, extra = {"origin": SITE}, {}
+    if case == "other site":
+        headers = {"origin": "https://elsewhere.example"}
+    elif case == "no key":
+        path = f"/widget/v1/data/{cited.doi}"
+    elif case == "unknown DOI":
+        path = f"/widget/v1/data/10.5555/none?key={key.key}"
+    elif case == "cookie":
+        extra = {"HTTP_COOKIE": "sessionid=x"}
+    elif case == "another member's DOI":
+        citing = "10.6666/citing.0"
+        widget_key(society[0])
+        front.get(f"/widget/v1/data/{citing}?key={key.key}", headers={"origin": SITE})
+        path = f"/widget/v1/data/{citing}?key={key.key}"
+    answer = front.get(path, headers=headers, **extra)
+    assert not answer.via_front
+    assert answer.status_code in (200, 403, 404)
+
+
+def test_the_front_stands_aside_over_the_database_cache(client, press, cited):
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    assert front.get(path, headers={"origin": SITE}).status_code == 200
+    assert not front.get(path, headers={"origin": SITE}).via_front
+
+
+def test_a_new_citation_is_shown_at_once_through_the_front(client, press, society, cited, memory_cache,
+                                                           django_capture_on_commit_callbacks):
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    front.get(path, headers={"origin": SITE})
+    before = front.get(path, headers={"origin": SITE})
+    assert before.via_front
+    with django_capture_on_commit_callbacks(execute=True):
+        cite(work(society[0], "10.6666/newer", "A newer citing work"), cited)
+    after = front.get(path, headers={"origin": SITE, "if-none-match": before["ETag"]})
+    assert after.status_code == 200
+    assert b'"count":3' in after.content
