@@ -1,13 +1,14 @@
 """A WSGI layer in front of Django that answers the commonest machine reads from the shared cache
-alone, before Django's handler, URL resolver and middleware run.
+alone, before Django's handler, URL resolver and middleware run: the widget's data
+(citations.widget.front) and `GET /works/{doi}` (citations.api.front).
 
 Eight pages or platforms asking at once on two cores wait for one another, so an answer's latency
 is several times the CPU of one request; Django's request handling alone cost more than the whole
 budget of a cached answer (issue 16's notes). Here a cached answer costs one Redis round trip and
 a few dozen microseconds of Python.
 
-Each reader (`FrontRead`, registered by its app) decides from the cached records with the same
-members.access functions as its Django view, and answers only when it is sure: on a cache miss,
+Each reader (READERS below) decides from the cached records with the same functions as its Django
+view (members.access for widget keys), and answers only when it is sure: on a cache miss,
 a cookie, any other method, or any doubt it returns None and Django answers, as if this layer
 were not there. The headers are those Django's kept middleware adds (security headers, the
 Content-Security-Policy, X-Frame-Options, Content-Length), taken once per process from that
@@ -22,11 +23,12 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
+from portal.cache import RedisCache
 from portal.machine_paths import SKIPPED
 
 MACHINE_PATHS = "portal.machine_paths.MachinePathsMiddleware"
@@ -44,6 +46,7 @@ class Answer:
 # The readers: the path prefix each serves, and its function of the request (None: Django answers).
 READERS = [
     ("/widget/v1/data/", "citations.widget.front.data_answer"),
+    ("/works/", "citations.api.front.work_answer"),
 ]
 Reader = Callable[[WSGIRequest], "Answer | None"]
 
@@ -129,8 +132,26 @@ def _no_view(request):  # the kept middleware is only asked for its request and 
     raise AssertionError("portal.front never calls a view through the middleware")
 
 
-def cached_many(keys: Iterable[str]) -> list:
-    """The shared cache's values for `keys` (None where missing), in one round trip."""
+def cached_many(keys: Iterable[str], *, count: str | None = None) -> tuple[list, int | None]:
+    """The shared cache's values for `keys` (None where missing) and, if `count` is given, that
+    rate-limit counter ("ratelimit" cache) incremented: its new value, or None if it has not been
+    started. On Redis both in one round trip (one pipeline); on other caches, as they can."""
     keys = list(keys)
-    found = cache.get_many(keys)
-    return [found.get(key) for key in keys]
+    default, counters = caches["default"], caches["ratelimit"]
+    if isinstance(default, RedisCache) and (count is None or (isinstance(counters, RedisCache) and counters._servers == default._servers)):
+        client = default._cache.get_client(write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.mget([default.make_key(key) for key in keys])
+        if count is not None:
+            client.incr_existing(keys=[counters.make_key(count)], args=[1], client=pipe)
+        replies = pipe.execute()
+        loads = default._cache._serializer.loads
+        return [None if value is None else loads(value) for value in replies[0]], (replies[1] if count is not None else None)
+    found = default.get_many(keys)
+    counted = None
+    if count is not None:
+        try:
+            counted = counters.incr(count)
+        except ValueError:
+            counted = None
+    return [found.get(key) for key in keys], counted

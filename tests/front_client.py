@@ -41,7 +41,9 @@ class FrontClient:
         answer: dict = {}
         result = self.front(environ, lambda status, header_list: answer.update(status=status, headers=header_list))
         if result is _DJANGO:
-            response = self.client.get(path, data, headers=headers, secure=secure, **extra)
+            # What the front left in the environ for Django (e.g. its rate-limit count) goes on too.
+            left = {name: value for name, value in environ.items() if name.startswith("portal.")}
+            response = self.client.get(path, data, headers=headers, secure=secure, **extra, **left)
             response.via_front = False
             return response
         return FrontAnswer(answer["status"], answer["headers"], b"".join(result))

@@ -113,3 +113,70 @@ def test_a_new_citation_is_shown_at_once_through_the_front(client, press, societ
     after = front.get(path, headers={"origin": SITE, "if-none-match": before["ETag"]})
     assert after.status_code == 200
     assert b'"count":3' in after.content
+
+
+# --- /works/{doi} ------------------------------------------------------------------------------------
+
+
+def _cached_by_django(front, path: str, **headers) -> None:
+    first = front.get(path, headers=headers)
+    assert not first.via_front and first.status_code == 200
+
+
+def test_a_cached_work_is_djangos_own_json(client, press, society, cited, memory_cache):
+    front = FrontClient(client)
+    _cached_by_django(front, "/works/10.5555/cited.1")
+    for accept in ({}, {"accept": "application/json"}, {"accept": "text/html, */*;q=0.8"}):
+        answer = _same_as_djangos(client, front, "/works/10.5555/cited.1", **accept)
+        assert answer.status_code == 200
+    # Any form of the DOI names the same work.
+    assert _same_as_djangos(client, front, "/works/10.5555/CITED.1").content == answer.content
+
+
+@pytest.mark.parametrize("path", ["/works/10.5555/cited.1/", "/works/10.5555/never", "/works/https://doi.org/10.5555/cited.1",
+                                  "/works/10.5555/cited.1?format=api"])
+def test_works_paths_the_front_is_not_sure_of_are_left_to_django(client, press, society, cited, memory_cache, path):
+    front = FrontClient(client)
+    _cached_by_django(front, "/works/10.5555/cited.1")
+    assert not front.get(path).via_front
+    assert not front.get("/works/10.5555/cited.1", headers={"accept": "application/xml"}).via_front
+
+
+def test_the_rate_limit_counts_each_request_once_front_or_django(client, press, society, cited, memory_cache, settings):
+    from django.core.cache import caches
+
+    settings.PUBLIC_API_REQUESTS_PER_MINUTE = 4
+    front = FrontClient(client)
+    answers = [front.get("/works/10.5555/cited.1") for _ in range(4)]
+    assert [a.via_front for a in answers] == [False, True, True, True]
+    refused = front.get("/works/10.5555/cited.1")
+    assert refused.status_code == 429 and "Retry-After" in refused
+    counters = caches["ratelimit"]
+    [count] = [counters.get(key.removeprefix(":1:")) for key in counters._cache if "throttle:public" in key]
+    assert count == 5
+
+
+def test_a_works_json_follows_its_citations_links_and_redeposits(client, press, society, cited, memory_cache,
+                                                                 django_capture_on_commit_callbacks):
+    from citations.services import refresh_linked_counts
+    from deposits.signals import works_registered
+
+    front = FrontClient(client)
+    citing = work(society[0], "10.6666/citing.9", "Later")
+    for path in ("/works/10.5555/cited.1", "/works/10.6666/citing.9"):
+        _cached_by_django(front, path)
+        assert front.get(path).via_front
+    with django_capture_on_commit_callbacks(execute=True):
+        link = cite(citing, cited)
+        refresh_linked_counts(work_ids=[citing.pk])  # as matching does with every link it makes
+    cited_json = front.get("/works/10.5555/cited.1")
+    assert not cited_json.via_front and b'"is-referenced-by-count":3' in cited_json.content
+    assert not front.get("/works/10.6666/citing.9").via_front
+    assert link.pk
+    assert front.get("/works/10.5555/cited.1").via_front
+    works_registered.send(sender=None, work_ids=[cited.pk])  # a re-deposit, once committed
+    assert not front.get("/works/10.5555/cited.1").via_front
+    with django_capture_on_commit_callbacks(execute=True):
+        cited.title = "A new title"
+        cited.save()  # the Django admin
+    assert b"A new title" in front.get("/works/10.5555/cited.1").content

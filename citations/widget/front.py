@@ -36,7 +36,7 @@ def data_answer(request) -> Answer | None:
     normal = normalize_doi(doi)
     if not normal or not value or len(value) > 64:
         return None
-    record, entry = cached_many([widget_key_cache_key(value), data.cache_key(normal)])
+    (record, entry), _ = cached_many([widget_key_cache_key(value), data.cache_key(normal)])
     if record is None or entry is None:
         return None
     key = widget_key_from_record(value, record)
