@@ -180,3 +180,35 @@ def test_a_works_json_follows_its_citations_links_and_redeposits(client, press, 
         cited.title = "A new title"
         cited.save()  # the Django admin
     assert b"A new title" in front.get("/works/10.5555/cited.1").content
+
+
+# --- On Redis, as in production: one pipeline reads the answer and counts the request --------------
+
+from tests.test_convergence import redis_url  # noqa: E402, F401  (a redis-server of the test's own)
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):  # noqa: F811
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES["ratelimit"] = {**settings.CACHES["default"], "KEY_PREFIX": "ratelimit"}
+    yield
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
+def test_on_redis_the_front_answers_as_django_and_counts_once(client, press, society, cited, redis_cache, settings):
+    from django.core.cache import caches
+
+    settings.PUBLIC_API_REQUESTS_PER_MINUTE = 3
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    front.get(path, headers={"origin": SITE})
+    _same_as_djangos(client, front, path, origin=SITE)
+    answers = [front.get("/works/10.5555/cited.1") for _ in range(3)]
+    assert [(a.via_front, a.status_code) for a in answers] == [(False, 200), (True, 200), (True, 200)]
+    assert front.get("/works/10.5555/cited.1").status_code == 429
+    client_redis = caches["ratelimit"]._cache.get_client(write=True)
+    [counter] = client_redis.keys("ratelimit:*throttle:public*")
+    assert int(client_redis.get(counter)) == 4
