@@ -5,8 +5,8 @@ this calls the WSGI application as gunicorn does, one request at a time, and pri
 milliseconds and the queries of each kind of request, so a change to the code shows in numbers
 that do not depend on how busy the machine is. `--profile KIND` prints cProfile's top functions.
 
-Kinds: widget-cached, widget-304, widget-uncached (the widget's data endpoint), works
-(`/works/{doi}`), citedby (the first page of a work's cited-by list, API key). Data: a fresh
+Kinds: widget-cached, widget-304, widget-uncached (the widget's data endpoint), works and
+works-cached (`/works/{doi}`, through Django or answered by portal.front), citedby (the first page of a work's cited-by list, API key). Data: a fresh
 SQLite database under var/bench/ unless DATABASE_URL names one (then emptied first: give it one
 of its own); the cache is the settings' own (REDIS_URL for Redis; its database is cleared).
 """
@@ -57,6 +57,7 @@ def main() -> None:
         call_command("flush", interactive=False, verbosity=0)
     cache.clear()
     widget_key, dois, token, hot_doi = fill()
+    from citations import work_json
     from portal.wsgi import application
 
     widget_paths = [f"/widget/v1/data/{quote(doi, safe='/')}?key={widget_key}" for doi in dois]
@@ -73,17 +74,23 @@ def main() -> None:
         cache.delete_many(_widget_cache_keys(dois[i % len(dois)]))
         return widget_cached(i)
 
-    def works(i: int):
+    def works(i: int):  # uncached: through Django
+        cache.delete(work_json.cache_key(dois[i % len(dois)]))
+        return works_cached(i)
+
+    def works_cached(i: int):  # answered by portal.front once Django has cached it
         return f"/works/{dois[i % len(dois)]}", {}
 
     def citedby(i: int):
         return f"/api/v1/works/{hot_doi}/cited-by", {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     kinds = {"widget-cached": widget_cached, "widget-304": widget_304, "widget-uncached": widget_uncached,
-             "works": works, "citedby": citedby}
+             "works": works, "works-cached": works_cached, "citedby": citedby}
     for path in widget_paths:  # the ETags, and every entry cached
         status, headers, _ = call(application, path, {"HTTP_ORIGIN": ORIGIN})
         etags[path] = headers.get("ETag", "")
+    for i in range(len(dois)):
+        call(application, *works_cached(i))
     for name, make in kinds.items():
         if args.only and name not in args.only:
             continue

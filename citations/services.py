@@ -19,6 +19,7 @@ from citations.reference_index import TEXT_FIELDS as REFERENCE_TEXT_FIELDS
 from citations.reference_index import index_references, references_for_works, unindex_references
 from citations.search import WorkIndex, work_index
 from citations.widget.data import forget_widget_data
+from citations.work_json import forget_work_json
 from deposits.models import Reference, Work
 
 log = logging.getLogger(__name__)
@@ -193,6 +194,7 @@ def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
     # Every change to a work's links comes through here: the widget's cached list goes with the
     # count, once the change is committed (earlier, a reader could cache the old list again).
     transaction.on_commit(partial(forget_widget_data, work_ids=work_ids))
+    transaction.on_commit(partial(forget_work_json, work_ids=work_ids))  # its is-referenced-by-count
 
 
 def refresh_linked_counts(*, work_ids: Iterable[int]) -> None:
@@ -207,6 +209,8 @@ def refresh_linked_counts(*, work_ids: Iterable[int]) -> None:
         .values("n")
     )
     Work.objects.filter(pk__in=work_ids).update(linked_references_count=Coalesce(Subquery(linked), Value(0)))
+    # Their reference lists' matched DOIs ("doi-asserted-by": "crossref") changed with the links.
+    transaction.on_commit(partial(forget_work_json, work_ids=work_ids))
     # The owners' references matched and unmatched reasons (matching calls this for every batch).
     figures_changed(work_ids=work_ids)
 

@@ -77,6 +77,12 @@ def widget_key_by_value(value: str) -> WidgetKey | None:
         record = widget_key_record(value)
         # add, not set: a change written meanwhile by members.services wins over this older read.
         cache.add(cache_key, tuple(record), WIDGET_KEY_CACHE_SECONDS)
+    return widget_key_from_record(value, record)
+
+
+def widget_key_from_record(value: str, record: tuple) -> WidgetKey | None:
+    """The key its cached record describes (members.access decides on it), or None for no key.
+    portal.front reads the record itself, in the same round trip as the cached answer."""
     if not record:
         return None
     pk, member_id, allowed_origins, revoked = record

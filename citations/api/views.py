@@ -21,9 +21,11 @@ from citations.api.renderers import FastJSONRenderer
 from citations.api.throttling import PublicRateThrottle
 from citations.api.serializers import CrossrefWorkSerializer, envelope, validation_failure
 from citations.selectors import public_reference_list
+from citations.work_json import remember_work_json
 from citations.views import work_old_url
 from citations.work_search import BibliographicQuery, list_works, search_works
 from deposits.selectors import work_by_doi
+from portal import front
 
 DEFAULT_ROWS = 20
 MAX_ROWS = 1000  # Crossref's own cap
@@ -167,7 +169,10 @@ class WorkDetail(PublicWorksView):
         if work is None:
             return HttpResponse(NOT_FOUND, status=404, content_type="text/plain")
         data = CrossrefWorkSerializer(work, context={"references": public_reference_list(work)}).data
-        return Response(envelope("work", data))
+        response = Response(envelope("work", data))
+        if front.enabled():  # the exact bytes sent, for portal.front to send until the work's JSON changes
+            response.add_post_render_callback(lambda rendered: remember_work_json(work.doi, rendered.content))
+        return response
 
 
 work_detail = WorkDetail.as_view()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from citations.services import citation_reject
 from members.services import widget_key_revoke, widget_key_set_origins
 from tests.citations.widget_builders import SITE, cite, widget_key, work
+from tests.front_client import FrontClient
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +184,20 @@ def test_a_cached_answer_touches_no_database_when_the_cache_is_not_one(client, p
     assert len(queries) == 0, [query["sql"] for query in queries.captured_queries]
 
 
+@pytest.fixture(params=["django", "front"])
+def asker(request, client):
+    """Django's test client, or portal.front in front of it as gunicorn serves the portal."""
+    return client if request.param == "django" else FrontClient(client)
+
+
+def served_while_cached(asker, doi, key) -> None:
+    """Asked twice: the key and the answer are cached (and the front, if there, answered)."""
+    assert get_data(asker, doi, key, origin=SITE).status_code == 200
+    again = get_data(asker, doi, key, origin=SITE)
+    assert again.status_code == 200
+    assert getattr(again, "via_front", False) == isinstance(asker, FrontClient)
+
+
 # On the embedded default's cache (a database table) and on one outside the database, as Redis is.
 @pytest.mark.parametrize("cache_kind", ["database", "memory"])
 def test_a_revoked_key_is_refused_at_once_even_with_the_key_and_the_answer_cached(client, press, cited, cache_kind, request):
@@ -196,24 +211,39 @@ def test_a_revoked_key_is_refused_at_once_even_with_the_key_and_the_answer_cache
     assert b"revoked" in response.content
 
 
-def test_a_removed_site_is_refused_even_with_the_key_and_the_answer_cached(client, press, cited, memory_cache):
+# Committed, as in production: the key's record is cached again, revoked, and access reads it.
+def test_a_revoked_key_is_refused_at_once_by_the_front_too(asker, press, cited, memory_cache, django_capture_on_commit_callbacks):
+    key = widget_key(press[0])
+    served_while_cached(asker, cited.doi, key)
+    with django_capture_on_commit_callbacks(execute=True):
+        widget_key_revoke(key=key, by=press[1])
+    response = get_data(asker, cited.doi, key, origin=SITE)
+    assert response.status_code == 403
+    assert b"revoked" in response.content
+
+
+def test_a_removed_site_is_refused_even_with_the_key_and_the_answer_cached(asker, press, cited, memory_cache,
+                                                                          django_capture_on_commit_callbacks):
     key = widget_key(press[0], origins=f"{SITE}\nhttps://other.example")
-    assert get_data(client, cited.doi, key, origin=SITE).status_code == 200
-    widget_key_set_origins(key=key, origins="https://other.example")
-    refused = get_data(client, cited.doi, key, origin=SITE)
+    served_while_cached(asker, cited.doi, key)
+    with django_capture_on_commit_callbacks(execute=True):
+        widget_key_set_origins(key=key, origins="https://other.example")
+    refused = get_data(asker, cited.doi, key, origin=SITE)
     assert refused.status_code == 403
     assert "Access-Control-Allow-Origin" not in refused
-    assert get_data(client, cited.doi, key, origin="https://other.example").status_code == 200
+    assert get_data(asker, cited.doi, key, origin="https://other.example").status_code == 200
 
 
-def test_a_key_revoked_in_the_admin_is_refused_even_when_cached(client, press, cited, memory_cache):
+def test_a_key_revoked_in_the_admin_is_refused_even_when_cached(asker, press, cited, memory_cache, django_capture_on_commit_callbacks):
     key = widget_key(press[0])
-    assert get_data(client, cited.doi, key, origin=SITE).status_code == 200
+    served_while_cached(asker, cited.doi, key)
     key.revoked = timezone.now()
-    key.save()  # as the Django admin's form does
-    assert get_data(client, cited.doi, key, origin=SITE).status_code == 403
-    key.delete()
-    assert get_data(client, cited.doi, key, origin=SITE).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        key.save()  # as the Django admin's form does
+    assert get_data(asker, cited.doi, key, origin=SITE).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        key.delete()
+    assert get_data(asker, cited.doi, key, origin=SITE).status_code == 403
 
 
 def test_a_copy_of_the_key_read_before_its_revocation_committed_is_overwritten_at_commit(

@@ -1,0 +1,214 @@
+"""portal.front: cached machine reads answered before Django, with Django's own status, body and
+every header (in Django's order), and anything it is not sure of left to Django."""
+from __future__ import annotations
+
+import pytest
+
+from tests.citations.widget_builders import SITE, cite, widget_key, work
+from tests.front_client import FrontClient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def memory_cache(settings):
+    """A cache outside the database (the front stands aside over the database's table)."""
+    settings.CACHES = {name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"front-test-{name}"}
+                       for name in ("default", "ratelimit")}
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.fixture
+def cited(press, society):
+    article = work(press[0], "10.5555/cited.1", "The cited <i>article</i>")
+    for n in range(2):
+        cite(work(society[0], f"10.6666/citing.{n}", f"A citing work {n}"), article)
+    return article
+
+
+def _same_as_djangos(client, front, path: str, **headers):
+    """The front's answer, after checking it is Django's byte for byte and header for header."""
+    django = client.get(path, headers=headers)
+    answer = front.get(path, headers=headers)
+    assert answer.via_front, f"{path} {headers}: the front left it to Django"
+    assert answer.status_code == django.status_code
+    assert answer.status_line == f"{django.status_code} {django.reason_phrase}"
+    assert answer.content == django.content
+    assert answer.items() == list(django.items())
+    return answer
+
+
+def test_a_cached_widget_answer_is_djangos_own(client, press, cited, memory_cache):
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    first = front.get(path, headers={"origin": SITE})
+    assert not first.via_front and first.status_code == 200  # nothing cached yet: Django answered, and cached
+    answer = _same_as_djangos(client, front, path, origin=SITE)
+    assert answer["Access-Control-Allow-Origin"] == SITE
+    assert _same_as_djangos(client, front, path, origin=SITE, if_none_match=answer["ETag"]).status_code == 304
+    # The portal's own pages (the documentation's preview): no CORS header.
+    assert "Access-Control-Allow-Origin" not in _same_as_djangos(client, front, path, sec_fetch_site="same-origin")
+
+
+def test_over_https_the_front_sends_djangos_security_headers(client, press, cited, memory_cache, settings):
+    settings.SECURE_HSTS_SECONDS = 3600
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    django = client.get(path, headers={"origin": SITE}, secure=True)
+    answer = front.get(path, headers={"origin": SITE}, secure=True)
+    assert answer.via_front
+    assert answer.items() == list(django.items())
+    assert answer["Strict-Transport-Security"].startswith("max-age=3600")
+
+
+@pytest.mark.parametrize("case", ["other site", "no key", "unknown DOI", "cookie", "another member's DOI"])
+def test_what_the_front_is_not_sure_of_is_left_to_django(client, press, society, cited, memory_cache, case):
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    front.get(path, headers={"origin": SITE})  # cached by Django
+    headers, extra = {"origin": SITE}, {}
+    if case == "other site":
+        headers = {"origin": "https://elsewhere.example"}
+    elif case == "no key":
+        path = f"/widget/v1/data/{cited.doi}"
+    elif case == "unknown DOI":
+        path = f"/widget/v1/data/10.5555/none?key={key.key}"
+    elif case == "cookie":
+        extra = {"HTTP_COOKIE": "sessionid=x"}
+    elif case == "another member's DOI":
+        citing = "10.6666/citing.0"
+        widget_key(society[0])
+        front.get(f"/widget/v1/data/{citing}?key={key.key}", headers={"origin": SITE})
+        path = f"/widget/v1/data/{citing}?key={key.key}"
+    answer = front.get(path, headers=headers, **extra)
+    assert not answer.via_front
+    assert answer.status_code in (200, 403, 404)
+
+
+def test_the_front_stands_aside_over_the_database_cache(client, press, cited):
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    assert front.get(path, headers={"origin": SITE}).status_code == 200
+    assert not front.get(path, headers={"origin": SITE}).via_front
+
+
+def test_a_new_citation_is_shown_at_once_through_the_front(client, press, society, cited, memory_cache,
+                                                           django_capture_on_commit_callbacks):
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    front.get(path, headers={"origin": SITE})
+    before = front.get(path, headers={"origin": SITE})
+    assert before.via_front
+    with django_capture_on_commit_callbacks(execute=True):
+        cite(work(society[0], "10.6666/newer", "A newer citing work"), cited)
+    after = front.get(path, headers={"origin": SITE, "if-none-match": before["ETag"]})
+    assert after.status_code == 200
+    assert b'"count":3' in after.content
+
+
+# --- /works/{doi} ------------------------------------------------------------------------------------
+
+
+def _cached_by_django(front, path: str, **headers) -> None:
+    first = front.get(path, headers=headers)
+    assert not first.via_front and first.status_code == 200
+
+
+def test_a_cached_work_is_djangos_own_json(client, press, society, cited, memory_cache):
+    front = FrontClient(client)
+    _cached_by_django(front, "/works/10.5555/cited.1")
+    for accept in ({}, {"accept": "application/json"}, {"accept": "text/html, */*;q=0.8"}):
+        answer = _same_as_djangos(client, front, "/works/10.5555/cited.1", **accept)
+        assert answer.status_code == 200
+    # Any form of the DOI names the same work.
+    assert _same_as_djangos(client, front, "/works/10.5555/CITED.1").content == answer.content
+
+
+@pytest.mark.parametrize("path", ["/works/10.5555/cited.1/", "/works/10.5555/never", "/works/https://doi.org/10.5555/cited.1",
+                                  "/works/10.5555/cited.1?format=api"])
+def test_works_paths_the_front_is_not_sure_of_are_left_to_django(client, press, society, cited, memory_cache, path):
+    front = FrontClient(client)
+    _cached_by_django(front, "/works/10.5555/cited.1")
+    assert not front.get(path).via_front
+    assert not front.get("/works/10.5555/cited.1", headers={"accept": "application/xml"}).via_front
+
+
+def test_the_rate_limit_counts_each_request_once_front_or_django(client, press, society, cited, memory_cache, settings):
+    from django.core.cache import caches
+
+    settings.PUBLIC_API_REQUESTS_PER_MINUTE = 4
+    front = FrontClient(client)
+    answers = [front.get("/works/10.5555/cited.1") for _ in range(4)]
+    assert [a.via_front for a in answers] == [False, True, True, True]
+    refused = front.get("/works/10.5555/cited.1")
+    assert refused.status_code == 429 and "Retry-After" in refused
+    counters = caches["ratelimit"]
+    [count] = [counters.get(key.removeprefix(":1:")) for key in counters._cache if "throttle:public" in key]
+    assert count == 5
+
+
+def test_a_works_json_follows_its_citations_links_and_redeposits(client, press, society, cited, memory_cache,
+                                                                 django_capture_on_commit_callbacks):
+    from citations.services import refresh_linked_counts
+    from deposits.signals import works_registered
+
+    front = FrontClient(client)
+    citing = work(society[0], "10.6666/citing.9", "Later")
+    for path in ("/works/10.5555/cited.1", "/works/10.6666/citing.9"):
+        _cached_by_django(front, path)
+        assert front.get(path).via_front
+    with django_capture_on_commit_callbacks(execute=True):
+        link = cite(citing, cited)
+        refresh_linked_counts(work_ids=[citing.pk])  # as matching does with every link it makes
+    cited_json = front.get("/works/10.5555/cited.1")
+    assert not cited_json.via_front and b'"is-referenced-by-count":3' in cited_json.content
+    assert not front.get("/works/10.6666/citing.9").via_front
+    assert link.pk
+    assert front.get("/works/10.5555/cited.1").via_front
+    works_registered.send(sender=None, work_ids=[cited.pk])  # a re-deposit, once committed
+    assert not front.get("/works/10.5555/cited.1").via_front
+    with django_capture_on_commit_callbacks(execute=True):
+        cited.title = "A new title"
+        cited.save()  # the Django admin
+    assert b"A new title" in front.get("/works/10.5555/cited.1").content
+
+
+# --- On Redis, as in production: one pipeline reads the answer and counts the request --------------
+
+from tests.test_convergence import redis_url  # noqa: E402, F401  (a redis-server of the test's own)
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):  # noqa: F811
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES["ratelimit"] = {**settings.CACHES["default"], "KEY_PREFIX": "ratelimit"}
+    yield
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
+def test_on_redis_the_front_answers_as_django_and_counts_once(client, press, society, cited, redis_cache, settings):
+    from django.core.cache import caches
+
+    settings.PUBLIC_API_REQUESTS_PER_MINUTE = 3
+    front = FrontClient(client)
+    key = widget_key(press[0])
+    path = f"/widget/v1/data/{cited.doi}?key={key.key}"
+    front.get(path, headers={"origin": SITE})
+    _same_as_djangos(client, front, path, origin=SITE)
+    answers = [front.get("/works/10.5555/cited.1") for _ in range(3)]
+    assert [(a.via_front, a.status_code) for a in answers] == [(False, 200), (True, 200), (True, 200)]
+    assert front.get("/works/10.5555/cited.1").status_code == 429
+    client_redis = caches["ratelimit"]._cache.get_client(write=True)
+    [counter] = client_redis.keys("ratelimit:*throttle:public*")
+    assert int(client_redis.get(counter)) == 4
