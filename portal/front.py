@@ -17,6 +17,7 @@ middleware itself run on an empty answer (tests/test_front.py compares every hea
 from __future__ import annotations
 
 import io
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from portal.cache import RedisCache
 from portal.machine_paths import SKIPPED
 
 MACHINE_PATHS = "portal.machine_paths.MachinePathsMiddleware"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Front:
         self._tails: dict[bool, list[tuple[str, str]]] = {}
         self._lock = threading.Lock()
         self._readers: list[tuple[str, Reader]] | None = None
+        self._error_logged = False
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET" and not environ.get("HTTP_COOKIE") and enabled():
@@ -93,6 +96,9 @@ class Front:
                     return None
             answer = reader(request)
         except Exception:  # noqa: BLE001  (any doubt, even a bad Host header: Django answers, and says why)
+            # The first error's traceback once per process (Redis down would log one per request).
+            log.warning("portal.front left %s to Django after an error", path, exc_info=not self._error_logged)
+            self._error_logged = True
             return None
         if answer is None:
             return None
@@ -138,15 +144,10 @@ def cached_many(keys: Iterable[str], *, count: str | None = None) -> tuple[list,
     started. On Redis both in one round trip (one pipeline); on other caches, as they can."""
     keys = list(keys)
     default, counters = caches["default"], caches["ratelimit"]
-    if isinstance(default, RedisCache) and (count is None or (isinstance(counters, RedisCache) and counters._servers == default._servers)):
-        client = default._cache.get_client(write=True)
-        pipe = client.pipeline(transaction=False)
-        pipe.mget([default.make_key(key) for key in keys])
-        if count is not None:
-            client.incr_existing(keys=[counters.make_key(count)], args=[1], client=pipe)
-        replies = pipe.execute()
-        loads = default._cache._serializer.loads
-        return [None if value is None else loads(value) for value in replies[0]], (replies[1] if count is not None else None)
+    if isinstance(default, RedisCache):
+        both = default.get_many_counted(keys, counters=counters if isinstance(counters, RedisCache) else None, count=count)
+        if both is not None:
+            return both
     found = default.get_many(keys)
     counted = None
     if count is not None:
