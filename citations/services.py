@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citations import matching
+from citations.doi_links import decide_doi_references
 from citations.figures import figures_changed
 from citations.matching.records import MatchResult, ReferenceQuery
 from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedReference
@@ -222,10 +223,12 @@ def match_reference_queries(
     """
     index = index or work_index()
     asked = [matching.candidate_query(query) for query in queries]
-    results: list[MatchResult | None] = [None] * len(queries)
+    # References with a DOI are decided among their DOIs' works alone, fetched for the whole
+    # batch in one query (`doi_links`): no candidate search, no cache of works to fill.
+    results: list[MatchResult | None] = decide_doi_references(queries, [question.dois for question in asked], using=index.using)
     # References giving a volume and first page are first matched among the works at that place
     # alone: a full-text search (the costliest lookup) is only made for those this leaves open.
-    placed = [n for n, question in enumerate(asked) if question.volume_pages and not question.dois]
+    placed = [n for n, question in enumerate(asked) if question.volume_pages and results[n] is None]
     if placed:
         found = index.candidates([asked[n] for n in placed], limit=limit, text=False)
         for n, candidates in zip(placed, found):
