@@ -114,15 +114,29 @@ def unmatched_reference_ids(*, limit: int) -> list[int]:
 def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIndex | None = None) -> int:
     made = 0
     index = index or work_index()
+    touched: set[int] = set()
     for start in range(0, len(rows), MATCH_BATCH):
-        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index)
+        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index, touched=touched)
+    # Counts once per chunk, not in every batch's transaction: a popular work's count is a pass
+    # over all its citations, and its row stays locked (other workers recounting it wait) until
+    # the transaction ends. A run stopped between its links and this recount leaves counts behind
+    # until it runs again (acks_late), and the run again finds those links made, not to be made:
+    # so the chunk's works and the works its citing works cite are recounted as well.
+    if work_ids:
+        touched.update(work_ids)
+        touched.update(Citation.objects.filter(citing_work_id__in=work_ids).values_list("cited_work_id", flat=True).distinct())
+    with transaction.atomic():
+        refresh_cited_by_counts(work_ids=sorted(touched))
+        refresh_linked_counts(work_ids=sorted({row["citing_work_id"] for row in rows} | set(work_ids)))
     if work_ids:
         Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
     log.info("matched %s of %s references for %s works", made, len(rows), len(work_ids))
     return made
 
 
-def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
+def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int]) -> int:
+    """Match and write one batch; adds to `touched` the works whose cited-by counts it may have
+    changed (the caller recounts them)."""
     results = match_reference_queries([_query_of(row) for row in rows], index=index)
     rejected = _rejections_for({row["citing_work_id"] for row in rows})
     links: list[Citation] = []
@@ -130,6 +144,8 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
     unmatched: dict[int, str] = {}
     for row, result in zip(rows, results):
         current = row["citation__cited_work_id"]
+        if current is not None:
+            touched.add(current)
         cited = result.work.id if result.work is not None and result.outcome == "matched" else None
         if current is not None:
             if cited == current:
@@ -154,13 +170,13 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
                 counted_since=None if result.outcome == "contradicted" else timezone.now(),
             )
         )
-    recount = {link.cited_work_id for link in links}
+    touched.update(link.cited_work_id for link in links)
     with transaction.atomic():
         # A re-deposit may have replaced some of these references while they were matched.
         alive = set(Reference.objects.filter(pk__in=[row["pk"] for row in rows]).values_list("pk", flat=True))
         if unlinked:
             stale = Citation.objects.filter(reference_id__in=unlinked, status=Citation.Status.LINKED)
-            recount.update(stale.values_list("cited_work_id", flat=True))
+            touched.update(stale.values_list("cited_work_id", flat=True))
             stale.delete()
         links = [link for link in links if link.reference_id in alive]
         Citation.objects.bulk_create(links, ignore_conflicts=True)
@@ -173,8 +189,6 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
             update_conflicts=True, unique_fields=["reference"], update_fields=["reason", "tried"],
         )
         index_references(row for row in rows if row["pk"] in unmatched and row["pk"] in alive)
-        refresh_cited_by_counts(work_ids=recount)
-        refresh_linked_counts(work_ids={row["citing_work_id"] for row in rows})
     return sum(1 for link in links if link.status != Citation.Status.FLAGGED)
 
 

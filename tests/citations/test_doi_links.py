@@ -109,3 +109,13 @@ def test_a_chunk_of_doi_references_links_flags_and_waits_once_however_often_it_r
     assert rows() == first
     cited.refresh_from_db()
     assert cited.cited_by_count == 1 and UnmatchedReference.objects.filter(reference__key="waits").count() == 1
+
+
+def test_a_chunk_run_again_after_it_stopped_before_its_recount_puts_the_counts_right(press, society, registry):
+    citing = cite(society, [{"key": "linked", "doi": CITED["doi"]}, {"key": "other", "doi": OTHER["doi"]}])
+    # As a worker killed between a batch's links and the chunk's recount leaves them: links made, counts not.
+    Work.objects.update(cited_by_count=0, linked_references_count=0)
+    match_works(work_ids=[citing.pk])  # the chunk again (acks_late): its references are linked already
+    counts = dict(Work.objects.values_list("doi", "cited_by_count"))
+    assert (counts[CITED["doi"]], counts[OTHER["doi"]]) == (1, 1)
+    assert Work.objects.get(pk=citing.pk).linked_references_count == 2
