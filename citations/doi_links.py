@@ -7,17 +7,21 @@ for its work. So a chunk needs no candidate search: one query fetches the works 
 works of its DOIs alone, the very candidates the index would have fetched for it, so the
 decisions are the DOI rules' own (`citations.matching.matcher`), never a copy of them.
 
-The writes (citations and flags in bulk, ON CONFLICT DO NOTHING; counts and the widget's cache
-once per batch) are those of every match, in `citations.services._match_and_link`.
+The writes are those of every match (`citations.services._match_and_link`): citations and flags
+in bulk (`insert_links`, ON CONFLICT DO NOTHING, so a chunk run again changes nothing), then the
+counts and the widget's cache once per chunk.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import orjson
 from django.db import connections
+from django.utils import timezone
 
 from citations import matching
 from citations.matching.records import MatchResult, ReferenceQuery, WorkRecord
+from citations.models import Citation
 from citations.search.records import IDS_PER_QUERY, WORK_COLUMNS, work_record
 from citations.search.records import _decoded as decoded_row  # (the one place raw rows become records)
 from deposits.doi import normalize_doi
@@ -65,3 +69,38 @@ def decide(query: ReferenceQuery, dois: tuple[str, ...], *, works: dict[str, Wor
     them (its first registered DOI wins), as the candidate search would hand them over."""
     candidates = list({work.id: work for doi in dois if (work := works.get(doi_key(doi))) is not None}.values())
     return matching.match(query, candidates=candidates)
+
+
+# The columns a new link is written with (the others stay empty until an editor decides), with
+# their types in PostgreSQL.
+_LINK_COLUMNS = {
+    "reference_id": "bigint", "citing_work_id": "bigint", "cited_work_id": "bigint", "method": "text", "score": "float8",
+    "agreed": "jsonb", "note": "text", "status": "text", "created": "timestamptz", "counted_since": "timestamptz",
+}
+
+
+def insert_links(links: Sequence[dict], *, using: str = "default") -> None:
+    """Write new links (dicts of Citation fields: reference_id, citing_work_id, cited_work_id,
+    method, score, agreed, note, status, counted_since); a reference linked already (a chunk run
+    again, or linked by another worker meanwhile) keeps its link (ON CONFLICT DO NOTHING).
+
+    On PostgreSQL the links go as one JSON document that the server turns into rows: the ORM's
+    `bulk_create` built a model object and prepared ten parameters a row in Python, which cost the
+    matching process about as much as deciding the references.
+    """
+    if not links:
+        return
+    connection = connections[using]
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        Citation.objects.using(using).bulk_create([Citation(**link, created=now) for link in links], ignore_conflicts=True)
+        return
+    names = ", ".join(_LINK_COLUMNS)
+    shape = ", ".join(f"{name} {kind}" for name, kind in _LINK_COLUMNS.items())
+    document = orjson.dumps([{**link, "created": now} for link in links])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Citation._meta.db_table} ({names}) SELECT {names} FROM jsonb_to_recordset(%s::jsonb) AS t({shape}) "
+            "ON CONFLICT (reference_id) DO NOTHING",
+            [document.decode()],
+        )

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citations import matching
-from citations.doi_links import decide_doi_references
+from citations.doi_links import decide_doi_references, insert_links
 from citations.figures import figures_changed
 from citations.matching.records import MatchResult, ReferenceQuery
 from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedReference
@@ -139,7 +139,8 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int]) ->
     changed (the caller recounts them)."""
     results = match_reference_queries([_query_of(row) for row in rows], index=index)
     rejected = _rejections_for({row["citing_work_id"] for row in rows})
-    links: list[Citation] = []
+    now = timezone.now()
+    links: list[dict] = []  # new links' fields (`insert_links`: no model objects for thousands of rows)
     unlinked: list[int] = []  # re-checked links the matcher no longer stands by
     unmatched: dict[int, str] = {}
     for row, result in zip(rows, results):
@@ -162,15 +163,15 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int]) ->
             unmatched[row["pk"]] = "self-reference"
             continue
         links.append(
-            Citation(
+            dict(
                 reference_id=row["pk"], citing_work_id=row["citing_work_id"], cited_work_id=cited,
                 method=result.method, score=round(result.score, 4), agreed=list(result.agreed),
                 note=_note(result),
                 status=Citation.Status.FLAGGED if result.outcome == "contradicted" else Citation.Status.LINKED,
-                counted_since=None if result.outcome == "contradicted" else timezone.now(),
+                counted_since=None if result.outcome == "contradicted" else now,
             )
         )
-    touched.update(link.cited_work_id for link in links)
+    touched.update(link["cited_work_id"] for link in links)
     with transaction.atomic():
         # A re-deposit may have replaced some of these references while they were matched.
         alive = set(Reference.objects.filter(pk__in=[row["pk"] for row in rows]).values_list("pk", flat=True))
@@ -178,9 +179,9 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int]) ->
             stale = Citation.objects.filter(reference_id__in=unlinked, status=Citation.Status.LINKED)
             touched.update(stale.values_list("cited_work_id", flat=True))
             stale.delete()
-        links = [link for link in links if link.reference_id in alive]
-        Citation.objects.bulk_create(links, ignore_conflicts=True)
-        linked = [link.reference_id for link in links]
+        links = [link for link in links if link["reference_id"] in alive]
+        insert_links(links)
+        linked = [link["reference_id"] for link in links]
         UnmatchedReference.objects.filter(reference_id__in=linked).delete()
         unindex_references(linked)
         now = timezone.now()
@@ -189,7 +190,7 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int]) ->
             update_conflicts=True, unique_fields=["reference"], update_fields=["reason", "tried"],
         )
         index_references(row for row in rows if row["pk"] in unmatched and row["pk"] in alive)
-    return sum(1 for link in links if link.status != Citation.Status.FLAGGED)
+    return sum(1 for link in links if link["status"] != Citation.Status.FLAGGED)
 
 
 def _note(result: MatchResult) -> str:

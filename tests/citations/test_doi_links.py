@@ -101,6 +101,9 @@ def test_a_chunk_of_doi_references_links_flags_and_waits_once_however_often_it_r
         ("flagged", cited.pk, "flagged", "publisher-doi"),
     ])
     assert UnmatchedReference.objects.get(reference__key="waits").reason == "doi-not-registered"
+    linked, flagged = Citation.objects.get(reference__key="linked"), Citation.objects.get(reference__key="flagged")
+    assert (linked.score, linked.agreed, linked.note) == (1.0, ["doi"], "doi") and linked.created and linked.counted_since
+    assert flagged.agreed[0] == "doi" and flagged.note == "contradicted by the reference's year" and flagged.counted_since is None
     cited.refresh_from_db()
     citing.refresh_from_db()
     assert (cited.cited_by_count, citing.linked_references_count) == (1, 2)  # one citing work; flags never count
