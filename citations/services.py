@@ -70,13 +70,22 @@ def references_to_match(*, work_ids: list[int], works: list[dict]) -> list[int]:
     references). `doi <> ''` is spelled out so that PostgreSQL uses the partial DOI index for a
     list of more than 100 DOIs too (beyond that it does not prove the index's condition itself).
     """
-    ids = set(Reference.objects.filter(citing_work_id__in=work_ids, citation__isnull=True).values_list("pk", flat=True))
+    # (`order_by()`: the default ordering, by citing work, would join the works table to sort.)
+    unlinked = set(Reference.objects.filter(citing_work_id__in=work_ids).order_by().values_list("pk", flat=True))
     dois = [work["doi"] for work in works if work["doi"]]
     if dois:
-        ids.update(Reference.objects.filter(~Q(doi=""), doi__in=dois, citation__isnull=True).values_list("pk", flat=True))
+        unlinked.update(Reference.objects.filter(~Q(doi=""), doi__in=dois).order_by().values_list("pk", flat=True))
+    # Linked ones left out by probing the citations' unique reference index, not by joining: for
+    # the join PostgreSQL hashed the whole citations table.
+    candidates = sorted(unlinked)
+    for start in range(0, len(candidates), ROWS_PER_QUERY):
+        unlinked.difference_update(
+            Citation.objects.filter(reference_id__in=candidates[start : start + ROWS_PER_QUERY]).order_by().values_list("reference_id", flat=True)
+        )
+    ids = unlinked
     ids.update(references_for_works(works))
     ids.update(
-        Citation.objects.filter(cited_work_id__in=work_ids, status=Citation.Status.LINKED).values_list("reference_id", flat=True)
+        Citation.objects.filter(cited_work_id__in=work_ids, status=Citation.Status.LINKED).order_by().values_list("reference_id", flat=True)
     )
     return sorted(ids)
 
