@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citations import matching
+from citations.doi_links import decide_doi_references, insert_links
 from citations.figures import figures_changed
 from citations.matching.records import MatchResult, ReferenceQuery
 from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedReference
@@ -31,6 +32,8 @@ QUERY_FIELDS = (
     "article_title", "issn", "isbn", "volume_title", "series_title",
 )
 MATCH_BATCH = 500
+# Ids in one `IN (...)` list: under SQLite's and Django's limits on a statement's parameters.
+ROWS_PER_QUERY = 900
 
 
 def match_works(*, work_ids: Iterable[int]) -> int:
@@ -54,16 +57,50 @@ def match_works(*, work_ids: Iterable[int]) -> int:
     # work back here until this has run, so the index converges as matching does. Idempotent.
     index.index_works(work_ids)
     works = list(Work.objects.filter(pk__in=work_ids).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
-    outgoing = Q(citing_work_id__in=work_ids, citation__isnull=True)
-    waiting = Q(doi__in=[work["doi"] for work in works], citation__isnull=True)
-    found = Q(pk__in=references_for_works(works))
-    recheck = Q(citation__cited_work_id__in=work_ids, citation__status=Citation.Status.LINKED)
-    rows = list(
-        Reference.objects.filter(outgoing | waiting | found | recheck)
-        .order_by("pk")
-        .values("pk", "citing_work_id", "key", "citation__cited_work_id", *QUERY_FIELDS)
-    )
+    rows = _rows_of(references_to_match(work_ids=work_ids, works=works))
     return _match_rows(rows, work_ids=work_ids, started=started, index=index)
+
+
+def references_to_match(*, work_ids: list[int], works: list[dict]) -> list[int]:
+    """Ids of the references `match_works` takes up for these works, in order: their own unlinked
+    references, unlinked references giving their DOIs, unmatched ones the reference index finds
+    for them, and references linked to them by the matcher.
+
+    Four index lookups, not one query ORing the four across the reference-citation join: for that
+    one PostgreSQL scanned both whole tables, in time growing with them (1.3 s a chunk at 200,000
+    references). `doi <> ''` is spelled out so that PostgreSQL uses the partial DOI index for a
+    list of more than 100 DOIs too (beyond that it does not prove the index's condition itself).
+    """
+    # (`order_by()`: the default ordering, by citing work, would join the works table to sort.)
+    unlinked = set(Reference.objects.filter(citing_work_id__in=work_ids).order_by().values_list("pk", flat=True))
+    dois = [work["doi"] for work in works if work["doi"]]
+    if dois:
+        unlinked.update(Reference.objects.filter(~Q(doi=""), doi__in=dois).order_by().values_list("pk", flat=True))
+    # Linked ones left out by probing the citations' unique reference index, not by joining: for
+    # the join PostgreSQL hashed the whole citations table.
+    candidates = sorted(unlinked)
+    for start in range(0, len(candidates), ROWS_PER_QUERY):
+        unlinked.difference_update(
+            Citation.objects.filter(reference_id__in=candidates[start : start + ROWS_PER_QUERY]).order_by().values_list("reference_id", flat=True)
+        )
+    ids = unlinked
+    ids.update(references_for_works(works))
+    ids.update(
+        Citation.objects.filter(cited_work_id__in=work_ids, status=Citation.Status.LINKED).order_by().values_list("reference_id", flat=True)
+    )
+    return sorted(ids)
+
+
+def _rows_of(reference_ids: list[int]) -> list[dict]:
+    """The references' fields the matcher reads, with their current link, in id order."""
+    rows: list[dict] = []
+    for start in range(0, len(reference_ids), ROWS_PER_QUERY):
+        rows.extend(
+            Reference.objects.filter(pk__in=reference_ids[start : start + ROWS_PER_QUERY])
+            .order_by("pk")
+            .values("pk", "citing_work_id", "key", "citation__cited_work_id", *QUERY_FIELDS)
+        )
+    return rows
 
 
 def rematch_references(*, reference_ids: Iterable[int]) -> int:
@@ -87,22 +124,39 @@ def unmatched_reference_ids(*, limit: int) -> list[int]:
 def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIndex | None = None) -> int:
     made = 0
     index = index or work_index()
+    touched: set[int] = set()
     for start in range(0, len(rows), MATCH_BATCH):
-        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index)
+        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index, touched=touched)
+    # Counts once per chunk, not in every batch's transaction: a popular work's count is a pass
+    # over all its citations, and its row stays locked (other workers recounting it wait) until
+    # the transaction ends. A run stopped between its links and this recount leaves counts behind
+    # until it runs again (acks_late), and the run again finds those links made, not to be made:
+    # so the chunk's works and the works its citing works cite are recounted as well.
+    if work_ids:
+        touched.update(work_ids)
+        touched.update(Citation.objects.filter(citing_work_id__in=work_ids).values_list("cited_work_id", flat=True).distinct())
+    with transaction.atomic():
+        refresh_cited_by_counts(work_ids=sorted(touched))
+        refresh_linked_counts(work_ids=sorted({row["citing_work_id"] for row in rows} | set(work_ids)))
     if work_ids:
         Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
     log.info("matched %s of %s references for %s works", made, len(rows), len(work_ids))
     return made
 
 
-def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
+def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int]) -> int:
+    """Match and write one batch; adds to `touched` the works whose cited-by counts it may have
+    changed (the caller recounts them)."""
     results = match_reference_queries([_query_of(row) for row in rows], index=index)
     rejected = _rejections_for({row["citing_work_id"] for row in rows})
-    links: list[Citation] = []
+    now = timezone.now()
+    links: list[dict] = []  # new links' fields (`insert_links`: no model objects for thousands of rows)
     unlinked: list[int] = []  # re-checked links the matcher no longer stands by
     unmatched: dict[int, str] = {}
     for row, result in zip(rows, results):
         current = row["citation__cited_work_id"]
+        if current is not None:
+            touched.add(current)
         cited = result.work.id if result.work is not None and result.outcome == "matched" else None
         if current is not None:
             if cited == current:
@@ -119,25 +173,25 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
             unmatched[row["pk"]] = "self-reference"
             continue
         links.append(
-            Citation(
+            dict(
                 reference_id=row["pk"], citing_work_id=row["citing_work_id"], cited_work_id=cited,
                 method=result.method, score=round(result.score, 4), agreed=list(result.agreed),
                 note=_note(result),
                 status=Citation.Status.FLAGGED if result.outcome == "contradicted" else Citation.Status.LINKED,
-                counted_since=None if result.outcome == "contradicted" else timezone.now(),
+                counted_since=None if result.outcome == "contradicted" else now,
             )
         )
-    recount = {link.cited_work_id for link in links}
+    touched.update(link["cited_work_id"] for link in links)
     with transaction.atomic():
         # A re-deposit may have replaced some of these references while they were matched.
         alive = set(Reference.objects.filter(pk__in=[row["pk"] for row in rows]).values_list("pk", flat=True))
         if unlinked:
             stale = Citation.objects.filter(reference_id__in=unlinked, status=Citation.Status.LINKED)
-            recount.update(stale.values_list("cited_work_id", flat=True))
+            touched.update(stale.values_list("cited_work_id", flat=True))
             stale.delete()
-        links = [link for link in links if link.reference_id in alive]
-        Citation.objects.bulk_create(links, ignore_conflicts=True)
-        linked = [link.reference_id for link in links]
+        links = [link for link in links if link["reference_id"] in alive]
+        insert_links(links)
+        linked = [link["reference_id"] for link in links]
         UnmatchedReference.objects.filter(reference_id__in=linked).delete()
         unindex_references(linked)
         now = timezone.now()
@@ -146,9 +200,7 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex) -> int:
             update_conflicts=True, unique_fields=["reference"], update_fields=["reason", "tried"],
         )
         index_references(row for row in rows if row["pk"] in unmatched and row["pk"] in alive)
-        refresh_cited_by_counts(work_ids=recount)
-        refresh_linked_counts(work_ids={row["citing_work_id"] for row in rows})
-    return sum(1 for link in links if link.status != Citation.Status.FLAGGED)
+    return sum(1 for link in links if link["status"] != Citation.Status.FLAGGED)
 
 
 def _note(result: MatchResult) -> str:
@@ -226,10 +278,12 @@ def match_reference_queries(
     """
     index = index or work_index()
     asked = [matching.candidate_query(query) for query in queries]
-    results: list[MatchResult | None] = [None] * len(queries)
+    # References with a DOI are decided among their DOIs' works alone, fetched for the whole
+    # batch in one query (`doi_links`): no candidate search, no cache of works to fill.
+    results: list[MatchResult | None] = decide_doi_references(queries, [question.dois for question in asked], using=index.using)
     # References giving a volume and first page are first matched among the works at that place
     # alone: a full-text search (the costliest lookup) is only made for those this leaves open.
-    placed = [n for n, question in enumerate(asked) if question.volume_pages and not question.dois]
+    placed = [n for n, question in enumerate(asked) if question.volume_pages and results[n] is None]
     if placed:
         found = index.candidates([asked[n] for n in placed], limit=limit, text=False)
         for n, candidates in zip(placed, found):
