@@ -22,10 +22,8 @@ from django.utils import timezone
 from citations import matching
 from citations.matching.records import MatchResult, ReferenceQuery, WorkRecord
 from citations.models import Citation
-from citations.search.records import IDS_PER_QUERY, WORK_COLUMNS, work_record
-from citations.search.records import _decoded as decoded_row  # (the one place raw rows become records)
+from citations.search.records import work_records_by_doi
 from deposits.doi import normalize_doi
-from deposits.models import Work
 
 
 def doi_key(doi: str) -> str:
@@ -35,24 +33,9 @@ def doi_key(doi: str) -> str:
 
 
 def works_by_doi(dois: Sequence[str], *, using: str = "default") -> dict[str, WorkRecord]:
-    """The registered works of these DOIs, by `doi_key`: one query per IDS_PER_QUERY DOIs, through
-    the unique index on the DOI column."""
+    """The registered works of these DOIs, by `doi_key`: one query per IDS_PER_QUERY DOIs."""
     keys = sorted({doi_key(doi) for doi in dois} - {""})
-    found: dict[str, WorkRecord] = {}
-    if not keys:
-        return found
-    connection = connections[using]
-    table = connection.ops.quote_name(Work._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(Work._meta.get_field(name).column) for name in WORK_COLUMNS)
-    doi_column = connection.ops.quote_name(Work._meta.get_field("doi").column)
-    with connection.cursor() as cursor:
-        for start in range(0, len(keys), IDS_PER_QUERY):
-            chunk = keys[start : start + IDS_PER_QUERY]
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE {doi_column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
-            for row in cursor.fetchall():
-                record = work_record(decoded_row(row))
-                found[doi_key(record.doi)] = record
-    return found
+    return {doi_key(record.doi): record for record in work_records_by_doi(keys, using=using)}
 
 
 def decide_doi_references(

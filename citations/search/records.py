@@ -45,20 +45,30 @@ def work_record(row: Sequence) -> WorkRecord:
 
 def work_records(work_ids: Iterable[int], *, using: str = "default") -> dict[int, WorkRecord]:
     """The records of these works by id; ids of works that do not exist are left out."""
-    work_ids = list(dict.fromkeys(work_ids))
-    records: dict[int, WorkRecord] = {}
-    if not work_ids:
-        return records
+    return {record.id: record for record in _records_where("id", list(dict.fromkeys(work_ids)), using=using)}
+
+
+def work_records_by_doi(dois: Iterable[str], *, using: str = "default") -> list[WorkRecord]:
+    """The records of the works registered under these DOIs (stored form: bare, lower case),
+    through the unique index on the DOI column."""
+    return _records_where("doi", list(dict.fromkeys(dois)), using=using)
+
+
+def _records_where(field: str, values: list, *, using: str) -> list[WorkRecord]:
     # Plain SQL: the matcher reads thousands of works a second, and the ORM's per-row work
     # (building and decoding each row) cost as much as the query. Columns as in WORK_COLUMNS.
-    table = connections[using].ops.quote_name(Work._meta.db_table)
-    columns = ", ".join(Work._meta.get_field(name).column for name in WORK_COLUMNS)
-    with connections[using].cursor() as cursor:
-        for start in range(0, len(work_ids), IDS_PER_QUERY):
-            chunk = work_ids[start : start + IDS_PER_QUERY]
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-            for row in cursor.fetchall():
-                records[row[0]] = work_record(_decoded(row))
+    records: list[WorkRecord] = []
+    if not values:
+        return records
+    connection = connections[using]
+    table = connection.ops.quote_name(Work._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(Work._meta.get_field(name).column) for name in WORK_COLUMNS)
+    column = connection.ops.quote_name(Work._meta.get_field(field).column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), IDS_PER_QUERY):
+            chunk = values[start : start + IDS_PER_QUERY]
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            records.extend(work_record(_decoded(row)) for row in cursor.fetchall())
     return records
 
 
