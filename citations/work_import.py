@@ -184,7 +184,7 @@ class _Batch:
         self.agency_id: int | None = None
         self.index = work_index(using=using)
         self.index.tune_connection()
-        self.skip_key_checks = _tune_for_bulk_load(connections[using])
+        self.skip_key_checks: bool | None = None  # known at the first write (a forked process connects then)
 
     def __len__(self) -> int:
         return len(self.pending)
@@ -212,6 +212,8 @@ class _Batch:
             return
         connection = connections[self.using]
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
+            if self.skip_key_checks is None:
+                self.skip_key_checks = _tune_for_bulk_load(connection)
             existing = self._existing(cursor, list(self.pending))
             new, changed = [], []
             for doi, (raw, fields, _) in self.pending.items():

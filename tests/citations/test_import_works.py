@@ -220,3 +220,13 @@ def test_the_import_leaves_its_connection_as_it_found_it(tmp_path, press):
         assert cursor.fetchone()[0] == before == "on"
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"
+
+
+def test_a_doi_in_two_files_is_one_work_with_its_references_once(tmp_path, press):
+    references = [{"key": "ref1", "DOI": "10.7777/B.2"}, {"key": "ref2", "unstructured": "Anning M (1999) Estuarine Letters 9, 12"}]
+    write_jsonl(tmp_path / "a.jsonl", [{**WORKS[0], "references": references}])
+    write_jsonl(tmp_path / "b.jsonl", [{**WORKS[0], "references": references}])
+    out, _ = run(tmp_path, "--with-references")
+    assert "2 works read: 1 created, 1 updated" in out
+    work = Work.objects.get(doi="10.5555/a.1")
+    assert sorted(Reference.objects.filter(citing_work=work).values_list("key", flat=True)) == ["ref1", "ref2"]
