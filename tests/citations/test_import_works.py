@@ -205,3 +205,28 @@ def test_a_chapter_in_a_series_keeps_its_book_title_and_is_found_by_it(tmp_path,
     found = work_index().search(CandidateQuery(text="handbook coastal morphology"))
     assert [w.doi for w in found] == ["10.1007/978-3-030-00001-1_7"]
     assert found[0].book_title == "Handbook of Coastal Morphology"
+
+
+def test_the_import_leaves_its_connection_as_it_found_it(tmp_path, press):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":  # the bulk-load settings are PostgreSQL's
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        before = cursor.fetchone()[0]
+        run(write_jsonl(tmp_path / "works.jsonl", WORKS), "--with-references")
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == before == "on"
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+
+
+def test_a_doi_in_two_files_is_one_work_with_its_references_once(tmp_path, press):
+    references = [{"key": "ref1", "DOI": "10.7777/B.2"}, {"key": "ref2", "unstructured": "Anning M (1999) Estuarine Letters 9, 12"}]
+    write_jsonl(tmp_path / "a.jsonl", [{**WORKS[0], "references": references}])
+    write_jsonl(tmp_path / "b.jsonl", [{**WORKS[0], "references": references}])
+    out, _ = run(tmp_path, "--with-references")
+    assert "2 works read: 1 created, 1 updated" in out
+    work = Work.objects.get(doi="10.5555/a.1")
+    assert sorted(Reference.objects.filter(citing_work=work).values_list("key", flat=True)) == ["ref1", "ref2"]
