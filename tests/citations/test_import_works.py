@@ -4,10 +4,12 @@ from io import StringIO
 
 import orjson
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from citations.matching.records import CandidateQuery
 from citations.search import work_index
+from citations.work_json import cache_key, remember_work_json
 from deposits.models import Reference, Work
 from deposits.services import deposit_create_from_bytes, deposit_process
 from members.models import Member
@@ -72,6 +74,16 @@ def test_changed_metadata_replaces_the_old_and_its_index_text(tmp_path, press):
     index = work_index()
     assert index.text_search_ids(["phonon graphene"], limit=5) == [[]]
     assert len(index.text_search_ids(["magnon ferrites"], limit=5)[0]) == 1
+
+
+def test_a_changed_works_cached_crossref_json_is_forgotten(tmp_path, press, django_capture_on_commit_callbacks):
+    run(write_jsonl(tmp_path / "one.jsonl", WORKS))
+    remember_work_json("10.5555/a.1", b'{"title": "the old one"}')
+    remember_work_json("10.7777/b.2", b'{"title": "unchanged"}')
+    with django_capture_on_commit_callbacks(execute=True):
+        run(write_jsonl(tmp_path / "two.jsonl", [{**WORKS[0], "title": "Magnon transport in ferrites"}]))
+    assert cache.get(cache_key("10.5555/a.1")) is None  # portal.front would have sent the old title
+    assert cache.get(cache_key("10.7777/b.2")) == b'{"title": "unchanged"}'
 
 
 def test_works_under_a_members_prefix_are_its_others_the_agencys(tmp_path, press, settings):
