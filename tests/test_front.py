@@ -92,7 +92,19 @@ def test_what_the_front_is_not_sure_of_is_left_to_django(client, press, society,
     assert answer.status_code in (200, 403, 404)
 
 
-def test_the_front_stands_aside_over_the_database_cache(client, press, cited):
+@pytest.fixture
+def database_cache(settings):
+    """The embedded default's cache, a table in the database, whatever this run is configured with."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "front-test-ratelimit"},
+    }
+    from django.core.management import call_command
+
+    call_command("createcachetable")  # (on PostgreSQL + Redis the test database has none; rolled back with the test)
+
+
+def test_the_front_stands_aside_over_the_database_cache(client, press, cited, database_cache):
     front = FrontClient(client)
     key = widget_key(press[0])
     path = f"/widget/v1/data/{cited.doi}?key={key.key}"

@@ -66,12 +66,18 @@ class PostgresWorkIndex(WorkIndex):
         words = " ".join(words)
         try:
             with transaction.atomic(using=self.using), self.connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {int(TRIGRAM_TIMEOUT_MS)}")
+                # Set for this lookup alone: inside a caller's transaction a SET LOCAL outlives
+                # the savepoint (only its rollback undoes it), so the caller's timeout is put back.
+                cursor.execute("SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+                               [f"{int(TRIGRAM_TIMEOUT_MS)}ms"])
+                previous = cursor.fetchone()[0]
                 cursor.execute(
                     f"SELECT work_id FROM {SEARCH_TABLE} WHERE %s <%% text ORDER BY %s <<-> text, work_id LIMIT %s",
                     [words, words, limit],
                 )
-                return [row[0] for row in cursor.fetchall()]
+                found = [row[0] for row in cursor.fetchall()]
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+                return found
         except OperationalError as error:
             if not isinstance(error.__cause__, QueryCanceled):
                 raise  # a lost connection is not a slow lookup: the task retries, nothing is decided

@@ -214,3 +214,19 @@ def test_trigram_fallback_finds_misspelt_titles_but_is_not_asked_for_two_words(p
     assert dois(index.search(CandidateQuery(text="phonnon dispersoin strainned grapheen bilayerss"))) == ["10.5555/graphene.1"]
     # Two words' trigrams are in most works of a big registry: the costly lookup is not made.
     assert index.search(CandidateQuery(text="grapheen bilayerss")) == []
+
+
+@POSTGRES_TRIGRAMS
+def test_the_trigram_fallbacks_timeout_ends_with_it_inside_a_callers_transaction(press, django_capture_on_commit_callbacks):
+    # (The test runs inside a transaction, as load_demo and a page's request do: the lookup's
+    # 250 ms limit once stayed on for every later statement, and cancelled the dashboard's.)
+    from django.db import connection
+
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+        work_index().similar_ids("phonnon dispersoin strainned grapheen bilayerss", limit=5)
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
+
