@@ -54,12 +54,11 @@ def decide(query: ReferenceQuery, dois: tuple[str, ...], *, works: dict[str, Wor
     return matching.match(query, candidates=candidates)
 
 
-# The columns a new link is written with (the others stay empty until an editor decides), with
-# their types in PostgreSQL.
-_LINK_COLUMNS = {
-    "reference_id": "bigint", "citing_work_id": "bigint", "cited_work_id": "bigint", "method": "text", "score": "float8",
-    "agreed": "jsonb", "note": "text", "status": "text", "created": "timestamptz", "counted_since": "timestamptz",
-}
+# The columns a new link is written with (the others stay empty until an editor decides); their
+# SQL types are the model's own, asked of the connection.
+_LINK_COLUMNS = (
+    "reference_id", "citing_work_id", "cited_work_id", "method", "score", "agreed", "note", "status", "created", "counted_since",
+)
 
 
 def insert_links(links: Sequence[dict], *, using: str = "default") -> None:
@@ -79,7 +78,7 @@ def insert_links(links: Sequence[dict], *, using: str = "default") -> None:
         Citation.objects.using(using).bulk_create([Citation(**link, created=now) for link in links], ignore_conflicts=True)
         return
     names = ", ".join(_LINK_COLUMNS)
-    shape = ", ".join(f"{name} {kind}" for name, kind in _LINK_COLUMNS.items())
+    shape = ", ".join(f"{name} {Citation._meta.get_field(name).db_type(connection)}" for name in _LINK_COLUMNS)
     document = orjson.dumps([{**link, "created": now} for link in links])
     with connection.cursor() as cursor:
         cursor.execute(
