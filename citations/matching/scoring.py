@@ -472,9 +472,21 @@ def issue_agreement(view: ReferenceView, work: WorkFeatures) -> float:
         written = {issue for volume, issue in view.string.volume_issues if volume == work.volume}
         if written:  # "12(3)": the reference says which issue of this volume
             return 1.0 if work.issue in written else -1.0
-        if work.issue in view.string.numbers:
+        if work.issue in view.string.numbers and not _numbering_only(view.string, work):
             return 1.0
     return 0.0
+
+
+def _numbering_only(string: ParsedString, work: WorkFeatures) -> bool:
+    """The string's number equal to the work's issue is its volume or a page instead ("12, 345" for
+    volume 12, issue 12): no evidence of the issue unless the string writes that number once more."""
+    issue = work.issue
+    pages = string.range_starts | string.range_ends | string.explicit_starts
+    if issue not in (work.volume, work.first_page, work.last_page) and issue not in pages and not any(
+        issue in pair for pair in string.volume_pages
+    ):
+        return False
+    return f" {string.text} ".count(f" {issue} ") < 2
 
 
 def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:

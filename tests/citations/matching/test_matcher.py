@@ -231,6 +231,21 @@ def test_neighbour_in_the_same_issue_is_not_linked_when_the_cited_article_is_mis
     assert_unmatched(unstructured("A. Nguyen, Phys. Rev. B 12, 352 (2001).", [NEIGHBOUR]))
 
 
+def test_a_volume_or_page_equal_to_the_issue_number_is_no_evidence_of_the_issue():
+    issue_as_volume = dataclasses.replace(SMITH, issue="12")
+    result = unstructured("J. Smith, Phys. Rev. B 12, 345 (2001).", candidates=[issue_as_volume])
+    assert_matches(result, issue_as_volume)
+    assert "issue" not in result.agreed  # the one "12" is the volume
+    issue_as_page = dataclasses.replace(SMITH, volume="3", issue="345")
+    result = unstructured("J. Smith, Phys. Rev. B 3, 345 (2001).", candidates=[issue_as_page])
+    assert_matches(result, issue_as_page)
+    assert "issue" not in result.agreed  # the one "345" is the first page
+    # Written twice, the number is the volume and the issue.
+    result = unstructured("J. Smith, Phys. Rev. B, vol. 12, no. 12, pp. 345-351, 2001.", candidates=[issue_as_volume])
+    assert "issue" in result.agreed
+    assert "issue" in unstructured("J. Smith, Phys. Rev. B, vol. 12, no. 3, pp. 345-351, 2001.", candidates=[SMITH]).agreed
+
+
 def test_correction_notice_never_wins_for_the_article_it_corrects():
     text = "Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neurology 2010;75."
     assert_matches(unstructured(text, [CORRECTION, DIABETES]), DIABETES)
