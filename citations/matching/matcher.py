@@ -12,6 +12,7 @@ from typing import Sequence
 
 from citations.matching import weights
 from citations.matching.features import WorkFeatures, work_features
+from citations.matching.parse import name_in
 from citations.matching.records import MatchResult, ReferenceQuery, WorkRecord
 from citations.matching.scoring import Agreements, ReferenceView, agreements, score_bound, view_reference
 
@@ -151,13 +152,15 @@ def _decide(view: ReferenceView, scored) -> MatchResult:
     work, features, best = eligible[0]
     runner_up = _runner_up(eligible, features)
     details = {"fields": best.fields, "title_sim": round(best.title_sim, 3), "candidate": work.doi}
-    gate = passed_gate(best, structured_title=bool(view.title))
+    gate = passed_gate(best, structured_title=bool(view.title)) or _preprint_gate(view, features, best, names_journal)
     result = dict(method=view.method, score=best.score, runner_up=min(1.0, max(0.0, runner_up)))
     # A work without a volume cannot earn the volume's weight: its threshold leaves it out. A
     # reference giving only a title and a year cannot reach the threshold: its gate is its test.
     threshold = weights.ACCEPT_SCORE - (weights.WEIGHTS["volume"] / weights.SCORE_SCALE if gate == "container-page-year" else 0.0)
     if gate == "title-year":
         threshold = weights.TITLE_YEAR_ACCEPT_SCORE
+    elif gate == "server-author-year":
+        threshold = weights.SERVER_AUTHOR_YEAR_ACCEPT_SCORE
     if best.raw < threshold or gate is None:
         return MatchResult(outcome="unmatched", reason="below-threshold", details=details, **result)
     if best.raw - runner_up < weights.MARGIN or (gate in ("title-author", "title-year") and _has_other_version(eligible, features)):
@@ -165,6 +168,27 @@ def _decide(view: ReferenceView, scored) -> MatchResult:
         return MatchResult(outcome="unmatched", reason="ambiguous", details=details, **result)
     details["gate"] = gate
     return MatchResult(outcome="matched", work=work, agreed=best.agreed(), reason=gate, details=details, **result)
+
+
+def _preprint_gate(view: ReferenceView, work: WorkFeatures, found: Agreements, names_journal: bool) -> str | None:
+    """ "X. Li, S. Nowak, bioRxiv (2015)": a preprint cited by its authors, server and year alone.
+
+    Only for posted content and a reference naming no journal, volume or pages (those cite the
+    published version). The server's name, the year and the first author must agree in full, no
+    field may contradict, the string may name nobody the preprint lacks, and it must name two of
+    its authors (a lone common surname posts on a big server many times a year)."""
+    if not work.is_posted_content or names_journal:
+        return None
+    agrees = found.agrees
+    if not (agrees("container", weights.GATE_PLACE_CONTAINER) and agrees("author", 1.0) and agrees("year", 1.0)):
+        return None
+    if found.contradicted() or found.other_words:
+        return None
+    if len(work.authors) > 1 and (
+        view.string is None or sum(1 for name in work.authors if name_in(view.string.folded, name)) < 2
+    ):
+        return None
+    return "server-author-year"
 
 
 def _names_container(scored) -> bool:

@@ -90,6 +90,9 @@ GATE_TITLE_TOLERATES_ONE_CONTRADICTION = 0.95
 # The title-year gate (a structured title and year alone) needs both in full: title and year
 # agreeing at 1.0 sum to (0.40 + 0.12) / 0.90 = 0.578; this leaves room for a title at 0.98.
 TITLE_YEAR_ACCEPT_SCORE = 0.56
+# A preprint cited by its server, year and authors alone ("X. Li, S. Nowak, bioRxiv (2015)"): those
+# three in full sum to (0.15 + 0.12 + 0.15) / 0.90 = 0.467; the gate's own conditions decide.
+SERVER_AUTHOR_YEAR_ACCEPT_SCORE = 0.46
 # A container, first page and year with no volume on either side (proceedings) link only when the
 # container agrees this well (its name or its abbreviation, not a fuzzy likeness).
 GATE_PLACE_CONTAINER = 0.9

@@ -272,6 +272,24 @@ def test_preprint_reference_can_match_the_preprint():
     assert_matches(unstructured(text, [PREPRINT, SMITH]), PREPRINT)
 
 
+def test_preprint_cited_by_its_authors_server_and_year_alone_matches_the_preprint():
+    result = unstructured("S. Ahtiluoto, T. Polvikoski, and M. Peltonen, bioRxiv (2010).", [DIABETES, PREPRINT, SMITH])
+    assert_matches(result, PREPRINT)
+    assert result.reason == "server-author-year"
+    assert_matches(unstructured("Ahtiluoto S, Polvikoski T, et al. bioRxiv. 2010.", [PREPRINT, DIABETES]), PREPRINT)
+
+
+def test_authors_server_and_year_do_not_link_with_less_than_all_of_them_agreeing():
+    for text in (
+        "S. Ahtiluoto, bioRxiv (2010).",  # one name: its author posts there many times a year
+        "S. Ahtiluoto, T. Polvikoski, and K. Virtanen, bioRxiv (2010).",  # names someone the preprint lacks
+        "S. Ahtiluoto, T. Polvikoski, and M. Peltonen, bioRxiv (2013).",  # another year
+        "S. Ahtiluoto, T. Polvikoski, and M. Peltonen, ChemRxiv (2010).",  # another server
+        "S. Ahtiluoto, T. Polvikoski, and M. Peltonen, Neurology 75, 1195 (2010).",  # a journal, volume and page
+    ):
+        assert_unmatched(unstructured(text, [PREPRINT]))
+
+
 def test_reference_to_an_unregistered_work_on_the_same_topic_stays_unmatched():
     text = "Peltonen M, Smith A (2012) Vascular risk factors and dementia in a population-based cohort. J Alzheimers Dis 30:1–12."
     assert_unmatched(unstructured(text))
