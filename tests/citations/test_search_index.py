@@ -133,6 +133,17 @@ def test_query_with_every_word_counted_asks_for_the_rarest_indexed_words_and_nev
     assert words[4:] == ["li"]  # filled up with the least common of the common words, never "the"
 
 
+def test_query_asks_for_the_five_most_specific_words_only():
+    index = work_index()
+    index.complete_vocabulary = True
+    index.common_terms = lambda: {
+        "graphene": 40, "phonon": 12, "bilayers": 3, "strained": 90, "dispersion": 60, "lovelace": 5, "babbage": 7,
+    }
+    index._stats = (index.common_terms(), 100_000, 0.0)
+    words = index.query_terms("lovelace babbage phonon dispersion strained graphene bilayers")
+    assert words == ["bilayers", "lovelace", "babbage", "phonon", "graphene"]  # not "dispersion" nor "strained"
+
+
 @SQLITE_VOCABULARY
 def test_sqlite_counts_every_indexed_word(press, django_capture_on_commit_callbacks):
     register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
