@@ -50,8 +50,6 @@ class WorkIndex(ABC):
     """
 
     vendor: str = ""
-    # `term_counts(above=0)` lists every indexed word (the engine has a vocabulary table).
-    complete_vocabulary: bool = False
 
     def __init__(self, *, using: str = "default", cache_size: int = 200_000):
         self.using = using
@@ -149,15 +147,14 @@ class WorkIndex(ABC):
     def rank_ids(self, work_ids: Sequence[int], text: str, *, limit: int) -> list[int]:
         """`limit` of these works, those best matching `text` first."""
 
-    def query_terms(self, text: str) -> list[str]:
+    def query_terms(self, text: str, *, unindexed: bool = False) -> list[str]:
         """The words worth asking for: the most specific few, never the registry's common words.
 
         Ranking costs the engines time for every row a word matches, and a word in most
         works ("journal", "of") tells the matcher nothing, so those are left out unless the
-        text has too few others. Where the engine counts every indexed word
-        (`complete_vocabulary`), the rarest indexed words go first and words no work has (a
-        publisher's name, "3rd") are never asked for; otherwise longer words go first, as they
-        are more often specific.
+        text has too few others. The rarest indexed words go first; words no work has (a
+        publisher's name, "3rd") are never asked for, unless `unindexed` (a fuzzy lookup, which
+        finds a misspelt word by its likeness): then the longest rare words go first.
         """
         words = terms(text)[:MAX_QUERY_TERMS]
         if not words:
@@ -165,11 +162,11 @@ class WorkIndex(ABC):
         counts = self.common_terms()
         works = self._stats[1] if self._stats else 0
         common = max(COMMON_MIN_DOCS, int(works * COMMON_FRACTION))
-        if self.complete_vocabulary:
+        if unindexed:
+            chosen = sorted((w for w in words if counts.get(w, 0) <= common), key=len, reverse=True)[:SPECIFIC_TERMS]
+        else:
             rare = sorted((counts[w], -len(w), w) for w in words if 0 < counts.get(w, 0) <= common)
             chosen = [w for _, _, w in rare[:SPECIFIC_TERMS]]
-        else:
-            chosen = sorted((w for w in words if w not in counts), key=len, reverse=True)[:SPECIFIC_TERMS]
         if len(chosen) < FILLED_TERMS:
             # A rare word may be no indexed word at all (a publisher, "3rd"): the least common of
             # the common words fill up, so that a title of everyday words and a popular surname
@@ -177,23 +174,21 @@ class WorkIndex(ABC):
             ceiling = COMMON_CEILING * works
             usable = sorted((counts[w], w) for w in words if counts.get(w, 0) > common and counts[w] <= ceiling)
             chosen += [w for _, w in usable[: FILLED_TERMS - len(chosen)]]
-        if self.complete_vocabulary and len(chosen) < 2:
+        if not unindexed and len(chosen) < 2:
             return []  # one indexed word ("phys") alone finds works that share nothing else with the text
         return chosen
 
     def common_terms(self) -> dict[str, int]:
-        """How many works have each word: every indexed word where the engine counts them all
-        cheaply (`complete_vocabulary`), else the words in more than COMMON_FRACTION of the works
-        (at least COMMON_MIN_DOCS).
+        """How many works have each word, for every indexed word (`term_counts`).
 
-        Counted at most every STATS_SECONDS per process and database (a full pass over the index).
+        Counted at most every STATS_SECONDS per process and database (a full pass over the index);
+        the words of works indexed meanwhile by this process are added as they come.
         """
         key = (self.vendor, str(self.connection.settings_dict["NAME"]))
         stats = _STATS.get(key)
         if stats is None or time.monotonic() - stats[2] > STATS_SECONDS:
             works = self.indexed_count()
-            threshold = 0 if self.complete_vocabulary else max(COMMON_MIN_DOCS, int(works * COMMON_FRACTION))
-            stats = _STATS[key] = (self.term_counts(above=threshold) if works > threshold else {}, works, time.monotonic())
+            stats = _STATS[key] = (self.term_counts(above=0) if works else {}, works, time.monotonic())
         self._stats = stats
         return stats[0]
 
@@ -226,7 +221,7 @@ class WorkIndex(ABC):
         """Words of freshly indexed works join this process's counts at once, so that a query for a
         new work's rare word (re-matching after its registration) is not dropped as unindexed."""
         stats = _STATS.get((self.vendor, str(self.connection.settings_dict["NAME"])))
-        if stats is None or not self.complete_vocabulary:
+        if stats is None:
             return
         counts = stats[0]
         for _, text in texts:

@@ -32,21 +32,21 @@ class PostgresWorkIndex(WorkIndex):
         found: list[list[int]] = [[] for _ in texts]
         numbered = [(n, self.tsquery(text)) for n, text in enumerate(texts)]
         numbered = [(n, q) for n, q in numbered if q]
-        if not numbered:
-            return found
-        # One round trip for the whole batch: a LATERAL top-k per query.
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT q.n, s.work_id FROM unnest(%s::int[], %s::text[]) AS q(n, expr)
-                CROSS JOIN LATERAL (
-                    SELECT work_id, ts_rank(document, query) AS score
-                    FROM {SEARCH_TABLE}, to_tsquery('simple', q.expr) AS query
-                    WHERE document @@ query ORDER BY score DESC, work_id LIMIT %s
-                ) AS s ORDER BY q.n, s.score DESC, s.work_id""",
-                [[n for n, _ in numbered], [q for _, q in numbered], limit],
-            )
-            for n, work_id in cursor.fetchall():
-                found[n].append(work_id)
+        if numbered:
+            # One round trip for the whole batch: a LATERAL top-k per query.
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"""SELECT q.n, s.work_id FROM unnest(%s::int[], %s::text[]) AS q(n, expr)
+                    CROSS JOIN LATERAL (
+                        SELECT work_id, ts_rank(document, query) AS score
+                        FROM {SEARCH_TABLE}, to_tsquery('simple', q.expr) AS query
+                        WHERE document @@ query ORDER BY score DESC, work_id LIMIT %s
+                    ) AS s ORDER BY q.n, s.score DESC, s.work_id""",
+                    [[n for n, _ in numbered], [q for _, q in numbered], limit],
+                )
+                for n, work_id in cursor.fetchall():
+                    found[n].append(work_id)
+        # (Also for a text none of whose words is indexed: misspelt words are what this is for.)
         for n, text in enumerate(texts):
             if not found[n] and text and self.has_trigrams():
                 found[n] = self.similar_ids(text, limit=limit)
@@ -60,7 +60,7 @@ class PostgresWorkIndex(WorkIndex):
         matched, pays it in full. So only for texts with a title's worth of words, and never
         longer than TRIGRAM_TIMEOUT_MS (then: no candidates, so nothing is linked).
         """
-        words = self.query_terms(text)
+        words = self.query_terms(text, unindexed=True)  # a misspelt word is in no work: its likeness is
         if len(words) < TRIGRAM_MIN_WORDS:
             return []  # a word or two: their trigrams are in most works, and say little
         words = " ".join(words)
@@ -101,25 +101,19 @@ class PostgresWorkIndex(WorkIndex):
         return self.any_two(self.query_terms(text), both="&", either="|")
 
     def indexed_count(self) -> int:
-        # The planner's estimate: exact enough to scale a threshold, and free.
+        # Exact (the planner's estimate is -1 until the table is analysed, and an index then
+        # seemed empty); asked with the word counts, whose pass over the index costs far more.
         with self.connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [SEARCH_TABLE])
-            row = cursor.fetchone()
-            return max(int(row[0]), 0) if row else 0
+            cursor.execute(f"SELECT count(*) FROM {SEARCH_TABLE}")
+            return cursor.fetchone()[0]
 
     def term_counts(self, *, above: int) -> dict[str, int]:
-        # ANALYZE keeps the most common lexemes of the column with their share of rows.
-        works = self.indexed_count()
+        # ts_stat reads every document once and counts the works each word is in: asked once per
+        # process every STATS_SECONDS (`common_terms`), never per lookup. (ANALYZE's most common
+        # lexemes named only the common words: the rare ones, which a query wants, went unranked.)
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats WHERE tablename = %s AND attname = 'document'",
-                [SEARCH_TABLE],
-            )
-            row = cursor.fetchone()
-        if not row or not row[0]:
-            return {}
-        counts = {word: int(share * works) for word, share in zip(row[0], row[1])}
-        return {word: n for word, n in counts.items() if n > above}
+            cursor.execute(f"SELECT word, ndoc FROM ts_stat('SELECT document FROM {SEARCH_TABLE}') WHERE ndoc > %s", [above])
+            return dict(cursor.fetchall())
 
     def has_trigrams(self) -> bool:
         if self._has_trigrams is None:

@@ -21,7 +21,6 @@ PAGE_CACHE_KIB = 98_304
 
 class SqliteWorkIndex(WorkIndex):
     vendor = "sqlite"
-    complete_vocabulary = True  # fts5vocab: every word with its document count, in one pass
 
     def tune_connection(self) -> None:
         with self.connection.cursor() as cursor:
@@ -81,6 +80,7 @@ class SqliteWorkIndex(WorkIndex):
             return cursor.fetchone()[0]
 
     def term_counts(self, *, above: int) -> dict[str, int]:
+        # fts5vocab: every word with its document count, in one pass over the index's terms.
         with self.connection.cursor() as cursor:
             cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{FTS_TABLE}_terms USING fts5vocab(main, {FTS_TABLE}, row)")
             cursor.execute(f"SELECT term, doc FROM temp.{FTS_TABLE}_terms WHERE doc > %s", [above])

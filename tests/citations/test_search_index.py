@@ -9,11 +9,6 @@ from deposits.models import Work
 from deposits.services import deposit_create_from_bytes, deposit_process
 from tests.xmlbuild import journal_article_deposit
 
-# Counting every indexed word is the FTS5 implementation's way to choose query words; PostgreSQL's
-# index uses its own statistics (common words only), tested through the candidates it finds.
-SQLITE_VOCABULARY = pytest.mark.skipif(
-    "sqlite" not in settings.DATABASES["default"]["ENGINE"], reason="the SQLite (FTS5) index's own vocabulary"
-)
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_matching_tasks")]
 
 GRAPHENE = {
@@ -108,22 +103,27 @@ def test_work_record_takes_authors_family_names_and_title_with_subtitle():
     assert (record.issn, record.isbn, record.year, record.first_page, record.last_page, record.type) == (("1234-5679",), (), 2001, "5", "9", "book-chapter")
 
 
-def test_query_fills_up_with_the_least_common_words_when_its_rare_words_may_be_unindexed():
-    # "3rd" and a publisher's name are rare because no work's index text has them; a book of
+def test_query_fills_up_with_the_least_common_words_when_it_has_no_rare_indexed_ones():
+    # "3rd" and a publisher's name are in no work's index text: never asked for. A book of
     # everyday title words by a popular surname must still be asked for by those words.
-    # (An engine that counts only its common words, as PostgreSQL's statistics do.)
     index = work_index()
-    index.complete_vocabulary = False
     index.common_terms = lambda: {"li": 900, "digital": 300, "divide": 250, "principles": 400, "applications": 600, "the": 40000}
     index._stats = (index.common_terms(), 100_000, 0.0)
     words = index.query_terms("li digital divide principles applications 3rd informa the")
-    assert words[:2] == ["informa", "3rd"]
-    assert words[2:] == ["divide", "digital", "principles"]  # the least common first, at most FILLED_TERMS in all
+    assert words == ["divide", "digital", "principles", "applications", "li"]  # the least common first, never "the"
+
+
+def test_a_fuzzy_lookup_keeps_the_words_no_work_has_longest_first():
+    # The trigram fallback finds a misspelt word by its likeness: dropping it as unindexed would leave nothing.
+    index = work_index()
+    index.common_terms = lambda: {"phonon": 12, "graphene": 40, "the": 90_000}
+    index._stats = (index.common_terms(), 100_000, 0.0)
+    assert index.query_terms("phonon dispersoin grapheen the") == []  # one indexed word alone is not asked for
+    assert index.query_terms("phonon dispersoin grapheen the", unindexed=True) == ["dispersoin", "grapheen", "phonon"]
 
 
 def test_query_with_every_word_counted_asks_for_the_rarest_indexed_words_and_never_unindexed_ones():
     index = work_index()
-    index.complete_vocabulary = True
     index.common_terms = lambda: {
         "graphene": 40, "phonon": 12, "bilayers": 3, "strained": 90, "li": 900, "physical": 30_000, "the": 90_000,
     }
@@ -135,7 +135,6 @@ def test_query_with_every_word_counted_asks_for_the_rarest_indexed_words_and_nev
 
 def test_query_asks_for_the_five_most_specific_words_only():
     index = work_index()
-    index.complete_vocabulary = True
     index.common_terms = lambda: {
         "graphene": 40, "phonon": 12, "bilayers": 3, "strained": 90, "dispersion": 60, "lovelace": 5, "babbage": 7,
     }
@@ -144,13 +143,19 @@ def test_query_asks_for_the_five_most_specific_words_only():
     assert words == ["bilayers", "lovelace", "babbage", "phonon", "graphene"]  # not "dispersion" nor "strained"
 
 
-@SQLITE_VOCABULARY
-def test_sqlite_counts_every_indexed_word(press, django_capture_on_commit_callbacks):
+def test_the_index_counts_every_indexed_word_once_per_process_not_per_lookup(press, django_capture_on_commit_callbacks):
     register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
     index = work_index()
     index.forget_statistics()
     counts = index.common_terms()
-    assert counts["graphene"] == 1 and "informa" not in counts
+    assert counts["graphene"] == 1 and counts["lovelace"] == 1 and "informa" not in counts
+    assert index.query_terms("Lovelace, Phonon dispersion in strained graphene bilayers, Informa") != []
+    passes = []
+    index.term_counts = lambda *, above: passes.append(above) or {}
+    for _ in range(3):
+        index.query_terms("Lovelace, Phonon dispersion in strained graphene bilayers")
+        work_index().query_terms("Anning, Tidal rhythms of estuarine mudflats")  # (another index object of the process)
+    assert passes == []
 
 
 @pytest.mark.usefixtures("no_matching_tasks")
@@ -192,7 +197,6 @@ def test_a_query_without_words_never_counts_the_common_words():
     assert index.candidates([CandidateQuery(dois=("10.9999/none",))]) == [[]]
 
 
-@SQLITE_VOCABULARY
 def test_a_newly_indexed_work_words_are_asked_for_before_the_counts_are_renewed(press, django_capture_on_commit_callbacks):
     register(press[0], [OTHER], django_capture_on_commit_callbacks)
     index = work_index()
