@@ -61,7 +61,7 @@ def main() -> None:
         # A database of the bench's own (make bench-widget: bench_widget), emptied for each run.
         call_command("flush", interactive=False, verbosity=0)
     from bench import serving
-    from bench.serving import THREADS, WORKERS, gunicorn, hammer, percentile
+    from bench.serving import described, gunicorn, hammer, percentile
 
     started = time.perf_counter()
     key, dois, citations = fill(works=args.works, citing=args.citing)
@@ -78,8 +78,8 @@ def main() -> None:
         revalidated, _, _ = hammer(port, [(path, {**asked, "If-None-Match": etags[path]})
                                           for path in (paths[i % len(paths)] for i in range(args.requests // 2))],
                                    clients=CLIENTS, expected=304)
-    print(f"server: gunicorn, {WORKERS} processes x {THREADS} threads; clients: {CLIENTS} concurrent, keep-alive "
-          f"(their own CPU, cached phase: {cached_client_cpu:.2f} ms per answer)")
+    print(f"server: {described()} (gunicorn.conf.py); clients: {CLIENTS} concurrent keep-alive connections, "
+          f"one thread (its own CPU, cached phase: {cached_client_cpu:.2f} ms per answer)")
     print(f"response size: median {statistics.median(sizes):,.0f} bytes of JSON ({args.citing} citing works listed)")
     for name, samples in (("uncached", uncached), ("cached", cached), ("revalidated (304)", revalidated)):
         print(f"{name:18} n={len(samples):5}  p50={percentile(samples, 50):6.2f} ms  p95={percentile(samples, 95):6.2f} ms")
