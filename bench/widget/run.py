@@ -37,36 +37,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.works, args.requests = 200, 2000
-    sys.path.insert(0, str(ROOT))
-    path = ROOT / "var" / "bench" / f"widget-{args.works}x{args.citing}.sqlite3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    own_database = "DATABASE_URL" not in os.environ
-    if own_database:
-        for stale in path.parent.glob(path.name + "*"):
-            stale.unlink()
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("SECRET_KEY", "bench-widget-not-secret-" + "x" * 40)
-    import django
-
-    django.setup()
-    from django.conf import settings
+    key, dois, own_database = prepare(works=args.works, citing=args.citing)
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
-    if not own_database:
-        # A database of the bench's own (make bench-widget: bench_widget), emptied for each run.
-        call_command("flush", interactive=False, verbosity=0)
     from bench import serving
     from bench.serving import described, gunicorn, hammer, percentile
-
-    started = time.perf_counter()
-    key, dois, citations = fill(works=args.works, citing=args.citing)
-    print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
-    print(f"data: {len(dois):,} cited works, {citations:,} citations, filled in {time.perf_counter() - started:.1f} s")
 
     with gunicorn({}) as port:
         paths = [f"/widget/v1/data/{quote(doi, safe='/')}?key={key}" for doi in dois]
@@ -80,6 +56,7 @@ def main() -> None:
                                    clients=CLIENTS, expected=304)
     print(f"server: {described()} (gunicorn.conf.py); clients: {CLIENTS} concurrent keep-alive connections, "
           f"one thread (its own CPU, cached phase: {cached_client_cpu:.2f} ms per answer)")
+    print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
     print(f"response size: median {statistics.median(sizes):,.0f} bytes of JSON ({args.citing} citing works listed)")
     for name, samples in (("uncached", uncached), ("cached", cached), ("revalidated (304)", revalidated)):
         print(f"{name:18} n={len(samples):5}  p50={percentile(samples, 50):6.2f} ms  p95={percentile(samples, 95):6.2f} ms")
@@ -87,6 +64,37 @@ def main() -> None:
     if own_database:
         connection.close()
 
+
+def prepare(*, works: int, citing: int) -> tuple[str, list[str], bool]:
+    """Django set up on the benchmark's database, filled (fill()): the widget key, the cited
+    works' DOIs, and whether the database is the benchmark's own SQLite file."""
+    sys.path.insert(0, str(ROOT))
+    path = ROOT / "var" / "bench" / f"widget-{works}x{citing}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    own_database = "DATABASE_URL" not in os.environ
+    if own_database:
+        for stale in path.parent.glob(path.name + "*"):
+            stale.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-widget-not-secret-" + "x" * 40)
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    if not own_database:
+        # A database of the bench's own (make bench-widget: bench_widget), emptied for each run.
+        call_command("flush", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    key, dois, citations = fill(works=works, citing=citing)
+    print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
+    print(f"data: {len(dois):,} cited works, {citations:,} citations, filled in {time.perf_counter() - started:.1f} s")
+    return key, dois, own_database
 
 def fill(*, works: int, citing: int) -> tuple[str, list[str], int]:
     from citations.models import Citation

@@ -1,0 +1,79 @@
+"""Which gunicorn configuration answers the widget's cached data fastest on this machine:
+`python -m bench.widget.configs` (on the production stack: DATABASE_URL and REDIS_URL as
+`make bench-widget` gives them; without them, SQLite and the database cache).
+
+Not a test (no timed assertions anywhere). One fill of bench/widget/run.py's data, then rounds:
+in each, every configuration (gunicorn.conf.py with a few variables changed, below) in turn, in
+an order rotated each round so none always comes first or last after a busy neighbour, serves
+the same cached answers to 8 concurrent keep-alive clients (hammer()). A shared machine's load
+drifts over minutes: alternating runs expose each configuration to the same drift, and the
+median over rounds of each one's p95 is the figure to compare. Prints each run with the
+machine's load, then the medians; the last line is `<config>_p95_ms=` per configuration.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+from urllib.parse import quote
+
+from bench.widget.run import CLIENTS, ORIGIN, ROOT, prepare
+
+ACCESS_LOG = ROOT / "var" / "bench" / "widget-access.log"
+# name -> the environment on top of production's (gunicorn.conf.py's defaults: gthread 2 x 4, no access log).
+CONFIGS = {
+    "gthread_2x4": {},
+    "gthread_2x4_access_log": {"WEB_ACCESS_LOG": str(ACCESS_LOG)},
+    "gthread_4x2": {"WEB_CONCURRENCY": "4", "WEB_THREADS": "2"},
+    "gthread_1x8": {"WEB_CONCURRENCY": "1", "WEB_THREADS": "8"},
+    "sync_2": {"WEB_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "2"},
+    "sync_4": {"WEB_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "4"},
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--works", type=int, default=200, help="cited works")
+    parser.add_argument("--citing", type=int, default=20, help="citing works per cited work")
+    parser.add_argument("--requests", type=int, default=4000, help="cached requests per run")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", action="append", choices=sorted(CONFIGS), help="compare only these (repeatable)")
+    args = parser.parse_args()
+    names = args.only or list(CONFIGS)
+    key, dois, _ = prepare(works=args.works, citing=args.citing)
+    from django.db import connection
+
+    from bench import serving
+    from bench.serving import described, gunicorn, hammer, percentile
+
+    connection.close()
+    asked = {"Origin": ORIGIN}
+    paths = [f"/widget/v1/data/{quote(doi, safe='/')}?key={key}" for doi in dois]
+    cached = [(paths[i % len(paths)], asked) for i in range(args.requests)]
+    for name in names:
+        print(f"{name}: {described(CONFIGS[name])}")
+    p95s: dict[str, list[float]] = {name: [] for name in names}
+    p50s: dict[str, list[float]] = {name: [] for name in names}
+    for number in range(args.rounds):
+        order = names[number % len(names):] + names[:number % len(names)]
+        for name in order:
+            ACCESS_LOG.unlink(missing_ok=True)
+            with gunicorn(CONFIGS[name]) as port:
+                # Not timed: every answer cached, every thread connected and its imports done.
+                hammer(port, [(path, asked) for path in paths] + cached[:CLIENTS * 8], clients=CLIENTS)
+                samples, _, _ = hammer(port, cached, clients=CLIENTS)
+            p95s[name].append(percentile(samples, 95))
+            p50s[name].append(percentile(samples, 50))
+            print(f"round {number + 1} {name:24} p50={p50s[name][-1]:6.2f} ms  p95={p95s[name][-1]:6.2f} ms  "
+                  f"client CPU {serving.last_client_cpu_ms:.2f} ms/answer, reconnects {serving.last_reconnects}  "
+                  f"(load {os.getloadavg()[0]:.2f})", flush=True)
+    print(f"medians over {args.rounds} rounds, {args.requests} cached answers each, {CLIENTS} concurrent clients, "
+          f"{os.cpu_count()} cores (load now {' '.join(f'{x:.2f}' for x in os.getloadavg())}):")
+    for name in sorted(names, key=lambda name: statistics.median(p95s[name])):
+        print(f"  {name:24} p50={statistics.median(p50s[name]):6.2f} ms  p95={statistics.median(p95s[name]):6.2f} ms"
+              f"  (p95 runs: {' '.join(f'{x:.1f}' for x in p95s[name])})")
+    print(" ".join(f"{name}_p95_ms={statistics.median(p95s[name]):.2f}" for name in names))
+
+
+if __name__ == "__main__":
+    main()
