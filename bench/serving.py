@@ -29,6 +29,8 @@ last_client_cpu_ms = float("nan")
 # Answers that had to be asked again on a new connection in the last hammer() (the server closed
 # an idle keep-alive connection as the request left): their time counts from the second asking.
 last_reconnects = 0
+# The gunicorn master serving in gunicorn() (server_cpu_s() reads its processes' CPU).
+server_pid = 0
 
 
 def gunicorn_command(port: int) -> list[str]:
@@ -57,12 +59,34 @@ def gunicorn(env: dict[str, str], *, workers: int | None = None, threads: int | 
     sizes = {name: str(value) for name, value in (("WEB_CONCURRENCY", workers), ("WEB_THREADS", threads)) if value}
     port = free_port()
     server = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=server_env({**env, **sizes}))
+    global server_pid
+    server_pid = server.pid
     try:
         wait_until_up(port, server)
         yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def server_cpu_s(pid: int | None = None) -> float:
+    """CPU seconds used so far by gunicorn's master `pid` (the running gunicorn()'s by default) and
+    its workers, from /proc: unlike latency, the cost of an answer hardly moves with the load of
+    the machine's other work."""
+    pid = pid or server_pid
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:  # (fields[1]: the parent's pid)
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 class _Exchange:

@@ -7,8 +7,10 @@ in each, every configuration (gunicorn.conf.py with a few variables changed, bel
 an order rotated each round so none always comes first or last after a busy neighbour, serves
 the same cached answers to 8 concurrent keep-alive clients (hammer()). A shared machine's load
 drifts over minutes: alternating runs expose each configuration to the same drift, and the
-median over rounds of each one's p95 is the figure to compare. Prints each run with the
-machine's load, then the medians; the last line is `<config>_p95_ms=` per configuration.
+median over rounds of each one's p95 is the figure to compare; beside it, the server's CPU per
+answer (its processes' own, from /proc), which hardly moves with the load of others. Prints each
+run with the machine's load, then the medians; the last line is `<config>_p95_ms= <config>_cpu_ms=`
+per configuration.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def main() -> None:
     from django.db import connection
 
     from bench import serving
-    from bench.serving import described, gunicorn, hammer, percentile
+    from bench.serving import described, gunicorn, hammer, percentile, server_cpu_s
 
     connection.close()
     asked = {"Origin": ORIGIN}
@@ -54,6 +56,7 @@ def main() -> None:
         print(f"{name}: {described(CONFIGS[name])}")
     p95s: dict[str, list[float]] = {name: [] for name in names}
     p50s: dict[str, list[float]] = {name: [] for name in names}
+    cpus: dict[str, list[float]] = {name: [] for name in names}
     for number in range(args.rounds):
         order = names[number % len(names):] + names[:number % len(names)]
         for name in order:
@@ -61,18 +64,23 @@ def main() -> None:
             with gunicorn(CONFIGS[name]) as port:
                 # Not timed: every answer cached, every thread connected and its imports done.
                 hammer(port, [(path, asked) for path in paths] + cached[:CLIENTS * 8], clients=CLIENTS)
+                cpu = server_cpu_s()
                 samples, _, _ = hammer(port, cached, clients=CLIENTS)
+                cpus[name].append((server_cpu_s() - cpu) * 1000 / len(samples))
             p95s[name].append(percentile(samples, 95))
             p50s[name].append(percentile(samples, 50))
             print(f"round {number + 1} {name:24} p50={p50s[name][-1]:6.2f} ms  p95={p95s[name][-1]:6.2f} ms  "
-                  f"client CPU {serving.last_client_cpu_ms:.2f} ms/answer, reconnects {serving.last_reconnects}  "
+                  f"server CPU {cpus[name][-1]:.3f} ms/answer, client CPU {serving.last_client_cpu_ms:.2f} ms/answer, "
+                  f"reconnects {serving.last_reconnects}  "
                   f"(load {os.getloadavg()[0]:.2f})", flush=True)
     print(f"medians over {args.rounds} rounds, {args.requests} cached answers each, {CLIENTS} concurrent clients, "
           f"{os.cpu_count()} cores (load now {' '.join(f'{x:.2f}' for x in os.getloadavg())}):")
     for name in sorted(names, key=lambda name: statistics.median(p95s[name])):
         print(f"  {name:24} p50={statistics.median(p50s[name]):6.2f} ms  p95={statistics.median(p95s[name]):6.2f} ms"
+              f"  server CPU {statistics.median(cpus[name]):.3f} ms/answer"
               f"  (p95 runs: {' '.join(f'{x:.1f}' for x in p95s[name])})")
-    print(" ".join(f"{name}_p95_ms={statistics.median(p95s[name]):.2f}" for name in names))
+    print(" ".join(f"{name}_p95_ms={statistics.median(p95s[name]):.2f} {name}_cpu_ms={statistics.median(cpus[name]):.3f}"
+                   for name in names))
 
 
 if __name__ == "__main__":

@@ -42,20 +42,22 @@ def main() -> None:
     from django.db import connection
 
     from bench import serving
-    from bench.serving import described, gunicorn, hammer, percentile
+    from bench.serving import described, gunicorn, hammer, percentile, server_cpu_s
 
     with gunicorn({}) as port:
         paths = [f"/widget/v1/data/{quote(doi, safe='/')}?key={key}" for doi in dois]
         asked = {"Origin": ORIGIN}
         cache.clear()
         uncached, sizes, etags = hammer(port, [(path, asked) for path in paths], clients=CLIENTS)
+        cpu = server_cpu_s()
         cached, _, _ = hammer(port, [(paths[i % len(paths)], asked) for i in range(args.requests)], clients=CLIENTS)
+        cached_server_cpu = (server_cpu_s() - cpu) * 1000 / len(cached)
         cached_client_cpu = serving.last_client_cpu_ms
         revalidated, _, _ = hammer(port, [(path, {**asked, "If-None-Match": etags[path]})
                                           for path in (paths[i % len(paths)] for i in range(args.requests // 2))],
                                    clients=CLIENTS, expected=304)
     print(f"server: {described()} (gunicorn.conf.py); clients: {CLIENTS} concurrent keep-alive connections, "
-          f"one thread (its own CPU, cached phase: {cached_client_cpu:.2f} ms per answer)")
+          f"one thread (its own CPU, cached phase: {cached_client_cpu:.2f} ms per answer; the server's: {cached_server_cpu:.2f} ms)")
     print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
     print(f"response size: median {statistics.median(sizes):,.0f} bytes of JSON ({args.citing} citing works listed)")
     for name, samples in (("uncached", uncached), ("cached", cached), ("revalidated (304)", revalidated)):
