@@ -56,10 +56,10 @@ def described(env: dict[str, str] | None = None) -> str:
 def gunicorn(env: dict[str, str], *, workers: int | None = None, threads: int | None = None) -> Iterator[int]:
     """The portal under gunicorn on a free local port (yielded), `env` on top of ours;
     `workers` and `threads` override gunicorn.conf.py's (as WEB_CONCURRENCY and WEB_THREADS do)."""
+    global server_pid
     sizes = {name: str(value) for name, value in (("WEB_CONCURRENCY", workers), ("WEB_THREADS", threads)) if value}
     port = free_port()
     server = subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=server_env({**env, **sizes}))
-    global server_pid
     server_pid = server.pid
     try:
         wait_until_up(port, server)
@@ -221,11 +221,12 @@ def hammer(port: int, requests: list[tuple[str, dict[str, str]]], *, clients: in
     reconnects = 0
     cpu = time.process_time()  # this process does nothing else meanwhile
     try:
-        for index in range(min(clients, len(prebuilt))):
+        for _ in range(min(clients, len(prebuilt))):
             exchange = _Exchange(port)
             exchanges.append(exchange)
             selector.register(exchange.sock, selectors.EVENT_READ, exchange)
-            exchange.ask(next(following), prebuilt[index], started=time.perf_counter())  # (next() is index)
+            index = next(following)
+            exchange.ask(index, prebuilt[index], started=time.perf_counter())
         busy = len(exchanges)
         while busy:
             events = selector.select(timeout=600)
