@@ -25,7 +25,8 @@ class _Recorder(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     """/size/N: N bytes (ETag "N"); /chunked/N: N bytes in chunks of 1,000; /close/N: N bytes and
-    Connection: close (as a sync worker answers); /broken: HTTP 500."""
+    Connection: close (as a sync worker answers); /silent/N: N bytes, then the connection closed
+    unannounced; /broken: HTTP 500."""
 
     protocol_version = "HTTP/1.1"
     server: _Recorder
@@ -59,6 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
         else:
             self._send(200, b"x" * int(number), close=kind == "close", etag=f'"{number}"')
+            if kind == "silent":  # closes without saying so, as an idle keep-alive connection is closed
+                self.close_connection = True
 
     def _send(self, status: int, body: bytes, *, close: bool = False, etag: str = "") -> None:
         self.send_response(status)
@@ -119,6 +122,15 @@ def test_a_server_closing_each_connection_is_asked_again_on_a_new_one(server):
 
     assert len(samples) == 9
     assert server.connections == 9
+    assert serving.last_reconnects == 0  # each closing was announced: no request was lost on a closed one
+
+
+def test_a_request_lost_on_a_connection_closed_unannounced_is_asked_again_on_a_new_one(server):
+    samples, _, _ = serving.hammer(_port(server), [("/silent/10", {})] * 3, clients=1)
+
+    assert len(samples) == 3
+    assert server.paths == ["/silent/10"] * 3
+    assert serving.last_reconnects == 2
 
 
 def test_an_answer_other_than_expected_stops_the_run_naming_the_request_and_what_came(server):
