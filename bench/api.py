@@ -40,7 +40,7 @@ def main() -> None:
     parser.add_argument("--citations", type=int, default=1_000_000)
     parser.add_argument("--hot", type=int, default=1_000, help="citations of the work whose cited-by page is timed")
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (bench/serving.py's default)")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (gunicorn.conf.py's default)")
     parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn process")
     parser.add_argument("--only", choices=["works", "citedby", "forwardlinks"], action="append", help="time only these kinds")
     parser.add_argument("--requests", type=int, default=400, help="requests of each kind (getForwardLinks: one per client), shared by the clients")
@@ -70,9 +70,9 @@ def main() -> None:
     from members.machine_auth import split_key
 
     from bench import serving
-    from bench.serving import THREADS, WORKERS, gunicorn, hammer, percentile
+    from bench.serving import described, gunicorn, hammer, percentile
 
-    workers, threads = args.workers or WORKERS, args.threads or THREADS
+    shape = {name: str(value) for name, value in (("WEB_CONCURRENCY", args.workers), ("WEB_THREADS", args.threads)) if value}
 
     token = retrieve_key()
     key_id = split_key(token)[0]
@@ -94,8 +94,8 @@ def main() -> None:
              # A prefix-month is ~17,000 links, 10 MB of XML: each client asks once.
              "forwardlinks": (forwardlinks, args.clients)}
     p95 = dict.fromkeys(kinds, float("nan"))
-    with gunicorn({}, workers=workers, threads=threads) as port:
-        print(f"server: gunicorn, {workers} processes x {threads} threads; clients: {args.clients} concurrent, keep-alive", flush=True)
+    with gunicorn(shape) as port:
+        print(f"server: {described(shape)} (gunicorn.conf.py); clients: {args.clients} concurrent keep-alive connections, one thread", flush=True)
         for name, (make, count) in kinds.items():
             if args.only and name not in args.only:
                 continue

@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.serving import free_port, wait_until_up
+from bench.serving import described, free_port, gunicorn_command, server_env, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "bench" / "load"
@@ -78,12 +78,10 @@ def main() -> None:
     connection.close()
 
     port = free_port()
-    env = {**os.environ, "DEBUG": "0", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
+    env = server_env({"LOG_LEVEL": "WARNING"})
     logs = open(OUT / "services.log", "w")  # noqa: SIM115 (the services' and locust's output, kept for reading after)
     services = [
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                          "--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
-                         cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT),
+        subprocess.Popen(gunicorn_command(port), cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT),
         subprocess.Popen([sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", "1",
                           "--loglevel", "WARNING"], cwd=ROOT, env=env, stdout=logs, stderr=subprocess.STDOUT),
         subprocess.Popen([sys.executable, "-m", "celery", "-A", "portal", "beat", "--loglevel", "WARNING",
@@ -91,7 +89,7 @@ def main() -> None:
     ]
     try:
         wait_until_up(port, services[0])
-        print(f"server: gunicorn 2 processes x 4 threads, a Celery worker (1 process) and beat; "
+        print(f"server: {described()} (gunicorn.conf.py), a Celery worker (1 process) and beat; "
               f"clients: locust, {args.users} readers + 1 platform depositing every {args.deposit_every:g} s, {args.duration} s")
         print(f"offered load: {args.users} x {args.rate:g} = {args.users * args.rate:g} requests/s" if args.rate else
               "offered load: as much as the machine answers (each reader asks again 0.05-0.3 s after each answer)")

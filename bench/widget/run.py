@@ -37,8 +37,41 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.works, args.requests = 200, 2000
+    key, dois, own_database = prepare(works=args.works, citing=args.citing)
+    from django.core.cache import cache
+    from django.db import connection
+
+    from bench import serving
+    from bench.serving import described, gunicorn, hammer, percentile, server_cpu_s
+
+    with gunicorn({}) as port:
+        paths = [f"/widget/v1/data/{quote(doi, safe='/')}?key={key}" for doi in dois]
+        asked = {"Origin": ORIGIN}
+        cache.clear()
+        uncached, sizes, etags = hammer(port, [(path, asked) for path in paths], clients=CLIENTS)
+        cpu = server_cpu_s()
+        cached, _, _ = hammer(port, [(paths[i % len(paths)], asked) for i in range(args.requests)], clients=CLIENTS)
+        cached_server_cpu = (server_cpu_s() - cpu) * 1000 / len(cached)
+        cached_client_cpu = serving.last_client_cpu_ms
+        revalidated, _, _ = hammer(port, [(path, {**asked, "If-None-Match": etags[path]})
+                                          for path in (paths[i % len(paths)] for i in range(args.requests // 2))],
+                                   clients=CLIENTS, expected=304)
+    print(f"server: {described()} (gunicorn.conf.py); clients: {CLIENTS} concurrent keep-alive connections, "
+          f"one thread (its own CPU, cached phase: {cached_client_cpu:.2f} ms per answer; the server's: {cached_server_cpu:.2f} ms)")
+    print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (1, 5, 15 min) at the end")
+    print(f"response size: median {statistics.median(sizes):,.0f} bytes of JSON ({args.citing} citing works listed)")
+    for name, samples in (("uncached", uncached), ("cached", cached), ("revalidated (304)", revalidated)):
+        print(f"{name:18} n={len(samples):5}  p50={percentile(samples, 50):6.2f} ms  p95={percentile(samples, 95):6.2f} ms")
+    print(f"cached_p95_ms={percentile(cached, 95):.2f} uncached_p95_ms={percentile(uncached, 95):.2f}")
+    if own_database:
+        connection.close()
+
+
+def prepare(*, works: int, citing: int) -> tuple[str, list[str], bool]:
+    """Django set up on the benchmark's database, filled (fill()): the widget key, the cited
+    works' DOIs, and whether the database is the benchmark's own SQLite file."""
     sys.path.insert(0, str(ROOT))
-    path = ROOT / "var" / "bench" / f"widget-{args.works}x{args.citing}.sqlite3"
+    path = ROOT / "var" / "bench" / f"widget-{works}x{citing}.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     own_database = "DATABASE_URL" not in os.environ
     if own_database:
@@ -51,7 +84,6 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
 
@@ -60,33 +92,11 @@ def main() -> None:
     if not own_database:
         # A database of the bench's own (make bench-widget: bench_widget), emptied for each run.
         call_command("flush", interactive=False, verbosity=0)
-    from bench import serving
-    from bench.serving import THREADS, WORKERS, gunicorn, hammer, percentile
-
     started = time.perf_counter()
-    key, dois, citations = fill(works=args.works, citing=args.citing)
+    key, dois, citations = fill(works=works, citing=citing)
     print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
     print(f"data: {len(dois):,} cited works, {citations:,} citations, filled in {time.perf_counter() - started:.1f} s")
-
-    with gunicorn({}) as port:
-        paths = [f"/widget/v1/data/{quote(doi, safe='/')}?key={key}" for doi in dois]
-        asked = {"Origin": ORIGIN}
-        cache.clear()
-        uncached, sizes, etags = hammer(port, [(path, asked) for path in paths], clients=CLIENTS)
-        cached, _, _ = hammer(port, [(paths[i % len(paths)], asked) for i in range(args.requests)], clients=CLIENTS)
-        cached_client_cpu = serving.last_client_cpu_ms
-        revalidated, _, _ = hammer(port, [(path, {**asked, "If-None-Match": etags[path]})
-                                          for path in (paths[i % len(paths)] for i in range(args.requests // 2))],
-                                   clients=CLIENTS, expected=304)
-    print(f"server: gunicorn, {WORKERS} processes x {THREADS} threads; clients: {CLIENTS} concurrent, keep-alive "
-          f"(their own CPU, cached phase: {cached_client_cpu:.2f} ms per answer)")
-    print(f"response size: median {statistics.median(sizes):,.0f} bytes of JSON ({args.citing} citing works listed)")
-    for name, samples in (("uncached", uncached), ("cached", cached), ("revalidated (304)", revalidated)):
-        print(f"{name:18} n={len(samples):5}  p50={percentile(samples, 50):6.2f} ms  p95={percentile(samples, 95):6.2f} ms")
-    print(f"cached_p95_ms={percentile(cached, 95):.2f} uncached_p95_ms={percentile(uncached, 95):.2f}")
-    if own_database:
-        connection.close()
-
+    return key, dois, own_database
 
 def fill(*, works: int, citing: int) -> tuple[str, list[str], int]:
     from citations.models import Citation
