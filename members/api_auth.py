@@ -38,15 +38,34 @@ class RefusedCredentials(exceptions.APIException):
         return self.refusal.retry_after
 
 
+def bears_key(request) -> bool:
+    """Whether a request gives `Authorization: Bearer …` (a key, good or bad)."""
+    parts = get_authorization_header(request).split()
+    return bool(parts) and parts[0].lower() == APIKeyAuthentication.keyword
+
+
+class KeyRequestsAnswerJSON:
+    """For DRF views taking keys: a key is a program's credential, so its requests are answered in
+    JSON whatever their Accept. The browsable API is a page for signed-in people, in the portal's
+    layout, which has nothing to show for a key (and once failed with a 500 on APIKeyUser)."""
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        request = getattr(self, "request", None)  # (drf-spectacular asks without one)
+        if request is not None and bears_key(request):
+            return [renderer for renderer in renderers if renderer.format == "json"] or renderers
+        return renderers
+
+
 class APIKeyAuthentication(BaseAuthentication):
     """`Authorization: Bearer cbp_…`. The scope a view needs is its `required_scope`."""
 
     keyword = b"bearer"
 
     def authenticate(self, request):
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword:
+        if not bears_key(request):
             return None  # not ours: the session may still authenticate
+        parts = get_authorization_header(request).split()
         if len(parts) != 2:
             raise RefusedCredentials(MachineRefusal("unknown_credentials", "Give the key as “Authorization: Bearer <key>”.", 401))
         view = request.parser_context.get("view") if request.parser_context else None

@@ -10,7 +10,8 @@ from members.models import Member, Membership, Prefix, Role, WidgetKey
 
 
 def memberships_for(user) -> QuerySet[Membership]:
-    if not user.is_authenticated:
+    # An API key's stand-in (members.api_auth.APIKeyUser) is authenticated but nobody: no row.
+    if not user.is_authenticated or user.pk is None:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("member")
 

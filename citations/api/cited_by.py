@@ -9,9 +9,11 @@ shape (deposits.api.views.json_errors).
 """
 from __future__ import annotations
 
+import base64
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -25,11 +27,12 @@ from rest_framework.renderers import BrowsableAPIRenderer
 
 from citations.api.renderers import FastJSONRenderer
 from citations.api.serializers import WORK_FIELDS, WorkValues, crossref_work
+from citations.models import Citation
 from citations.selectors import cited_by_links
 from deposits.api.views import json_errors
 from deposits.doi import InvalidDOI, parse_doi
 from deposits.selectors import work_by_doi
-from members.api_auth import APIKeyAuthentication, api_login
+from members.api_auth import APIKeyAuthentication, KeyRequestsAnswerJSON, api_login
 from members.models import PREFIX_RE, APIKey
 from members.selectors import prefix_owner
 
@@ -44,6 +47,23 @@ class CitedByPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = ("-created", "-pk")
+
+    def decode_cursor(self, request):
+        """DRF's cursor, refused with a 400 naming `cursor` when it is not one DRF could have made:
+        DRF reads any base64 leniently (garbage is page one), answers 404 for some bad ones, and
+        passes an unreadable position on to the query (a ValidationError there: a 500)."""
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        try:
+            base64.b64decode(encoded, validate=True)
+            cursor = super().decode_cursor(request)
+            if cursor.position is not None:
+                Citation._meta.get_field(self.ordering[0].lstrip("-")).to_python(cursor.position)
+        except (exceptions.NotFound, ValueError, DjangoValidationError):  # (binascii.Error is a ValueError)
+            raise exceptions.ValidationError({self.cursor_query_param: [
+                f"“{encoded[:80]}” is not a cursor of this list: follow the `next` or `previous` link as given."]}) from None
+        return cursor
 
 
 class CitedByLinkSerializer(serializers.BaseSerializer):
@@ -85,7 +105,7 @@ ERROR_EXAMPLES = {
     403: OpenApiResponse(OpenApiTypes.OBJECT, description="A key without `retrieve`, or another member's works.", examples=[
         OpenApiExample("not the owner", {"status": 403, "reason": "not_owner", "message": "Citing Society may not read the works citing 10.5555/target: only its owner and the agents it allowed to retrieve may."}),
         OpenApiExample("wrong scope", {"status": 403, "reason": "missing_scope", "message": "API key cbp_ab12 (“OJS”) may not retrieve cited-by lists: its scopes are deposit; it needs “retrieve”."})]),
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad date or DOI.", examples=[
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad date, DOI or cursor.", examples=[
         OpenApiExample("bad date", {"status": 400, "reason": "invalid", "message": "The request has invalid or missing fields.", "fields": {"from": ["“yesterday” is not a date (YYYY-MM-DD) or an ISO 8601 date-time."]}})]),
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such work or prefix.", examples=[
         OpenApiExample("unknown DOI", {"status": 404, "reason": "not_found", "message": "No registered work has the DOI 10.5555/nothing."})]),
@@ -99,7 +119,7 @@ PARAMETERS = [
 ]
 
 
-class CitedByBase(generics.ListAPIView):
+class CitedByBase(KeyRequestsAnswerJSON, generics.ListAPIView):
     authentication_classes = [APIKeyAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     required_scope = APIKey.Scope.RETRIEVE  # read by APIKeyAuthentication
