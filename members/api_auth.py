@@ -46,15 +46,16 @@ def bears_key(request) -> bool:
 
 class KeyRequestsAnswerJSON:
     """For DRF views taking keys: a key is a program's credential, so its requests are answered in
-    JSON whatever their Accept. The browsable API is a page for signed-in people, in the portal's
-    layout, which has nothing to show for a key (and once failed with a 500 on APIKeyUser)."""
+    JSON whatever their Accept or `?format=`. The browsable API is a page for signed-in people, in
+    the portal's layout, which has nothing to show for a key (it once failed with a 500 on
+    APIKeyUser); a 406 would only puzzle a script that sends a browser's Accept."""
 
-    def get_renderers(self):
-        renderers = super().get_renderers()
-        request = getattr(self, "request", None)  # (drf-spectacular asks without one)
-        if request is not None and bears_key(request):
-            return [renderer for renderer in renderers if renderer.format == "json"] or renderers
-        return renderers
+    def perform_content_negotiation(self, request, force=False):
+        if bears_key(request):
+            json = next((renderer for renderer in self.get_renderers() if renderer.format == "json"), None)
+            if json is not None:
+                return json, json.media_type
+        return super().perform_content_negotiation(request, force=force)
 
 
 class APIKeyAuthentication(BaseAuthentication):

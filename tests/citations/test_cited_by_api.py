@@ -202,11 +202,12 @@ def test_a_key_asking_for_html_is_answered_in_json(client, press, cited):
     """A key is a program's credential: the browsable API (a page for signed-in people) once
     failed with a 500 on the key's stand-in user."""
     headers = bearer(press[0], [APIKey.Scope.RETRIEVE])
-    for url in ("/api/v1/works/10.5555/target/cited-by", "/api/v1/prefixes/10.5555/cited-by"):
-        answer = client.get(url, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8", **headers)
-        assert answer.status_code == 200, answer.content[:2000]
-        assert answer["Content-Type"] == "application/json"
-        assert [r["citing_doi"] for r in answer.json()["results"]] == ["10.6666/second", "10.6666/first"]
+    for url in ("/api/v1/works/10.5555/target/cited-by", "/api/v1/prefixes/10.5555/cited-by?format=api"):
+        for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html"):
+            answer = client.get(url, HTTP_ACCEPT=accept, **headers)
+            assert answer.status_code == 200, answer.content[:2000]
+            assert answer["Content-Type"] == "application/json"
+            assert [r["citing_doi"] for r in answer.json()["results"]] == ["10.6666/second", "10.6666/first"]
 
 
 def test_a_signed_in_user_asking_for_html_gets_the_browsable_api(client, press, cited):
