@@ -6,6 +6,9 @@ One item per link: the citing work in Crossref's work format, which reference of
 how (method, score, status) and when the link was found. Newest first, cursor-paginated; the
 queries per page do not grow with its size (one query joins what a page shows). Errors are the portal's one JSON
 shape (deposits.api.views.json_errors).
+
+The first page asked by one of the owner's own keys (no parameters) is kept in the shared cache
+for portal.front to send again (citations.api.front, citations.work_json says when it goes).
 """
 from __future__ import annotations
 
@@ -28,13 +31,17 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from citations.api.renderers import FastJSONRenderer
 from citations.api.serializers import WORK_FIELDS, WorkValues, crossref_work
 from citations.models import Citation
+from citations.work_json import cited_by_page_key, remember_cited_by_page
 from citations.selectors import cited_by_links
 from deposits.api.views import json_errors
 from deposits.doi import InvalidDOI, parse_doi
 from deposits.selectors import work_by_doi
+from members.access import acts_for_itself
 from members.api_auth import APIKeyAuthentication, KeyRequestsAnswerJSON, api_login
+from members.machine_auth import MachineLogin
 from members.models import PREFIX_RE, APIKey
 from members.selectors import prefix_owner
+from portal import front
 
 
 class NotOwner(exceptions.APIException):
@@ -131,12 +138,14 @@ class CitedByBase(KeyRequestsAnswerJSON, generics.ListAPIView):
         return json_errors
 
     def target(self) -> dict:
+        """cited_by_links' `work` or `prefix`, and `owner`; sets `cached_as`, the first page's cache key."""
         raise NotImplementedError
 
     def get_queryset(self):
         login = api_login(self.request, scope=self.required_scope)
         since, until = _period(self.request.query_params)
         target = self.target()
+        self.owner = target["owner"]
         try:
             links = cited_by_links(acting=login.member, since=since, until=until, **target)
         except PermissionDenied:
@@ -150,6 +159,19 @@ class CitedByBase(KeyRequestsAnswerJSON, generics.ListAPIView):
                         *(f"citing_work__{name}" for name in WORK_FIELDS)))
 
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        login = request.auth
+        # Only what portal.front can tell apart without Django: the owner's own key (no agent,
+        # whose grant it would have to read), the first page, no parameters.
+        if (front.enabled() and response.status_code == 200 and isinstance(login, MachineLogin) and login.key is not None
+                and not request.META.get("QUERY_STRING") and acts_for_itself(login.member, self.owner)):
+            address, owner_id = request.build_absolute_uri(), getattr(self.owner, "pk", self.owner)
+            response.add_post_render_callback(lambda rendered: remember_cited_by_page(
+                self.cached_as, address=address, owner_id=owner_id, headers=list(rendered.items()), body=rendered.content))
+        return response
+
+
 class WorkCitedBy(CitedByBase):
     def target(self) -> dict:
         try:
@@ -158,6 +180,7 @@ class WorkCitedBy(CitedByBase):
             raise exceptions.ValidationError({"doi": [f"“{self.kwargs['doi']}”: {error}."]}) from None
         if work is None:
             raise exceptions.NotFound(f"No registered work has the DOI {self.kwargs['doi']}.")
+        self.cached_as = cited_by_page_key(doi=work.doi)
         return {"work": work, "owner": work.owner_id}
 
     @extend_schema(summary="The works citing one of the member's works (owner and its agents only)", parameters=PARAMETERS,
@@ -174,6 +197,7 @@ class PrefixCitedBy(CitedByBase):
         owner = prefix_owner(prefix)
         if owner is None:
             raise exceptions.NotFound(f"Prefix {prefix} is not assigned to any member.")
+        self.cached_as = cited_by_page_key(prefix=prefix)
         return {"prefix": prefix, "owner": owner}
 
     @extend_schema(summary="The works citing any work under one of the member's prefixes (owner and its agents only)",
