@@ -7,7 +7,8 @@ one hook that forgets them all, forget_public_answers:
 
 Whatever changes what they show calls forget_public_answers after commit: a work's links and
 counts (citations.services' recounts, an editor's decision), a re-deposit or an import
-(citations.receivers, citations.work_import), a row saved or deleted (citations.receivers).
+(citations.receivers, citations.work_import), a row saved or deleted (citations.receivers; a
+prefix's too, for its page).
 
 One change is not followed at once: a citing work's own metadata (its title edited, say) in the
 cited-by pages of the works it cites. Those pages live CITED_BY_PAGE_SECONDS only, so it shows
@@ -55,6 +56,11 @@ def remember_cited_by_page(key: str, *, address: str, owner_id: int, headers: li
     """A first page as sent to the owner's key at `address` (the whole URL: the page's links name
     it), with the view's own headers; portal.front sends it again only for that same address."""
     cache.set(key, (address, owner_id, headers, body), CITED_BY_PAGE_SECONDS)
+
+
+def forget_prefix_page(*, prefix: str) -> None:
+    """A prefix's cited-by page, when the prefix changes hands (the page names its owner)."""
+    cache.delete(cited_by_page_key(prefix=prefix))
 
 
 def forget_public_answers(*, work_ids: Iterable[int] = (), dois: Iterable[str] = ()) -> None:

@@ -23,3 +23,14 @@ def test_forgetting_a_work_forgets_all_its_answers_and_its_prefixs_page(press, s
     forget_public_answers(**({"work_ids": [mine.pk]} if by == "id" else {"dois": [mine.doi]}))
     assert cache.get_many(_answers(mine.doi)) == {}
     assert set(cache.get_many(_answers(other.doi))) == set(_answers(other.doi))
+
+
+def test_a_prefix_saved_or_deleted_forgets_its_page(press, society, django_capture_on_commit_callbacks):
+    from members.models import Prefix
+
+    prefix = Prefix.objects.get(value="10.5555")
+    cache.set(cited_by_page_key(prefix="10.5555"), "cached", 60)
+    with django_capture_on_commit_callbacks(execute=True):
+        prefix.member = society[0]
+        prefix.save()
+    assert cache.get(cited_by_page_key(prefix="10.5555")) is None
