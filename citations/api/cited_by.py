@@ -31,8 +31,8 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from citations.api.renderers import FastJSONRenderer
 from citations.api.serializers import WORK_FIELDS, WorkValues, crossref_work
 from citations.models import Citation
-from citations.work_json import cited_by_page_key, remember_cited_by_page
 from citations.selectors import cited_by_links
+from citations.work_json import cited_by_page_key, remember_cited_by_page
 from deposits.api.views import json_errors
 from deposits.doi import InvalidDOI, parse_doi
 from deposits.selectors import work_by_doi
@@ -157,7 +157,6 @@ class CitedByBase(KeyRequestsAnswerJSON, generics.ListAPIView):
                 .annotate(cited_doi=F("cited_work__doi"), reference_key=F("reference__key"))
                 .values("created", "method", "score", "status", "cited_doi", "reference_key",
                         *(f"citing_work__{name}" for name in WORK_FIELDS)))
-
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
