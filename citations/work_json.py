@@ -30,6 +30,9 @@ TTL_SECONDS = 15 * 60
 CACHE_VERSION = "v1"
 # Short: the page shows its citing works' metadata, whose changes do not forget it (above).
 CITED_BY_PAGE_SECONDS = 60
+# Ids or keys per statement: a re-deposit may change thousands of works, and the database cache
+# deletes many keys in one statement (within SQLite's and Django's limits on its parameters).
+CHUNK = 900
 
 
 def _digest(doi: str) -> str:
@@ -68,10 +71,11 @@ def forget_public_answers(*, work_ids: Iterable[int] = (), dois: Iterable[str] =
     a request in between could cache the old state again."""
     dois = set(dois)
     work_ids = list(work_ids)
-    if work_ids:
-        dois.update(Work.objects.filter(pk__in=work_ids).values_list("doi", flat=True))
+    for start in range(0, len(work_ids), CHUNK):
+        dois.update(Work.objects.filter(pk__in=work_ids[start:start + CHUNK]).values_list("doi", flat=True))
     keys = set()
     for doi in dois:
         keys.update((cache_key(doi), widget_data_key(doi), cited_by_page_key(doi=doi), cited_by_page_key(prefix=doi_prefix(doi))))
-    if keys:
-        cache.delete_many(sorted(keys))
+    keys = sorted(keys)
+    for start in range(0, len(keys), CHUNK):
+        cache.delete_many(keys[start:start + CHUNK])
