@@ -6,7 +6,9 @@ milliseconds and the queries of each kind of request, so a change to the code sh
 that do not depend on how busy the machine is. `--profile KIND` prints cProfile's top functions.
 
 Kinds: widget-cached, widget-304, widget-uncached (the widget's data endpoint), works and
-works-cached (`/works/{doi}`, through Django or answered by portal.front), citedby (the first page of a work's cited-by list, API key). Data: a fresh
+works-cached (`/works/{doi}`, through Django or answered by portal.front), citedby and
+citedby-cached (the first page of a work's 1,000-link cited-by list by its owner's API key,
+through Django or answered by portal.front). Data: a fresh
 SQLite database under var/bench/ unless DATABASE_URL names one (then emptied first: give it one
 of its own); the cache is the settings' own (REDIS_URL for Redis; its database is cleared).
 """
@@ -81,11 +83,16 @@ def main() -> None:
     def works_cached(i: int):  # answered by portal.front once Django has cached it
         return f"/works/{dois[i % len(dois)]}", {}
 
-    def citedby(i: int):
+    def citedby(i: int):  # uncached: through Django
+        cache.delete(work_json.cited_by_page_key(doi=hot_doi))
+        return citedby_cached(i)
+
+    def citedby_cached(i: int):  # answered by portal.front once Django has cached it
         return f"/api/v1/works/{hot_doi}/cited-by", {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     kinds = {"widget-cached": widget_cached, "widget-304": widget_304, "widget-uncached": widget_uncached,
-             "works": works, "works-cached": works_cached, "citedby": citedby}
+             "works": works, "works-cached": works_cached, "citedby": citedby,
+             "citedby-cached": citedby_cached}
     for path in widget_paths:  # the ETags, and every entry cached
         status, headers, _ = call(application, path, {"HTTP_ORIGIN": ORIGIN})
         etags[path] = headers.get("ETag", "")

@@ -1,5 +1,5 @@
 """Listening to deposits: registered works enter the search index and start matching; removed
-works leave the index; removed links fix counts; changed works' cached Crossref JSON is forgotten."""
+works leave the index; removed links fix counts; changed works' cached answers are forgotten."""
 import logging
 from functools import partial
 
@@ -13,9 +13,10 @@ from citations.figures import request_figures_refresh
 from citations.search import work_index
 from citations.services import refresh_cited_by_counts, refresh_linked_counts
 from citations.tasks import match_works_task
-from citations.work_json import forget_dois_json, forget_work_json
+from citations.work_json import forget_prefix_page, forget_public_answers
 from deposits.models import Work
 from deposits.signals import works_registered
+from members.models import Prefix
 
 log = logging.getLogger(__name__)
 
@@ -51,15 +52,22 @@ def recount_owners_figures(sender, work_ids, **kwargs) -> None:
 
 @receiver(works_registered)
 def forget_redeposited_works_json(sender, work_ids, **kwargs) -> None:
-    # Sent after the deposit committed: the works' Crossref JSON changed with their metadata.
-    forget_work_json(work_ids=work_ids)
+    # Sent after the deposit committed: the works' cached answers changed with their metadata.
+    forget_public_answers(work_ids=work_ids)
 
 
 @receiver(post_save, sender=Work)
 @receiver(post_delete, sender=Work)
 def forget_changed_work_json(sender, instance: Work, **kwargs) -> None:
     # A row saved or deleted one by one (the admin, a service): forgotten once committed.
-    transaction.on_commit(partial(forget_dois_json, dois=[instance.doi]))
+    transaction.on_commit(partial(forget_public_answers, dois=[instance.doi]))
+
+
+@receiver(post_save, sender=Prefix)
+@receiver(post_delete, sender=Prefix)
+def forget_moved_prefix_page(sender, instance: Prefix, **kwargs) -> None:
+    # Its cached cited-by page names the member it was made for (the Django admin may move it).
+    transaction.on_commit(partial(forget_prefix_page, prefix=instance.value))
 
 
 @receiver(post_delete, sender=Work)

@@ -19,8 +19,7 @@ from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedRe
 from citations.reference_index import TEXT_FIELDS as REFERENCE_TEXT_FIELDS
 from citations.reference_index import index_references, references_for_works, unindex_references
 from citations.search import WorkIndex, work_index
-from citations.widget.data import forget_widget_data
-from citations.work_json import forget_work_json
+from citations.work_json import forget_public_answers
 from deposits.models import Reference, Work
 
 log = logging.getLogger(__name__)
@@ -243,10 +242,10 @@ def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
     Work.objects.filter(pk__in=work_ids).update(cited_by_count=Coalesce(Subquery(distinct_citing), Value(0)))
     # The owners' stored figures (citations received, citing works and members) follow, debounced.
     figures_changed(work_ids=work_ids)
-    # Every change to a work's links comes through here: the widget's cached list goes with the
-    # count, once the change is committed (earlier, a reader could cache the old list again).
-    transaction.on_commit(partial(forget_widget_data, work_ids=work_ids))
-    transaction.on_commit(partial(forget_work_json, work_ids=work_ids))  # its is-referenced-by-count
+    # Every change to a work's links comes through here: its cached answers (the widget's list,
+    # its JSON's is-referenced-by-count, its cited-by pages) go with the count, once the change is
+    # committed (earlier, a reader could cache the old state again).
+    transaction.on_commit(partial(forget_public_answers, work_ids=work_ids))
 
 
 def refresh_linked_counts(*, work_ids: Iterable[int]) -> None:
@@ -262,7 +261,7 @@ def refresh_linked_counts(*, work_ids: Iterable[int]) -> None:
     )
     Work.objects.filter(pk__in=work_ids).update(linked_references_count=Coalesce(Subquery(linked), Value(0)))
     # Their reference lists' matched DOIs ("doi-asserted-by": "crossref") changed with the links.
-    transaction.on_commit(partial(forget_work_json, work_ids=work_ids))
+    transaction.on_commit(partial(forget_public_answers, work_ids=work_ids))
     # The owners' references matched and unmatched reasons (matching calls this for every batch).
     figures_changed(work_ids=work_ids)
 
@@ -363,6 +362,8 @@ def _decide(citation: Citation, *, status: str, by, action: str) -> None:
     citation.decided_at = timezone.now()
     citation.save(update_fields=["status", "decided_by", "decided_at"])
     _record(citation, reference_key=citation.reference.key, by=by, action=action)
+    # The cited-by pages show each link's status (rejecting recounts, which forgets them too).
+    transaction.on_commit(partial(forget_public_answers, work_ids=[citation.cited_work_id]))
 
 
 def _record(citation: Citation, *, reference_key: str, by, action: str) -> MatchDecision:

@@ -25,7 +25,7 @@ from citations.crossref_data import REFERENCE_COLUMNS, BadRecord, RawRecord, dat
 from citations.matching.records import WorkRecord
 from citations.search import work_index
 from citations.search.records import IDS_PER_QUERY
-from citations.work_json import forget_dois_json
+from citations.work_json import forget_public_answers
 from deposits.doi import doi_prefix
 from deposits.models import Reference, Work
 from members.models import Member
@@ -243,7 +243,7 @@ class _Batch:
                 fields["id"] = inserted[fields["doi"]]
             self._update(cursor, connection, changed)
             # Their `GET /works/{doi}` answers are cached (portal.front): forgotten once committed.
-            transaction.on_commit(partial(forget_dois_json, dois=[f["doi"] for f in changed]), using=self.using)
+            transaction.on_commit(partial(forget_public_answers, dois=[f["doi"] for f in changed]), using=self.using)
             written = new + changed
             self.index.write_texts([(f["id"], matching.index_text(_indexed_record(f))) for f in written])
             if self.with_references:

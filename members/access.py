@@ -120,6 +120,12 @@ def agent_allows(*, agent: Member | int, principal: Member | int, scope: str) ->
     return scopes is not None and scope in scopes
 
 
+def acts_for_itself(acting: Member | int, owner: Member | int | None) -> bool:
+    """Whether a machine login of `acting` works on its own member's DOIs (no grant needed).
+    portal.front's cached cited-by pages, which read no grants, serve only these."""
+    return owner is not None and _id(acting) == _id(owner)
+
+
 def may_act_for(acting: Member | int, owner: Member | int | None, scope: str) -> bool:
     """Whether a machine login of `acting` (already allowed `scope` by its user's role or its
     key's scopes) may use `scope` on `owner`'s DOIs: its own member, or as an agent granted it.
@@ -128,7 +134,7 @@ def may_act_for(acting: Member | int, owner: Member | int | None, scope: str) ->
     member's prefixes all ask here."""
     if owner is None:
         return False
-    return _id(acting) == _id(owner) or agent_allows(agent=acting, principal=owner, scope=scope)
+    return acts_for_itself(acting, owner) or agent_allows(agent=acting, principal=owner, scope=scope)
 
 
 def _is_agency_superuser(user) -> bool:

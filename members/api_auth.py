@@ -38,15 +38,35 @@ class RefusedCredentials(exceptions.APIException):
         return self.refusal.retry_after
 
 
+def bears_key(request) -> bool:
+    """Whether a request gives `Authorization: Bearer …` (a key, good or bad)."""
+    parts = get_authorization_header(request).split()
+    return bool(parts) and parts[0].lower() == APIKeyAuthentication.keyword
+
+
+class KeyRequestsAnswerJSON:
+    """For DRF views taking keys: a key is a program's credential, so its requests are answered in
+    JSON whatever their Accept or `?format=`. The browsable API is a page for signed-in people, in
+    the portal's layout, which has nothing to show for a key (it once failed with a 500 on
+    APIKeyUser); a 406 would only puzzle a script that sends a browser's Accept."""
+
+    def perform_content_negotiation(self, request, force=False):
+        if bears_key(request):
+            json = next((renderer for renderer in self.get_renderers() if renderer.format == "json"), None)
+            if json is not None:
+                return json, json.media_type
+        return super().perform_content_negotiation(request, force=force)
+
+
 class APIKeyAuthentication(BaseAuthentication):
     """`Authorization: Bearer cbp_…`. The scope a view needs is its `required_scope`."""
 
     keyword = b"bearer"
 
     def authenticate(self, request):
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != self.keyword:
+        if not bears_key(request):
             return None  # not ours: the session may still authenticate
+        parts = get_authorization_header(request).split()
         if len(parts) != 2:
             raise RefusedCredentials(MachineRefusal("unknown_credentials", "Give the key as “Authorization: Bearer <key>”.", 401))
         view = request.parser_context.get("view") if request.parser_context else None

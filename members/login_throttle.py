@@ -36,6 +36,12 @@ def _keys(request, account: str) -> dict[str, str]:
     return {"pair": f"login-failures:pair:{pair}", "address": f"login-failures:address:{address}"}
 
 
+def failure_keys(request, account: str) -> list[str]:
+    """The cache entries counting this address's failures (at this account, and at any): both
+    missing means no failure to wait for or forget. portal.front reads them with its answer."""
+    return list(_keys(request, account).values())
+
+
 def account_of(credentials: dict) -> str:
     """The account a login names, whichever form sent it (admin: username, allauth: email/login)."""
     for field in ("email", "username", "login"):

@@ -6,11 +6,12 @@ import hashlib
 from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 
-from members.models import Member, Membership, Prefix, Role, WidgetKey
+from members.models import APIKey, Member, Membership, Prefix, Role, WidgetKey
 
 
 def memberships_for(user) -> QuerySet[Membership]:
-    if not user.is_authenticated:
+    # An API key's stand-in (members.api_auth.APIKeyUser) is authenticated but nobody: no row.
+    if not user.is_authenticated or user.pk is None:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("member")
 
@@ -87,3 +88,29 @@ def widget_key_from_record(value: str, record: tuple) -> WidgetKey | None:
         return None
     pk, member_id, allowed_origins, revoked = record
     return WidgetKey(pk=pk, key=value, member_id=member_id, allowed_origins=allowed_origins, revoked=revoked)
+
+
+# What portal.front needs of an API key to answer its owner's cached cited-by page without
+# Django: kept in the shared cache under the key's secret hash (the front hashes the token it is
+# given, so a record found proves the secret). members.services writes the row's committed state
+# here on every change (created, revoked, scopes, deleted) and on each recorded use; a missing or
+# stale record only sends the request to Django. The lifetime is a backstop.
+API_KEY_CACHE_SECONDS = 10 * 60
+
+
+def api_key_cache_key(secret_hash: str) -> str:
+    return f"api-key:v1:{secret_hash}"
+
+
+def api_key_record(key_id: str) -> tuple:
+    """The key's row as the cache keeps it: (key_id, member_id, scopes, revoked, last_used), or () for none."""
+    row = APIKey.objects.filter(key_id=key_id).order_by().values_list("key_id", "member_id", "scopes", "revoked", "last_used")[:1]
+    return next(iter(row), ())
+
+
+def api_key_from_record(record: tuple) -> APIKey | None:
+    """The key a cached record describes (members.access decides on it), or None for no key."""
+    if not record:
+        return None
+    key_id, member_id, scopes, revoked, last_used = record
+    return APIKey(key_id=key_id, member_id=member_id, scopes=scopes, revoked=revoked, last_used=last_used)

@@ -168,7 +168,8 @@ def api_key_hash(secret: str) -> str:
 
 
 def api_key_revoke(*, key: APIKey) -> APIKey:
-    """Revoked for good (a new key is a new key); the row stays so refusals can say why."""
+    """Revoked for good (a new key is a new key); the row stays so refusals can say why.
+    Its cached record follows (the save signal, members.apps), so portal.front refuses it at once."""
     if key.revoked is None:
         key.revoked = timezone.now()
         key.save(update_fields=["revoked"])
@@ -179,12 +180,49 @@ def api_key_revoke(*, key: APIKey) -> APIKey:
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+def api_key_use_recorded(last_used, *, now) -> bool:
+    """Whether a use at `now` is already recorded closely enough by `last_used` (no write needed).
+    portal.front answers a key only while its cached record says so: a stale one goes to Django,
+    which records the use."""
+    return last_used is not None and last_used >= now - LAST_USED_RESOLUTION
+
+
 def api_key_mark_used(*, key: APIKey) -> None:
     now = timezone.now()
-    if key.last_used is not None and key.last_used >= now - LAST_USED_RESOLUTION:
+    if api_key_use_recorded(key.last_used, now=now):
         return  # recent enough as loaded: no UPDATE on every request of a busy key
     stale = Q(last_used__isnull=True) | Q(last_used__lt=now - LAST_USED_RESOLUTION)
-    APIKey.objects.filter(stale, pk=key.pk).update(last_used=now)
+    if APIKey.objects.filter(stale, pk=key.pk).update(last_used=now):
+        _api_key_cache_write(key_id=key.key_id, secret_hash=key.secret_hash, after_change=False)
+
+
+def api_key_cache_refresh(*, key: APIKey) -> None:
+    """Make the cached record of a key (members.selectors.api_key_record) follow its row: forgotten
+    now, so this transaction's next request reads the change, and written afresh once the change
+    is committed. Every change to an APIKey calls this: the model's save and delete signals
+    (members.apps: these services, the Django admin)."""
+    _api_key_cache_write(key_id=key.key_id, secret_hash=key.secret_hash, after_change=True)
+
+
+def _api_key_cache_write(*, key_id: str, secret_hash: str, after_change: bool) -> None:
+    cache_key = selectors.api_key_cache_key(secret_hash)
+    if after_change:
+        cache.delete(cache_key)
+
+    def write_committed_state() -> None:
+        if after_change:
+            if record := selectors.api_key_record(key_id):  # (a deleted key: no record)
+                cache.set(cache_key, record, selectors.API_KEY_CACHE_SECONDS)
+            return
+        # A recorded use replaces its own stale record, but never a change's: the delete comes
+        # before this read, so a change committed meanwhile either is read here or, written after
+        # the delete, makes the add fail (a change's write always reads after its commit).
+        cache.delete(cache_key)
+        record = selectors.api_key_record(key_id)
+        if record:
+            cache.add(cache_key, record, selectors.API_KEY_CACHE_SECONDS)
+
+    transaction.on_commit(write_committed_state)
 
 
 # --- Widget keys: publishable, so no secret; the allowed sites are what protects them. ------------

@@ -1,6 +1,7 @@
 """A WSGI layer in front of Django that answers the commonest machine reads from the shared cache
 alone, before Django's handler, URL resolver and middleware run: the widget's data
-(citations.widget.front) and `GET /works/{doi}` (citations.api.front).
+(citations.widget.front), `GET /works/{doi}` and an owner's key's first cited-by page
+(citations.api.front).
 
 Eight pages or platforms asking at once on two cores wait for one another, so an answer's latency
 is several times the CPU of one request; Django's request handling alone cost more than the whole
@@ -8,7 +9,7 @@ budget of a cached answer (issue 16's notes). Here a cached answer costs one Red
 a few dozen microseconds of Python.
 
 Each reader (READERS below) decides from the cached records with the same functions as its Django
-view (members.access for widget keys), and answers only when it is sure: on a cache miss,
+view (members.access for widget and API keys), and answers only when it is sure: on a cache miss,
 a cookie, any other method, or any doubt it returns None and Django answers, as if this layer
 were not there. The headers are those Django's kept middleware adds (security headers, the
 Content-Security-Policy, X-Frame-Options, Content-Length), taken once per process from that
@@ -49,6 +50,7 @@ class Answer:
 READERS = [
     ("/widget/v1/data/", "citations.widget.front.data_answer"),
     ("/works/", "citations.api.front.work_answer"),
+    ("/api/v1/", "citations.api.front.cited_by_answer"),
 ]
 Reader = Callable[[WSGIRequest], "Answer | None"]
 

@@ -22,7 +22,7 @@ from django.utils.module_loading import import_string
 
 MACHINE_PATHS = re.compile(r"^/(?:widget/v1/data/|works/)")
 # Cited-by by key only: without credentials the answer depends on the session (Vary: Cookie).
-KEYED_PATHS = re.compile(r"^/api/v1/works/.+/cited-by$")
+KEYED_PATHS = re.compile(r"^/api/v1/(?:works/.+|prefixes/[^/]+)/cited-by$")
 # What a request without a cookie, for JSON, never needs.
 SKIPPED = frozenset({
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -2,6 +2,8 @@
 every header (in Django's order), and anything it is not sure of left to Django."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.citations.widget_builders import SITE, cite, widget_key, work
@@ -224,3 +226,191 @@ def test_on_redis_the_front_answers_as_django_and_counts_once(client, press, soc
     client_redis = caches["ratelimit"]._cache.get_client(write=True)
     [counter] = client_redis.keys("ratelimit:*throttle:public*")
     assert int(client_redis.get(counter)) == 4
+
+
+# --- The first cited-by page, for one of the owner's own API keys ------------------------------------
+
+from members import login_throttle  # noqa: E402
+from members.models import APIKey  # noqa: E402
+from members.services import api_key_create, api_key_revoke  # noqa: E402
+
+CITED_BY = "/api/v1/works/10.5555/cited.1/cited-by"
+PREFIX_CITED_BY = "/api/v1/prefixes/10.5555/cited-by"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Runs a step as its own transaction would: its after-commit work (cached key records,
+    forgotten answers) is done when it returns."""
+    def run(step, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return step(*args, **kwargs)
+    return run
+
+
+def _key(committed, member, scopes=(APIKey.Scope.RETRIEVE,)):
+    return committed(api_key_create, member=member, name="platform", scopes=list(scopes), created_by=None)
+
+
+def _bearer(made) -> dict:
+    return {"authorization": f"Bearer {made.token}"}
+
+
+def _fresh(committed, made) -> None:
+    """The key's use recorded just now and its record rewritten: only the access rules can refuse it."""
+    from django.utils import timezone
+
+    APIKey.objects.filter(pk=made.key.pk).update(last_used=timezone.now())
+    made.key.refresh_from_db()
+    committed(made.key.save)
+
+
+def front_request():
+    """A request from the address FrontClient's requests come from (RequestFactory's)."""
+    from django.test import RequestFactory
+
+    return RequestFactory().get("/")
+
+
+@pytest.mark.parametrize("path", [CITED_BY, PREFIX_CITED_BY])
+def test_an_owners_key_first_page_is_djangos_own(client, press, cited, memory_cache, committed, path):
+    front = FrontClient(client)
+    made = _key(committed, press[0])
+    first = committed(front.get, path, headers=_bearer(made))  # records the key's use, caches the page
+    assert not first.via_front and first.status_code == 200
+    answer = _same_as_djangos(client, front, path, **_bearer(made))
+    assert [r["citing_doi"] for r in json.loads(answer.content)["results"]] == ["10.6666/citing.1", "10.6666/citing.0"]
+    # A key's answer is JSON whatever its Accept (members.api_auth), so the front's too.
+    _same_as_djangos(client, front, path, accept="text/html", **_bearer(made))
+
+
+@pytest.mark.parametrize("case", ["page_size", "from", "session cookie", "another address", "agent's key", "unknown secret",
+                                  "another key's id", "failures counted", "use due to be recorded", "another spelling", "not cached"])
+def test_what_the_front_cannot_decide_on_a_cited_by_page_is_left_to_django(client, press, society, cited, memory_cache,
+                                                                           committed, case):
+    from members.models import AgentGrant
+    from members.services import agent_grant
+
+    front = FrontClient(client)
+    made = _key(committed, press[0])
+    committed(front.get, CITED_BY, headers=_bearer(made))
+    assert front.get(CITED_BY, headers=_bearer(made)).via_front
+    path, headers, extra = CITED_BY, _bearer(made), {}
+    if case in ("page_size", "from"):
+        path += "?page_size=50" if case == "page_size" else "?from=2000-01-01"
+    elif case == "session cookie":
+        extra = {"HTTP_COOKIE": "sessionid=x"}
+    elif case == "another address":
+        extra = {"HTTP_HOST": "localhost"}
+    elif case == "agent's key":
+        agent_grant(principal=press[0], agent=society[0], scopes=[AgentGrant.Scope.RETRIEVE], granted_by=press[1])
+        agent_key = _key(committed, society[0])
+        _fresh(committed, agent_key)
+        headers = _bearer(agent_key)
+    elif case == "unknown secret":
+        headers = {"authorization": f"Bearer {made.token[:-4]}abcd"}
+    elif case == "another key's id":  # the secret is right, but for another key's id: a made-up token
+        headers = {"authorization": "Bearer cbp_000000000000_" + made.token.split("_", 2)[2]}
+    elif case == "failures counted":
+        login_throttle.record_failure(front_request(), made.key.key_id)
+    elif case == "use due to be recorded":
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        APIKey.objects.filter(pk=made.key.pk).update(last_used=timezone.now() - timedelta(minutes=2))
+        made.key.refresh_from_db()
+        committed(made.key.save)
+    elif case == "another spelling":
+        path = "/api/v1/works/10.5555/CITED.1/cited-by"
+    elif case == "not cached":
+        from django.core.cache import cache
+
+        from citations.work_json import cited_by_page_key
+
+        cache.delete(cited_by_page_key(doi="10.5555/cited.1"))
+    answer = committed(front.get, path, headers=headers, **extra)
+    assert not answer.via_front
+    if case == "use due to be recorded":  # Django recorded it: the front answers again
+        assert front.get(CITED_BY, headers=_bearer(made)).via_front
+    if case in ("unknown secret", "another key's id"):
+        assert answer.status_code == 401
+
+
+@pytest.mark.parametrize("case", ["another member's key", "revoked key", "key without retrieve"])
+def test_only_the_owners_own_key_reads_a_cached_page(client, press, society, cited, memory_cache, committed, case):
+    """Owner only, through the front too: with the owner's page cached and each key's use freshly
+    recorded, another member's key, the owner's revoked key and its key without `retrieve` get
+    Django's refusal and never a citing work."""
+    front = FrontClient(client)
+    owners = _key(committed, press[0])
+    for path in (CITED_BY, PREFIX_CITED_BY):
+        committed(front.get, path, headers=_bearer(owners))
+        assert front.get(path, headers=_bearer(owners)).via_front
+    if case == "another member's key":
+        made = _key(committed, society[0], scopes=(APIKey.Scope.RETRIEVE, APIKey.Scope.DEPOSIT))
+    elif case == "revoked key":
+        made = owners
+        committed(api_key_revoke, key=owners.key)
+    else:
+        made = _key(committed, press[0], scopes=(APIKey.Scope.DEPOSIT,))
+    _fresh(committed, made)
+    for path in (CITED_BY, PREFIX_CITED_BY):
+        answer = committed(front.get, path, headers=_bearer(made))
+        assert not answer.via_front
+        assert answer.status_code in (401, 403)
+        assert b"10.6666" not in answer.content and b"results" not in answer.content
+
+
+def test_a_new_link_or_an_editors_decision_forgets_the_page_at_once(client, press, society, cited, memory_cache, committed):
+    from citations.models import Citation
+    from citations.services import citation_confirm
+
+    front = FrontClient(client)
+    made = _key(committed, press[0])
+    for path in (CITED_BY, PREFIX_CITED_BY):
+        committed(front.get, path, headers=_bearer(made))
+    newer = committed(cite, work(society[0], "10.6666/newer", "A newer citing work"), cited)
+    for path in (CITED_BY, PREFIX_CITED_BY):
+        answer = committed(front.get, path, headers=_bearer(made))
+        assert not answer.via_front and json.loads(answer.content)["results"][0]["citing_doi"] == "10.6666/newer"
+        assert front.get(path, headers=_bearer(made)).via_front
+    committed(citation_confirm, citation=Citation.objects.get(pk=newer.pk), by=press[1])
+    for path in (CITED_BY, PREFIX_CITED_BY):
+        answer = committed(front.get, path, headers=_bearer(made))
+        assert not answer.via_front and json.loads(answer.content)["results"][0]["match"]["status"] == "confirmed"
+
+
+def test_a_citing_works_new_title_shows_once_the_page_expires_within_a_minute(client, press, society, cited, memory_cache,
+                                                                             committed, monkeypatch):
+    """The decision (citations.work_json): a citing work's metadata does not forget the pages of
+    the works it cites; they live 60 s."""
+    import time
+    from types import SimpleNamespace
+
+    from citations.work_json import CITED_BY_PAGE_SECONDS
+    from deposits.models import Work
+    from django.core.cache.backends import locmem
+
+    front = FrontClient(client)
+    made = _key(committed, press[0])
+    committed(front.get, CITED_BY, headers=_bearer(made))
+    citing = Work.objects.get(doi="10.6666/citing.0")
+    citing.title = "A retitled citing work"
+    committed(citing.save)
+    still = front.get(CITED_BY, headers=_bearer(made))
+    assert still.via_front and b"A retitled citing work" not in still.content
+    assert CITED_BY_PAGE_SECONDS <= 60
+    monkeypatch.setattr(locmem, "time", SimpleNamespace(time=lambda: time.time() + CITED_BY_PAGE_SECONDS + 1))
+    later = front.get(CITED_BY, headers=_bearer(made))
+    assert not later.via_front and b"A retitled citing work" in later.content
+
+
+def test_on_redis_an_owners_key_page_is_djangos_own(client, press, cited, redis_cache, committed):
+    front = FrontClient(client)
+    made = _key(committed, press[0])
+    committed(front.get, CITED_BY, headers=_bearer(made))
+    _same_as_djangos(client, front, CITED_BY, **_bearer(made))
+    committed(api_key_revoke, key=made.key)
+    refused = front.get(CITED_BY, headers=_bearer(made))
+    assert not refused.via_front and refused.status_code == 401

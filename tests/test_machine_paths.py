@@ -36,9 +36,10 @@ def test_only_cookieless_reads_of_the_machine_paths_take_the_short_stack(method,
     assert takes_short_stack(request) is short
 
 
-def test_cited_by_takes_the_short_stack_with_a_key_only():
-    keyed = RequestFactory().get("/api/v1/works/10.5555/x/cited-by", HTTP_AUTHORIZATION="Bearer cbp_x.y")
-    assert takes_short_stack(keyed)
+@pytest.mark.parametrize("path", ["/api/v1/works/10.5555/x/cited-by", "/api/v1/prefixes/10.5555/cited-by"])
+def test_cited_by_takes_the_short_stack_with_a_key_only(path):
+    assert takes_short_stack(RequestFactory().get(path, HTTP_AUTHORIZATION="Bearer cbp_x.y"))
+    assert not takes_short_stack(RequestFactory().get(path))
 
 
 def _same_answer(client, path: str, **headers) -> None:
@@ -70,6 +71,7 @@ def test_the_cited_by_api_answers_are_those_of_the_full_stack(client, press, cit
     token = api_key_create(member=press[0], name="platform", scopes=["retrieve"], created_by=None).token
     _same_answer(client, "/api/v1/works/10.5555/cited.1/cited-by", HTTP_AUTHORIZATION=f"Bearer {token}")
     _same_answer(client, "/api/v1/works/10.5555/cited.1/cited-by", HTTP_AUTHORIZATION="Bearer cbp_nope.nope")
+    _same_answer(client, "/api/v1/prefixes/10.5555/cited-by", HTTP_AUTHORIZATION=f"Bearer {token}")
 
 
 def test_security_headers_are_sent_on_the_short_stack(client, cited):

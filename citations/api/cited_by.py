@@ -6,12 +6,17 @@ One item per link: the citing work in Crossref's work format, which reference of
 how (method, score, status) and when the link was found. Newest first, cursor-paginated; the
 queries per page do not grow with its size (one query joins what a page shows). Errors are the portal's one JSON
 shape (deposits.api.views.json_errors).
+
+The first page asked by one of the owner's own keys (no parameters) is kept in the shared cache
+for portal.front to send again (citations.api.front, citations.work_json says when it goes).
 """
 from __future__ import annotations
 
+import base64
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -25,13 +30,18 @@ from rest_framework.renderers import BrowsableAPIRenderer
 
 from citations.api.renderers import FastJSONRenderer
 from citations.api.serializers import WORK_FIELDS, WorkValues, crossref_work
+from citations.models import Citation
 from citations.selectors import cited_by_links
+from citations.work_json import cited_by_page_key, remember_cited_by_page
 from deposits.api.views import json_errors
 from deposits.doi import InvalidDOI, parse_doi
 from deposits.selectors import work_by_doi
-from members.api_auth import APIKeyAuthentication, api_login
+from members.access import acts_for_itself
+from members.api_auth import APIKeyAuthentication, KeyRequestsAnswerJSON, api_login
+from members.machine_auth import MachineLogin
 from members.models import PREFIX_RE, APIKey
 from members.selectors import prefix_owner
+from portal import front
 
 
 class NotOwner(exceptions.APIException):
@@ -44,6 +54,23 @@ class CitedByPagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
     ordering = ("-created", "-pk")
+
+    def decode_cursor(self, request):
+        """DRF's cursor, refused with a 400 naming `cursor` when it is not one DRF could have made:
+        DRF reads any base64 leniently (garbage is page one), answers 404 for some bad ones, and
+        passes an unreadable position on to the query (a ValidationError there: a 500)."""
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        try:
+            base64.b64decode(encoded, validate=True)
+            cursor = super().decode_cursor(request)
+            if cursor.position is not None:
+                Citation._meta.get_field(self.ordering[0].lstrip("-")).to_python(cursor.position)
+        except (exceptions.NotFound, ValueError, DjangoValidationError):  # (binascii.Error is a ValueError)
+            raise exceptions.ValidationError({self.cursor_query_param: [
+                f"“{encoded[:80]}” is not a cursor of this list: follow the `next` or `previous` link as given."]}) from None
+        return cursor
 
 
 class CitedByLinkSerializer(serializers.BaseSerializer):
@@ -85,7 +112,7 @@ ERROR_EXAMPLES = {
     403: OpenApiResponse(OpenApiTypes.OBJECT, description="A key without `retrieve`, or another member's works.", examples=[
         OpenApiExample("not the owner", {"status": 403, "reason": "not_owner", "message": "Citing Society may not read the works citing 10.5555/target: only its owner and the agents it allowed to retrieve may."}),
         OpenApiExample("wrong scope", {"status": 403, "reason": "missing_scope", "message": "API key cbp_ab12 (“OJS”) may not retrieve cited-by lists: its scopes are deposit; it needs “retrieve”."})]),
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad date or DOI.", examples=[
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="A bad date, DOI or cursor.", examples=[
         OpenApiExample("bad date", {"status": 400, "reason": "invalid", "message": "The request has invalid or missing fields.", "fields": {"from": ["“yesterday” is not a date (YYYY-MM-DD) or an ISO 8601 date-time."]}})]),
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such work or prefix.", examples=[
         OpenApiExample("unknown DOI", {"status": 404, "reason": "not_found", "message": "No registered work has the DOI 10.5555/nothing."})]),
@@ -99,7 +126,7 @@ PARAMETERS = [
 ]
 
 
-class CitedByBase(generics.ListAPIView):
+class CitedByBase(KeyRequestsAnswerJSON, generics.ListAPIView):
     authentication_classes = [APIKeyAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     required_scope = APIKey.Scope.RETRIEVE  # read by APIKeyAuthentication
@@ -111,12 +138,14 @@ class CitedByBase(generics.ListAPIView):
         return json_errors
 
     def target(self) -> dict:
+        """cited_by_links' `work` or `prefix`, and `owner`; sets `cached_as`, the first page's cache key."""
         raise NotImplementedError
 
     def get_queryset(self):
         login = api_login(self.request, scope=self.required_scope)
         since, until = _period(self.request.query_params)
         target = self.target()
+        self.owner = target["owner"]
         try:
             links = cited_by_links(acting=login.member, since=since, until=until, **target)
         except PermissionDenied:
@@ -129,6 +158,18 @@ class CitedByBase(generics.ListAPIView):
                 .values("created", "method", "score", "status", "cited_doi", "reference_key",
                         *(f"citing_work__{name}" for name in WORK_FIELDS)))
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        login = request.auth
+        # Only what portal.front can tell apart without Django: the owner's own key (no agent,
+        # whose grant it would have to read), the first page, no parameters.
+        if (front.enabled() and response.status_code == 200 and isinstance(login, MachineLogin) and login.key is not None
+                and not request.META.get("QUERY_STRING") and acts_for_itself(login.member, self.owner)):
+            address, owner_id = request.build_absolute_uri(), getattr(self.owner, "pk", self.owner)
+            response.add_post_render_callback(lambda rendered: remember_cited_by_page(
+                self.cached_as, address=address, owner_id=owner_id, headers=list(rendered.items()), body=rendered.content))
+        return response
+
 
 class WorkCitedBy(CitedByBase):
     def target(self) -> dict:
@@ -138,6 +179,7 @@ class WorkCitedBy(CitedByBase):
             raise exceptions.ValidationError({"doi": [f"“{self.kwargs['doi']}”: {error}."]}) from None
         if work is None:
             raise exceptions.NotFound(f"No registered work has the DOI {self.kwargs['doi']}.")
+        self.cached_as = cited_by_page_key(doi=work.doi)
         return {"work": work, "owner": work.owner_id}
 
     @extend_schema(summary="The works citing one of the member's works (owner and its agents only)", parameters=PARAMETERS,
@@ -154,6 +196,7 @@ class PrefixCitedBy(CitedByBase):
         owner = prefix_owner(prefix)
         if owner is None:
             raise exceptions.NotFound(f"Prefix {prefix} is not assigned to any member.")
+        self.cached_as = cited_by_page_key(prefix=prefix)
         return {"prefix": prefix, "owner": owner}
 
     @extend_schema(summary="The works citing any work under one of the member's prefixes (owner and its agents only)",

@@ -1,20 +1,34 @@
-"""`GET /works/{doi}` answered before Django (portal.front) from each work's cached Crossref JSON,
-with the public rate limit counted in the same round trip.
+"""Two machine reads answered before Django (portal.front), each in one round trip to the cache:
 
-views.WorkDetail caches the exact bytes it sends (citations.work_json, which says when they are
-forgotten). A 404, a rate limit reached, an Accept
-the API does not serve, a miss or any doubt is left to Django.
+- `GET /works/{doi}` from each work's cached Crossref JSON, with the public rate limit counted.
+  A 404, a rate limit reached, an Accept the API does not serve, a miss or any doubt: Django.
+- the first page of `GET /api/v1/works/{doi}/cited-by` and `/api/v1/prefixes/{prefix}/cited-by`
+  for one of the owner's own API keys, from the cached page and the key's cached record
+  (members.selectors), decided by members.access as Django decides. Anything else is Django's:
+  other parameters, a session, agents (their grants are read afresh on every request), another
+  member's key, a revoked or wrongly scoped key, an address with sign-in failures counted, and a
+  key whose use is due to be recorded (once a minute: Django records it and rewrites the record).
+
+views.WorkDetail and cited_by.CitedByBase cache the exact bytes they send (citations.work_json,
+which says when they are forgotten).
 """
 from __future__ import annotations
 
 import time
 
 from django.conf import settings
+from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
 from citations.api.throttling import COUNTED, counter_of
-from citations.work_json import cache_key
+from citations.work_json import cache_key, cited_by_page_key
 from deposits.doi import normalize_doi
+from members import login_throttle
+from members.access import acts_for_itself, key_allows
+from members.machine_auth import split_key
+from members.models import PREFIX_RE, APIKey
+from members.selectors import api_key_cache_key, api_key_from_record
+from members.services import api_key_hash, api_key_use_recorded
 from portal.front import Answer, cached_many
 
 PREFIX = "/works/"
@@ -58,3 +72,38 @@ def _accepts_json(accept: str) -> bool:
     if any(len(kind) > 1 and not kind[1].strip().startswith("q=") for kind in types):
         return False
     return any(kind[0].strip() in SERVED for kind in types)
+
+
+CITED_BY_WORK, CITED_BY_PREFIX, CITED_BY_END = "/api/v1/works/", "/api/v1/prefixes/", "/cited-by"
+
+
+def cited_by_answer(request) -> Answer | None:
+    path = request.path_info
+    # The first page only, as the owner's key asked it (the page's links name that very address).
+    if not path.endswith(CITED_BY_END) or request.META.get("QUERY_STRING"):
+        return None
+    if path.startswith(CITED_BY_WORK):
+        doi = normalize_doi(path[len(CITED_BY_WORK):-len(CITED_BY_END)])
+        page_key = cited_by_page_key(doi=doi) if doi else None
+    elif path.startswith(CITED_BY_PREFIX):
+        prefix = path[len(CITED_BY_PREFIX):-len(CITED_BY_END)]
+        page_key = cited_by_page_key(prefix=prefix) if PREFIX_RE.fullmatch(prefix) else None
+    else:
+        return None
+    credentials = request.META.get("HTTP_AUTHORIZATION", "").split()
+    parts = split_key(credentials[1]) if len(credentials) == 2 and credentials[0].lower() == "bearer" else None
+    if page_key is None or parts is None:
+        return None
+    key_id, secret = parts
+    (record, *failures, page), _ = cached_many([
+        api_key_cache_key(api_key_hash(secret)), *login_throttle.failure_keys(request, key_id), page_key])
+    # A record found under the secret's hash proves the secret (as Django's hash comparison does).
+    key = api_key_from_record(record) if record else None
+    if key is None or key.key_id != key_id or page is None or any(found is not None for found in failures):
+        return None
+    if not key_allows(key, APIKey.Scope.RETRIEVE) or not api_key_use_recorded(key.last_used, now=timezone.now()):
+        return None
+    address, owner_id, headers, body = page
+    if address != request.build_absolute_uri() or not acts_for_itself(key.member_id, owner_id):
+        return None
+    return Answer(status=200, headers=headers, body=body)

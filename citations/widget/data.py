@@ -1,6 +1,6 @@
 """What the widget shows for one DOI, as the JSON bytes its endpoint sends, cached in Django's
 cache (the database table on the embedded default, Redis in production) and forgotten when the
-work gains or loses a citation (citations.services.refresh_cited_by_counts).
+work gains or loses a citation (citations.work_json.forget_public_answers).
 
 The cached entry does not depend on the key: the key and the asking site are checked on every
 request, before the entry is read (members.access, on the key's cached copy that every change to
@@ -9,7 +9,6 @@ the key rewrites), so a revoked key stops at once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import orjson
@@ -83,9 +82,3 @@ def _build(work: Work, *, key: WidgetKey) -> tuple[int, str, bytes]:
     etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     return (work.owner_id, etag, body)
 
-
-def forget_widget_data(*, work_ids: Iterable[int]) -> None:
-    """Drop the cached widget data of these works (their citations changed)."""
-    dois = list(Work.objects.filter(pk__in=list(work_ids)).values_list("doi", flat=True))
-    if dois:
-        cache.delete_many([cache_key(doi) for doi in dois])

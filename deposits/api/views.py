@@ -28,7 +28,7 @@ from deposits.selectors import deposits_sent_by
 from deposits.uploads import use_machine_upload_handlers
 from deposits.validation import check_structure
 from deposits.xml.reference_deposits import deposit_operation
-from members.api_auth import APIKeyAuthentication, RefusedCredentials, api_login
+from members.api_auth import APIKeyAuthentication, KeyRequestsAnswerJSON, RefusedCredentials, api_login
 from members.models import APIKey
 
 
@@ -63,7 +63,7 @@ class DepositPagination(PageNumberPagination):
     max_page_size = 200
 
 
-class MemberDepositsMixin:
+class MemberDepositsMixin(KeyRequestsAnswerJSON):
     """Shared by the list and the detail: who is asking, and only their member's deposits."""
 
     authentication_classes = [APIKeyAuthentication, SessionAuthentication]

@@ -183,3 +183,35 @@ def test_an_agent_of_one_member_cannot_read_another_members_list(client, press, 
     agent_grant(principal=society[0], agent=platform[0], scopes=[AgentGrant.Scope.RETRIEVE], granted_by=society[1])
     answer = client.get("/api/v1/prefixes/10.5555/cited-by", **bearer(platform[0], [APIKey.Scope.RETRIEVE]))
     assert answer.status_code == 403
+
+
+# --- Bad input and other renderers ---------------------------------------------------------------
+
+# Not base64; base64 of nothing; "p=notadate" (the 500: a ValidationError from the query); "o=notanumber"; "r=x".
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "%%%", "cD1ub3RhZGF0ZQ==", "bz1ub3RhbnVtYmVy", "cj14"])
+def test_a_malformed_cursor_is_a_json_error_naming_the_parameter(client, press, cited, cursor):
+    headers = bearer(press[0], [APIKey.Scope.RETRIEVE])
+    for url in ("/api/v1/works/10.5555/target/cited-by", "/api/v1/prefixes/10.5555/cited-by"):
+        answer = client.get(url, {"cursor": cursor}, **headers)
+        assert answer.status_code == 400, answer.content
+        assert answer.json()["reason"] == "invalid"
+        assert "cursor" in answer.json()["fields"]
+
+
+def test_a_key_asking_for_html_is_answered_in_json(client, press, cited):
+    """A key is a program's credential: the browsable API (a page for signed-in people) once
+    failed with a 500 on the key's stand-in user."""
+    headers = bearer(press[0], [APIKey.Scope.RETRIEVE])
+    for url in ("/api/v1/works/10.5555/target/cited-by", "/api/v1/prefixes/10.5555/cited-by?format=api"):
+        for accept in ("text/html,application/xhtml+xml,*/*;q=0.8", "text/html"):
+            answer = client.get(url, HTTP_ACCEPT=accept, **headers)
+            assert answer.status_code == 200, answer.content[:2000]
+            assert answer["Content-Type"] == "application/json"
+            assert [r["citing_doi"] for r in answer.json()["results"]] == ["10.6666/second", "10.6666/first"]
+
+
+def test_a_signed_in_user_asking_for_html_gets_the_browsable_api(client, press, cited):
+    client.force_login(press[1])
+    answer = client.get("/api/v1/works/10.5555/target/cited-by", HTTP_ACCEPT="text/html")
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/html")
+    assert b"10.6666/first" in answer.content

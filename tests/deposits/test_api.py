@@ -94,6 +94,21 @@ def test_list_is_the_members_own_filtered_and_paginated(client, press, society, 
     assert len(paged["results"]) == 2 and paged["next"]
 
 
+def test_a_key_asking_for_html_is_answered_in_json(client, key):
+    # (The browsable API once failed with a 500 on the key's stand-in user.)
+    answer = client.get(URL, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8", **bearer(key.token))
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/json"
+    assert answer.json()["count"] == 0
+
+
+def test_a_keys_stand_in_user_belongs_to_no_member():
+    # Pages' navigation asks for the user's memberships: a key's stand-in has none (no row to ask by).
+    from members.api_auth import APIKeyUser
+    from members.selectors import memberships_for
+
+    assert list(memberships_for(APIKeyUser(login=None))) == []
+
+
 def test_bad_filters_are_400_naming_the_field(client, key):
     response = client.get(URL, {"status": "done", "created_from": "2024-13-45"}, **bearer(key.token))
     assert response.status_code == 400
