@@ -24,7 +24,8 @@ class Citation(models.Model):
 
     reference = models.OneToOneField(Reference, on_delete=models.CASCADE, related_name="citation")
     citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations_made")
-    cited_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations_received")
+    # No index of its own: citation_cited_citing (cited_work, citing_work) leads with it.
+    cited_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations_received", db_index=False)
     method = models.CharField(max_length=20, choices=Method.choices)
     score = models.FloatField(null=True, blank=True, help_text="Matcher's confidence, 0 to 1.")
     agreed = models.JSONField(default=list, blank=True, help_text="Fields of the reference that agreed with the work.")
