@@ -47,7 +47,8 @@ def indexes_set_aside(*, using: str = "default") -> Iterator[list[str]]:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
             if not cursor.fetchone()[0]:
                 raise BulkLoadBusy("another bulk import_works is running: wait for it, or import with --no-bulk")
-        _build(using)  # what a load that died left, before the catalog is read again
+        # Records a load that died left stay: their indexes are gone from the catalog, so they are
+        # not recorded again, and are built after this load with the rest.
         names = _set_aside(holder)
         log.info("bulk load: %d indexes set aside (%s)", len(names), ", ".join(names))
         try:
