@@ -3,7 +3,8 @@
 The service behind `manage.py import_works`. Rows are written with plain SQL in batches of a
 few thousand (one transaction each) and indexed in the same batch, because per-object ORM
 saves would make a data file of millions of works take hours. Upserts by DOI, so running it
-again over the same files changes nothing.
+again over the same files changes nothing. A large first load on PostgreSQL runs in bulk mode:
+the secondary indexes are built after it rather than kept up row by row (citations.bulk_load).
 """
 from __future__ import annotations
 
