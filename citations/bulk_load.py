@@ -1,6 +1,7 @@
 """Bulk mode of `import_works` on PostgreSQL: the registry's secondary indexes set aside while a
 large load writes its rows, then built again, each once from all the rows, instead of updated
-row by row.
+row by row. On bench-scale's 1,000,000 works (10.9M references, 2 cores, load about 2): 166 s
+instead of 312 s, 298 instead of 368 us of CPU a work (the rebuild: 47 s of it).
 
 Each index is recorded (SetAsideIndex) in the transaction that drops it, and its record deleted
 in the transaction that builds it again, so a load that dies leaves the list of what it owes:
