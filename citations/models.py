@@ -24,7 +24,8 @@ class Citation(models.Model):
 
     reference = models.OneToOneField(Reference, on_delete=models.CASCADE, related_name="citation")
     citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations_made")
-    cited_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations_received")
+    # No index of its own: citation_cited_citing (cited_work, citing_work) leads with it.
+    cited_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="citations_received", db_index=False)
     method = models.CharField(max_length=20, choices=Method.choices)
     score = models.FloatField(null=True, blank=True, help_text="Matcher's confidence, 0 to 1.")
     agreed = models.JSONField(default=list, blank=True, help_text="Fields of the reference that agreed with the work.")
@@ -217,3 +218,17 @@ class MemberFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.works} works, {self.citations_received} citations ({self.computed_at:%Y-%m-%d %H:%M})"
+
+
+class SetAsideIndex(models.Model):
+    """A secondary index of the registry's tables that a bulk `import_works` dropped while it
+    loads (citations.bulk_load), recorded in the same transaction as the drop. The load builds
+    it again and deletes the record; a load that died leaves it here for the next run to build."""
+
+    name = models.CharField(max_length=63, unique=True)  # PostgreSQL's identifier length
+    table = models.CharField(max_length=63)
+    definition = models.TextField(help_text="Its CREATE INDEX statement, as pg_indexes gives it.")
+    set_aside_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.table} (set aside {self.set_aside_at:%Y-%m-%d %H:%M})"

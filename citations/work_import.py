@@ -3,7 +3,8 @@
 The service behind `manage.py import_works`. Rows are written with plain SQL in batches of a
 few thousand (one transaction each) and indexed in the same batch, because per-object ORM
 saves would make a data file of millions of works take hours. Upserts by DOI, so running it
-again over the same files changes nothing.
+again over the same files changes nothing. A large first load on PostgreSQL runs in bulk mode:
+the secondary indexes are built after it rather than kept up row by row (citations.bulk_load).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,6 +23,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from citations import matching
+from citations.bulk_load import indexes_set_aside, rebuild_set_aside_indexes
 from citations.crossref_data import REFERENCE_COLUMNS, BadRecord, RawRecord, data_files, read_records, reference_row, work_fields
 from citations.matching.records import WorkRecord
 from citations.search import work_index
@@ -36,6 +39,10 @@ from portal.memory import paused_garbage_collector
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
+# Bulk mode (PostgreSQL) by itself from this many works expected, when they are also more than the
+# registry holds: building an index again costs a pass over every row already there.
+BULK_MIN_WORKS = 50_000
+SAMPLED_LINES = 5000  # read of the first file to tell how many works the files hold
 
 # Columns written for a work, in this order; `updated` and the counts follow in the SQL.
 WORK_DATA = (
@@ -55,6 +62,10 @@ class ImportSummary:
     skipped: Counter = field(default_factory=Counter)  # reason -> how many
     references: int = 0
     seconds: float = 0.0
+    bulk: bool = False
+    indexes_built: int = 0  # in bulk mode: indexes set aside for the load and built after it,
+    indexes_seconds: float = 0.0  # taking this long (ANALYZE included)
+    repaired: list[str] = field(default_factory=list)  # indexes a bulk load that died had left set aside
 
     @property
     def works_per_second(self) -> float:
@@ -64,9 +75,13 @@ class ImportSummary:
         reasons = "; ".join(f"{n} {reason}" for reason, n in self.skipped.most_common())
         skipped = f"{sum(self.skipped.values())} skipped" + (f" ({reasons})" if reasons else "")
         references = f", {self.references} references" if self.references else ""
+        notes = "".join([
+            f"; {len(self.repaired)} indexes an unfinished bulk load had set aside built again" if self.repaired else "",
+            f"; bulk mode ({self.indexes_built} indexes built after the load in {self.indexes_seconds:.1f} s)" if self.bulk else "",
+        ])
         return (
             f"{self.read} works read: {self.created} created, {self.updated} updated, {skipped}{references} "
-            f"in {self.seconds:.1f} s ({self.works_per_second:,.0f} works/s)"
+            f"in {self.seconds:.1f} s ({self.works_per_second:,.0f} works/s){notes}"
         )
 
 
@@ -76,6 +91,7 @@ def import_works(
     with_references: bool = False,
     batch_size: int = BATCH_SIZE,
     workers: int = 1,
+    bulk: bool | None = None,
     on_problem: Problem | None = None,
     on_bytes: Callable[[int], None] | None = None,
     using: str = "default",
@@ -88,23 +104,76 @@ def import_works(
     `workers` > 1 (PostgreSQL only) reads that many files at once, each in a process of its own:
     reading is per file, and parsing JSON is most of the work. When it returns, every imported
     work is in the search index.
+
+    `bulk` (PostgreSQL only; for initial loads) drops the registry's secondary indexes for the
+    load and builds them after it (citations.bulk_load): searches and pages are slow meanwhile.
+    None decides: bulk when at least BULK_MIN_WORKS works are expected and more than the registry
+    holds. On PostgreSQL, indexes a bulk load that died left set aside are built first, always.
     """
     started = time.monotonic()
     files = [file for path in paths for file in data_files(path)]
     problem = on_problem or _log_problem
-    if workers > 1 and len(files) > 1:
-        if connections[using].vendor != "postgresql":
-            raise ValueError("import_works --workers needs PostgreSQL: SQLite takes one writer at a time")
-        summary = _import_in_processes(files, workers=workers, with_references=with_references, batch_size=batch_size,
-                                       on_problem=problem, on_bytes=on_bytes, using=using)
-    else:
-        summary = _import_files(files, with_references=with_references, batch_size=batch_size, on_problem=problem,
-                                on_bytes=on_bytes, using=using)
+    postgres = connections[using].vendor == "postgresql"
+    if workers > 1 and len(files) > 1 and not postgres:
+        raise ValueError("import_works --workers needs PostgreSQL: SQLite takes one writer at a time")
+    if bulk and not postgres:
+        raise ValueError("import_works --bulk needs PostgreSQL: SQLite keeps its indexes (use --no-bulk)")
+    repaired = rebuild_set_aside_indexes(using=using) if postgres else []
+    if repaired:
+        log.warning("import_works: built again %d indexes an unfinished bulk load had set aside: %s", len(repaired), ", ".join(repaired))
+    if bulk is None:
+        # repaired is None: a bulk load is running; this one writes through the indexes it rebuilds after.
+        bulk = postgres and repaired is not None and _bulk_pays(files, using=using)
+    with indexes_set_aside(using=using) if bulk else nullcontext([]) as set_aside:
+        if workers > 1 and len(files) > 1:
+            summary = _import_in_processes(files, workers=workers, with_references=with_references, batch_size=batch_size,
+                                           on_problem=problem, on_bytes=on_bytes, using=using)
+        else:
+            summary = _import_files(files, with_references=with_references, batch_size=batch_size, on_problem=problem,
+                                    on_bytes=on_bytes, using=using)
+        loaded = time.monotonic()
+    summary.indexes_built, summary.indexes_seconds = len(set_aside), time.monotonic() - loaded if bulk else 0.0
     work_index(using=using).optimize()
+    summary.bulk, summary.repaired = bool(bulk), repaired or []
     summary.seconds = time.monotonic() - started
     # No works_registered signal: per-work matching tasks for a bulk seed would flood the queue.
     # Matching the imported references is the matching pipeline's job (a bulk re-match), not this one's.
     return summary
+
+
+def _bulk_pays(files: list[Path], *, using: str) -> bool:
+    expected = expected_works(files)
+    return expected >= BULK_MIN_WORKS and expected > _registry_size(using)
+
+
+def expected_works(files: list[Path]) -> int:
+    """About how many works these files hold: the lines of the first file's first SAMPLED_LINES'
+    bytes (as stored, so compressed for .gz), scaled to the size of them all."""
+    total = sum(file.stat().st_size for file in files)
+    if not total:
+        return 0
+    consumed = lines = 0
+
+    def count(size: int) -> None:
+        nonlocal consumed
+        consumed += size
+
+    records = read_records(files[0], on_bytes=count)
+    for _ in records:
+        lines += 1
+        if lines >= SAMPLED_LINES:
+            break
+    records.close()
+    return round(lines * total / (consumed or files[0].stat().st_size or total))
+
+
+def _registry_size(using: str) -> int:
+    """The works already registered: the planner's estimate (a count of millions of rows takes
+    seconds), or a count when the table was never analysed."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [Work._meta.db_table])
+        estimate = cursor.fetchone()[0]
+    return estimate if estimate >= 0 else Work.objects.using(using).count()
 
 
 def _import_files(files: list[Path], *, with_references: bool, batch_size: int, on_problem: Problem,

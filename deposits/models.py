@@ -154,7 +154,8 @@ class Work(models.Model):
     published_online = models.CharField(max_length=10, blank=True, default="", db_default="")
     publisher = models.CharField(max_length=255, blank=True)
     resource_url = models.URLField(max_length=2000, blank=True)
-    owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="works")
+    # No index of its own: work_owner_count (owner, -cited_by_count) leads with it.
+    owner = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="works", db_index=False)
     deposit_timestamp = models.BigIntegerField(null=True, blank=True)
     last_deposit = models.ForeignKey(Deposit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
@@ -208,7 +209,8 @@ class Work(models.Model):
 class Reference(models.Model):
     """One entry of a work's reference list, as deposited."""
 
-    citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="references")
+    # No index of its own: the unique (citing_work, key) constraint's index leads with it.
+    citing_work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="references", db_index=False)
     key = models.CharField(max_length=255)
     position = models.PositiveIntegerField()
     doi = models.CharField(max_length=255, blank=True, help_text="Bare, lower case; blank when none given.")

@@ -7,7 +7,8 @@ Makefile gives a fresh database bench_scale and Redis database 14), it
    work with a power-law popularity; written once and kept under var/bench/scale/);
 2. creates the members owning its prefixes (the first, the large publisher, with an admin, an API
    key and a widget key);
-3. imports it with `manage.py import_works --with-references` (a process of its own, timed by the wall clock);
+3. imports it with `manage.py import_works --with-references` (a process of its own, timed by the wall clock;
+   bulk mode, as import_works chooses for a load into an empty registry, unless --no-bulk);
 4. matches with the real pipeline: Celery workers consuming `match_works_task` chunks, as a
    deposit's or the reconciler's matching does. A slice of the works with 1 worker process, another
    slice of the same size with 2, then the rest with 2;
@@ -15,7 +16,8 @@ Makefile gives a fresh database bench_scale and Redis database 14), it
    cited a few times, and the most cited ones), and the widget's data uncached then cached; and
    in process (Django's test client, as bench-dashboard does) the large publisher's dashboard.
 
-Each figure is printed as it comes. The last line is `import_works_per_s= db_size_mb=
+Each figure is printed as it comes. `--import-only` stops after the import (last line
+`import_works_per_s= import_cpu_us_per_work= db_size_mb=`). The last line is `import_works_per_s= db_size_mb=
 citedby_small_p95_ms= citedby_large_p95_ms= dashboard_p95_ms= widget_cached_p95_ms=
 widget_uncached_p95_ms= match_refs_per_s_1w= match_refs_per_s_2w= speedup_2w=`.
 Timings on a shared 2-core machine are noisy: read them with the load average it prints.
@@ -53,6 +55,8 @@ def main() -> None:
     parser.add_argument("--unstructured", type=float, default=0.9,
                         help="share of works also citing, by an unstructured string, something outside the registry (0: DOI references only)")
     parser.add_argument("--skip-rest", action="store_true", help="match only the two timed slices (the served figures then see part of the citations)")
+    parser.add_argument("--import-only", action="store_true", help="stop after the import: its rate, CPU a work and the database's size")
+    parser.add_argument("--no-bulk", action="store_true", help="import_works --no-bulk: the indexes kept up row by row (default: as import_works decides)")
     args = parser.parse_args()
     references = args.references or args.works * 10
     slice_size = args.slice or min(20_000, max(2_000, args.works // 50))
@@ -90,10 +94,17 @@ def main() -> None:
     connection.close()
 
     figures: dict[str, float] = {}
-    rate, line = run_import(paths, workers=args.import_workers)
-    figures["import_works_per_s"] = rate
+    rate, cpu, line = run_import(paths, workers=args.import_workers, bulk=not args.no_bulk)
+    figures["import_works_per_s"], figures["import_cpu_us_per_work"] = rate, cpu
     say(f"import: {line}")
-    say(f"import_works_per_s={rate:,.0f} (target {TARGETS['import_works_per_s']})")
+    say(f"import_works_per_s={rate:,.0f} (target {TARGETS['import_works_per_s']})  (load {load()})")
+    if args.import_only:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            figures["db_size_mb"] = cursor.fetchone()[0] / 1e6
+        say(f"total: {(time.monotonic() - began) / 60:.1f} min; load average {load()}")
+        print(f"import_works_per_s={rate:.0f} import_cpu_us_per_work={cpu:.0f} db_size_mb={figures['db_size_mb']:.0f}", flush=True)
+        return
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -150,11 +161,14 @@ def setup_members(shape) -> dict:
 
 # --- Import ---------------------------------------------------------------------------------
 
-def run_import(paths: list[Path], *, workers: int) -> tuple[float, str]:
-    """`manage.py import_works` in a process of its own; (works a second by the wall clock, its summary)."""
+def run_import(paths: list[Path], *, workers: int, bulk: bool) -> tuple[float, float, str]:
+    """`manage.py import_works` in a process of its own; (works a second by the wall clock, CPU
+    microseconds a work in all (nan when the server's is unknown), its summary)."""
     command = [sys.executable, "manage.py", "import_works", "--with-references", "--no-progress", *map(str, paths)]
     if workers > 1:
         command[4:4] = ["--workers", str(workers)]
+    if not bulk:
+        command[4:4] = ["--no-bulk"]
     import resource
 
     server_before = postgres_cpu_seconds()
@@ -174,9 +188,11 @@ def run_import(paths: list[Path], *, workers: int) -> tuple[float, str]:
     python = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
     server = postgres_cpu_seconds()
     cpu = f"CPU: import_works processes {python:.1f} s"
+    per_work = float("nan")
     if server is not None and server_before is not None:
-        cpu += f", PostgreSQL {server - server_before:.1f} s; {(python + server - server_before) / max(works, 1) * 1e6:,.0f} us a work in all"
-    return works / seconds, f"{line} — wall {seconds:.1f} s; {cpu}"
+        per_work = (python + server - server_before) / max(works, 1) * 1e6
+        cpu += f", PostgreSQL {server - server_before:.1f} s; {per_work:,.0f} us a work in all"
+    return works / seconds, per_work, f"{line} — wall {seconds:.1f} s; {cpu}"
 
 
 def postgres_cpu_seconds() -> float | None:
