@@ -86,6 +86,11 @@ def _build(work: Work, *, key: WidgetKey) -> tuple[int, str, bytes]:
 
 def forget_widget_data(*, work_ids: Iterable[int]) -> None:
     """Drop the cached widget data of these works (their citations changed)."""
-    dois = list(Work.objects.filter(pk__in=list(work_ids)).values_list("doi", flat=True))
-    if dois:
-        cache.delete_many([cache_key(doi) for doi in dois])
+    forget_widget_dois(dois=Work.objects.filter(pk__in=list(work_ids)).values_list("doi", flat=True))
+
+
+def forget_widget_dois(*, dois: Iterable[str]) -> None:
+    """Drop the cached widget data of the works of these DOIs (for a caller that has the DOIs)."""
+    keys = [cache_key(doi) for doi in dois]
+    if keys:
+        cache.delete_many(keys)
