@@ -6,6 +6,7 @@ come back in input order.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -96,14 +97,20 @@ def match_chunks(chunks: Iterable[Chunk], *, workers: int = 1) -> Iterator[list[
     # A forked child must not share the parent's database connection: close it before forking;
     # each worker then connects on first use.
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_forget_index) as pool:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.apply_async(match_chunk, (chunk,)))
-            if len(pending) >= 2 * workers:  # keep every worker busy, but never the whole file in memory
+    # Out of the collector's sight while the children fork: its full passes in each child would
+    # otherwise write to every shared object (their GC headers), copying the pages one by one.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_forget_index) as pool:
+            pending: deque = deque()
+            for chunk in chunks:
+                pending.append(pool.apply_async(match_chunk, (chunk,)))
+                if len(pending) >= 2 * workers:  # keep every worker busy, but never the whole file in memory
+                    yield pending.popleft().get()
+            while pending:
                 yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+    finally:
+        gc.unfreeze()  # (the parent's own objects are collected again as usual)
 
 
 def _forget_index() -> None:

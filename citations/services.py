@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from citations import matching
 from citations.doi_links import decide_doi_references, insert_links
-from citations.figures import figures_changed
+from citations.figures import figures_changed, request_figures_refresh
+from citations.link_counts import recount_links
 from citations.matching.records import MatchResult, ReferenceQuery
 from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedReference
 from citations.reference_index import TEXT_FIELDS as REFERENCE_TEXT_FIELDS
@@ -124,8 +125,9 @@ def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIn
     made = 0
     index = index or work_index()
     touched: set[int] = set()
+    relinked: set[int] = set()
     for start in range(0, len(rows), MATCH_BATCH):
-        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index, touched=touched)
+        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index, touched=touched, relinked=relinked)
     # Counts once per chunk, not in every batch's transaction: a popular work's count is a pass
     # over all its citations, and its row stays locked (other workers recounting it wait) until
     # the transaction ends. A run stopped between its links and this recount leaves counts behind
@@ -134,18 +136,42 @@ def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIn
     if work_ids:
         touched.update(work_ids)
         touched.update(Citation.objects.filter(citing_work_id__in=work_ids).values_list("cited_work_id", flat=True).distinct())
+    citing = {row["citing_work_id"] for row in rows} | set(work_ids)
     with transaction.atomic():
-        refresh_cited_by_counts(work_ids=sorted(touched))
-        refresh_linked_counts(work_ids=sorted({row["citing_work_id"] for row in rows} | set(work_ids)))
-    if work_ids:
-        Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
+        moved = recount_links(cited_ids=touched, citing_ids=citing)
+        if work_ids:  # in the same transaction: the chunk's works are done exactly when their counts are
+            Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
+        # The citing works' owners' figures change with their references' matched and unmatched
+        # reasons, the other works' with their counts.
+        transaction.on_commit(partial(_forget_changed_works, forget=moved | relinked, figures=moved | citing))
     log.info("matched %s of %s references for %s works", made, len(rows), len(work_ids))
     return made
 
 
-def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int]) -> int:
+def _forget_changed_works(*, forget: set[int], figures: set[int]) -> None:
+    """After a chunk's commit: forget the cached public answers (widget data, Crossref JSON,
+    cited-by pages) of the works in `forget` (their counts or links changed), and ask for the figures of the owners of the works
+    in `figures` to be recounted. One query for all their DOIs and owners, not one per cache."""
+    dois: list[str] = []
+    owners: set[int] = set()
+    ids = sorted(forget | figures)
+    for start in range(0, len(ids), ROWS_PER_QUERY):
+        for pk, doi, owner_id in Work.objects.filter(pk__in=ids[start : start + ROWS_PER_QUERY]).values_list("pk", "doi", "owner_id"):
+            if pk in forget:
+                dois.append(doi)
+            if pk in figures:
+                owners.add(owner_id)
+    forget_public_answers(dois=dois)
+    try:
+        request_figures_refresh(member_ids=owners)
+    except Exception:  # after commit: the links stand; the figures' sweep recounts these members later
+        log.exception("could not ask for a recount of the figures of members %s", sorted(owners)[:20])
+
+
+def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int], relinked: set[int]) -> int:
     """Match and write one batch; adds to `touched` the works whose cited-by counts it may have
-    changed (the caller recounts them)."""
+    changed (the caller recounts them), and to `relinked` the works whose links it changed (on
+    either side: what their cached widget data and Crossref JSON show)."""
     results = match_reference_queries([_query_of(row) for row in rows], index=index)
     rejected = _rejections_for({row["citing_work_id"] for row in rows})
     now = timezone.now()
@@ -186,10 +212,13 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int]) ->
         alive = set(Reference.objects.filter(pk__in=[row["pk"] for row in rows]).values_list("pk", flat=True))
         if unlinked:
             stale = Citation.objects.filter(reference_id__in=unlinked, status=Citation.Status.LINKED)
-            touched.update(stale.values_list("cited_work_id", flat=True))
+            for cited_work_id, citing_work_id in stale.values_list("cited_work_id", "citing_work_id"):
+                touched.add(cited_work_id)
+                relinked.update((cited_work_id, citing_work_id))
             stale.delete()
         links = [link for link in links if link["reference_id"] in alive]
         insert_links(links)
+        relinked.update(work_id for link in links for work_id in (link["cited_work_id"], link["citing_work_id"]))
         linked = [link["reference_id"] for link in links]
         UnmatchedReference.objects.filter(reference_id__in=linked).delete()
         unindex_references(linked)

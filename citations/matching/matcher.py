@@ -14,7 +14,7 @@ from citations.matching import weights
 from citations.matching.features import WorkFeatures, work_features
 from citations.matching.parse import name_in
 from citations.matching.records import MatchResult, ReferenceQuery, WorkRecord
-from citations.matching.scoring import Agreements, ReferenceView, agreements, score_bound, view_reference
+from citations.matching.scoring import FIELDS, Agreements, ReferenceView, agreements, score_bound, view_reference
 
 
 def match(ref: ReferenceQuery, *, candidates: Sequence[WorkRecord]) -> MatchResult:
@@ -55,6 +55,13 @@ def _match_doi(view: ReferenceView, candidates: Sequence[WorkRecord]) -> MatchRe
             outcome="unmatched", method="publisher-doi", reason="doi-not-registered",
             details={"dois": list(view.dois)},
         )
+    if _doi_only(view):
+        # Nothing to agree or disagree with the work: every field is 0 (`agreements` would say the
+        # same after building the work's features, most of a DOI reference's cost).
+        return MatchResult(
+            outcome="matched", method="publisher-doi", work=work, score=1.0, agreed=("doi",), reason="doi",
+            details={"fields": dict.fromkeys(FIELDS, 0.0)},
+        )
     features = work_features(work)
     found = agreements(view, features)
     contradicted = _doi_contradictions(view, features, found)
@@ -68,6 +75,11 @@ def _match_doi(view: ReferenceView, candidates: Sequence[WorkRecord]) -> MatchRe
         outcome="matched", method="publisher-doi", work=work, score=1.0, agreed=agreed, reason="doi",
         details={"fields": found.fields},
     )
+
+
+def _doi_only(view: ReferenceView) -> bool:
+    """A reference that gives a DOI and nothing else to check it against (no string, no fields)."""
+    return view.string is None and not view.has_fields and view.in_book is None
 
 
 def _doi_contradictions(view: ReferenceView, work: WorkFeatures, found: Agreements) -> tuple[str, ...]:
