@@ -215,6 +215,8 @@ def _names_container(scored) -> bool:
 def _eligible(view: ReferenceView, work: WorkFeatures, found: Agreements, names_journal: bool) -> bool:
     if work.is_notice and not view.says_notice and not _cites_notice_by_place(view, found):
         return False  # an erratum never stands in for the article it corrects
+    if view.string is not None and view.string.cites_notice and not work.is_notice and view.string.cites_notice not in work.title:
+        return False  # nor the article for its erratum ("Corrigendum to “...”" cites the corrigendum)
     if work.is_posted_content and names_journal:
         return False  # a reference naming a journal, volume or pages cites the published version
     return True

@@ -64,12 +64,23 @@ class ParsedString:
     names_book: bool  # "In: ...", "edited by", "Proceedings of": a part of a book or proceedings
     dois: tuple[str, ...]
     says_notice: bool  # the string itself names a correction/erratum/retraction
+    # The notice word of a string that cites a notice ("Corrigendum to ...", "Erratum: ...",
+    # "Retraction note to ..."), "" for none; "Erratum in: ..." (PubMed's pointer from an
+    # article to its erratum) is not one.
+    cites_notice: str
     says_preprint: bool
     shows_journal_numbering: bool  # volume/page structure: it names a journal issue
 
     @property
     def shows_pages(self) -> bool:
         return bool(self.range_starts or self.volume_pages)
+
+
+# A notice cited as such: its word, maybe "note", then "to"/"of"/"for"/"on" or a colon.
+_CITES_NOTICE = re.compile(
+    r"\b(correction|erratum|errata|corrigendum|corrigenda|retraction|addendum|expression of concern)"
+    r"(?:\s+(?:note|notice))?(?:\s*:|\s+(?:to|of|for|on)\b)"
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -120,6 +131,7 @@ def parse_string(raw: str) -> ParsedString:
         names_book=bool(_IN_BOOK.search(text_plain)),
         dois=dois,
         says_notice=any(f" {w}" in padded for w in NOTICE_WORDS),
+        cites_notice=next((m.group(1) for m in _CITES_NOTICE.finditer(text_plain)), ""),
         says_preprint=any(f" {w}" in padded for w in PREPRINT_WORDS),
         shows_journal_numbering=bool(pairs) or bool(_JOURNAL_NUMBERING.search(text_plain)),
     )

@@ -257,6 +257,29 @@ def test_reference_that_cites_the_correction_itself_can_match_it():
     assert_matches(unstructured(text, [CORRECTION, DIABETES]), CORRECTION)
 
 
+def test_reference_that_cites_a_notice_never_links_the_article_it_corrects():
+    # The notice is not in the registry (or its page is mistyped): the article it corrects, with
+    # the same authors, title, journal and year, must not stand in for it.
+    for text in (
+        "Ahtiluoto S, Polvikoski T, Peltonen M (2010) Corrigendum to “Diabetes, Alzheimer disease, and vascular dementia: "
+        "A population-based neuropathologic study”. Neurology 75:1664",
+        "Ahtiluoto S, et al. Erratum: Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neurology 2010;75:1664.",
+        "Ahtiluoto S, et al. Retraction note to: Diabetes, Alzheimer disease, and vascular dementia: A population-based "
+        "neuropathologic study. Neurology 2010;75:1664.",
+    ):
+        assert_unmatched(unstructured(text, [DIABETES]))
+
+
+def test_an_article_whose_reference_points_to_its_erratum_still_links():
+    # PubMed's "Erratum in:" follows the article's own reference: it cites the article.
+    text = ("Ahtiluoto S, Polvikoski T, Peltonen M, et al. Diabetes, Alzheimer disease, and vascular dementia: A population-based "
+            "neuropathologic study. Neurology. 2010;75(13):1195-1202. Erratum in: Neurology. 2010;75(18):1664.")
+    assert_matches(unstructured(text, [DIABETES, CORRECTION]), DIABETES)
+    correcting = dataclasses.replace(DIABETES, title="Correction of hearing loss by cochlear implants in older adults")
+    assert_matches(unstructured("Ahtiluoto S, Polvikoski T (2010) Correction of hearing loss by cochlear implants in older adults. "
+                                "Neurology 75:1195–1202", [correcting]), correcting)
+
+
 def test_preprint_copy_is_never_linked_from_a_journal_reference():
     text = "Ahtiluoto S, et al. Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic study. Neurology. 2010;75(13):1195-1202."
     assert_matches(unstructured(text, [PREPRINT, DIABETES]), DIABETES)
