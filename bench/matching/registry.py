@@ -501,7 +501,10 @@ def _abbreviator() -> Abbreviate:
 
 @lru_cache(maxsize=None)
 def _abbreviate(title: str, remove_part: bool = True) -> str:
-    return _abbreviator()(title, remove_part=remove_part)
+    try:
+        return _abbreviator()(title, remove_part=remove_part)
+    except IndexError:  # pyiso4 trips over some titles' diacritics: such a journal has no abbreviation
+        return title
 
 
 def _code(title: str) -> str:
