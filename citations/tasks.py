@@ -102,3 +102,18 @@ def refresh_stalest_member_figures() -> int:
     for pk in member_ids:
         refresh_member_figures_task.delay([pk])
     return len(member_ids)
+
+
+@shared_task(acks_late=True, autoretry_for=DATABASE_TROUBLE, max_retries=3)
+def rebuild_set_aside_indexes() -> int:
+    """Periodic (beat): build the registry's indexes that a bulk `import_works` which died had set
+    aside (citations.bulk_load). The next import_works run builds them too, but a load that is
+    never run again would leave searches and pages without them. A live bulk load holds them (its
+    lock): left to it. Returns how many were built."""
+    from django.db import connection
+
+    from citations import bulk_load
+
+    if connection.vendor != "postgresql":
+        return 0
+    return len(bulk_load.rebuild_set_aside_indexes() or [])

@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-callbacks": {"task": "citations.tasks.send_callbacks", "schedule": env.float("CALLBACK_SCAN_SECONDS", default=30.0)},
     "send-citation-digests": {"task": "citations.tasks.send_citation_digests", "schedule": 60 * 60},
     "refresh-member-figures": {"task": "citations.tasks.refresh_stalest_member_figures", "schedule": MEMBER_FIGURES_SWEEP_SECONDS},
+    # A bulk import_works that died leaves the registry's indexes set aside: built again here.
+    "rebuild-set-aside-indexes": {"task": "citations.tasks.rebuild_set_aside_indexes", "schedule": 10 * 60},
 }
 # Callback URLs that resolve to private, loopback or link-local addresses (and plain http) are
 # refused; tests (a receiver on 127.0.0.1) turn this on. Never in production.

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from citations import bulk_load, work_import
+from citations import bulk_load, tasks, work_import
 from citations.models import SetAsideIndex
 from deposits.models import Reference, Work
 from tests.citations.crossref_builder import write_jsonl
@@ -85,6 +85,21 @@ def test_indexes_a_bulk_load_left_set_aside_when_it_died_are_built_by_the_next_r
     assert f"{len(names)} indexes an unfinished bulk load had set aside built again" in out
     assert indexes() == before
     assert not SetAsideIndex.objects.exists()
+
+
+@postgres_only
+def test_the_periodic_task_builds_what_a_dead_bulk_load_set_aside_when_no_import_runs_again(press):
+    before = indexes()
+    dying = bulk_load._new_connection("default")
+    try:
+        names = bulk_load._set_aside(dying)
+    finally:
+        dying.close()
+    assert "work_owner_count" not in indexes()
+    assert tasks.rebuild_set_aside_indexes.apply().get() == len(names)
+    assert indexes() == before
+    assert not SetAsideIndex.objects.exists()
+    assert tasks.rebuild_set_aside_indexes.apply().get() == 0  # nothing left: nothing done
 
 
 @postgres_only
