@@ -5,8 +5,8 @@ Counting is a handful of set queries over the member's works, links and unmatche
 fine in a worker, too slow per request at a million links (COUNT(DISTINCT) of citing works and
 members). So pages read the stored row (one query), and the background work keeps it current:
 
-- every change to a work's counted links goes through services.refresh_cited_by_counts and
-  refresh_linked_counts, which call `figures_changed` with the works concerned; a deposit's
+- every change to a work's counted links goes through services.refresh_link_counts (or a
+  matching chunk's own recount), which call `figures_changed` with the works concerned; a deposit's
   receiver does the same for the works it registered;
 - after the change commits, the owners of those works get one recount each, debounced: the
   first change in a window sets a cache key and queues the task `DEBOUNCE` seconds later (longer

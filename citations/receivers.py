@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from citations.models import Citation
 from citations.figures import request_figures_refresh
 from citations.search import work_index
-from citations.services import refresh_cited_by_counts, refresh_linked_counts
+from citations.services import refresh_link_counts
 from citations.tasks import match_works_task
 from citations.work_json import forget_prefix_page, forget_public_answers
 from deposits.models import Work
@@ -79,5 +79,4 @@ def unindex_removed_work(sender, instance: Work, using: str, **kwargs) -> None:
 @receiver(post_delete, sender=Citation)
 def recount_after_unlink(sender, instance: Citation, **kwargs) -> None:
     # A re-deposit that drops references deletes their citations in its own transaction.
-    refresh_cited_by_counts(work_ids=[instance.cited_work_id])
-    refresh_linked_counts(work_ids=[instance.citing_work_id])
+    refresh_link_counts(cited_ids=[instance.cited_work_id], citing_ids=[instance.citing_work_id])

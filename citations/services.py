@@ -7,13 +7,12 @@ from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.utils import timezone
 
 from citations import matching
 from citations.doi_links import decide_doi_references, insert_links
-from citations.figures import figures_changed, request_figures_refresh
+from citations.figures import figures_changed
 from citations.link_counts import recount_links
 from citations.matching.records import MatchResult, ReferenceQuery
 from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedReference
@@ -142,30 +141,12 @@ def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIn
         if work_ids:  # in the same transaction: the chunk's works are done exactly when their counts are
             Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
         # The citing works' owners' figures change with their references' matched and unmatched
-        # reasons, the other works' with their counts.
-        transaction.on_commit(partial(_forget_changed_works, forget=moved | relinked, figures=moved | citing))
+        # reasons, the other works' with their counts; cached answers go only where counts or
+        # links changed (most works of a chunk keep theirs).
+        figures_changed(work_ids=moved | citing)
+        transaction.on_commit(partial(forget_public_answers, work_ids=moved | relinked))
     log.info("matched %s of %s references for %s works", made, len(rows), len(work_ids))
     return made
-
-
-def _forget_changed_works(*, forget: set[int], figures: set[int]) -> None:
-    """After a chunk's commit: forget the cached public answers (widget data, Crossref JSON,
-    cited-by pages) of the works in `forget` (their counts or links changed), and ask for the figures of the owners of the works
-    in `figures` to be recounted. One query for all their DOIs and owners, not one per cache."""
-    dois: list[str] = []
-    owners: set[int] = set()
-    ids = sorted(forget | figures)
-    for start in range(0, len(ids), ROWS_PER_QUERY):
-        for pk, doi, owner_id in Work.objects.filter(pk__in=ids[start : start + ROWS_PER_QUERY]).values_list("pk", "doi", "owner_id"):
-            if pk in forget:
-                dois.append(doi)
-            if pk in figures:
-                owners.add(owner_id)
-    forget_public_answers(dois=dois)
-    try:
-        request_figures_refresh(member_ids=owners)
-    except Exception:  # after commit: the links stand; the figures' sweep recounts these members later
-        log.exception("could not ask for a recount of the figures of members %s", sorted(owners)[:20])
 
 
 def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int], relinked: set[int]) -> int:
@@ -256,43 +237,35 @@ def pending_work_ids(*, older_than: timedelta, limit: int) -> list[int]:
     )
 
 
-def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
-    """Set each work's cited-by count to its number of distinct citing works (and forget the
-    widget's cached lists of those works)."""
-    work_ids = list(work_ids)
-    if not work_ids:
-        return
-    distinct_citing = (
-        Citation.objects.filter(cited_work=OuterRef("pk"), status__in=Citation.COUNTED)
-        .values("cited_work")
-        .annotate(n=Count("citing_work", distinct=True))
-        .values("n")
-    )
-    Work.objects.filter(pk__in=work_ids).update(cited_by_count=Coalesce(Subquery(distinct_citing), Value(0)))
-    # The owners' stored figures (citations received, citing works and members) follow, debounced.
-    figures_changed(work_ids=work_ids)
+def refresh_link_counts(*, cited_ids: Iterable[int] = (), citing_ids: Iterable[int] = ()) -> set[int]:
+    """Recount the cited-by counts of the works `cited_ids` (distinct citing works) and the
+    linked references counts of the works `citing_ids` (citations.link_counts: rows locked in id
+    order, so recounts running side by side never deadlock); their owners' figures follow
+    (debounced) and their cached answers are forgotten once committed. Returns the works whose
+    counts moved."""
+    cited_ids, citing_ids = set(cited_ids), set(citing_ids)
+    if not cited_ids and not citing_ids:
+        return set()
+    with transaction.atomic():
+        moved = recount_links(cited_ids=cited_ids, citing_ids=citing_ids)
+    changed = sorted(cited_ids | citing_ids)
+    # The owners' stored figures: citations received, citing works and members, references matched.
+    figures_changed(work_ids=changed)
     # Every change to a work's links comes through here: its cached answers (the widget's list,
-    # its JSON's is-referenced-by-count, its cited-by pages) go with the count, once the change is
-    # committed (earlier, a reader could cache the old state again).
-    transaction.on_commit(partial(forget_public_answers, work_ids=work_ids))
+    # its JSON's is-referenced-by-count and matched DOIs, its cited-by pages) go with the counts,
+    # once the change is committed (earlier, a reader could cache the old state again).
+    transaction.on_commit(partial(forget_public_answers, work_ids=changed))
+    return moved
+
+
+def refresh_cited_by_counts(*, work_ids: Iterable[int]) -> None:
+    """Set each work's cited-by count to its number of distinct citing works (refresh_link_counts)."""
+    refresh_link_counts(cited_ids=work_ids)
 
 
 def refresh_linked_counts(*, work_ids: Iterable[int]) -> None:
-    """Set each work's linked_references_count: its references with a counted link."""
-    work_ids = list(work_ids)
-    if not work_ids:
-        return
-    linked = (
-        Citation.objects.filter(citing_work=OuterRef("pk"), status__in=Citation.COUNTED)
-        .values("citing_work")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    Work.objects.filter(pk__in=work_ids).update(linked_references_count=Coalesce(Subquery(linked), Value(0)))
-    # Their reference lists' matched DOIs ("doi-asserted-by": "crossref") changed with the links.
-    transaction.on_commit(partial(forget_public_answers, work_ids=work_ids))
-    # The owners' references matched and unmatched reasons (matching calls this for every batch).
-    figures_changed(work_ids=work_ids)
+    """Set each work's linked_references_count: its references with a counted link (refresh_link_counts)."""
+    refresh_link_counts(citing_ids=work_ids)
 
 
 def match_reference_queries(
@@ -354,8 +327,7 @@ def citation_accept_flagged(*, citation: Citation, by) -> Citation:
         _decide(current, status=Citation.Status.CONFIRMED, by=by, action=MatchDecision.Action.ACCEPT)
         # It counts from now on: callbacks and digests announce it as new.
         Citation.objects.filter(pk=current.pk).update(counted_since=current.decided_at)
-        refresh_cited_by_counts(work_ids=[current.cited_work_id])
-        refresh_linked_counts(work_ids=[current.citing_work_id])
+        refresh_link_counts(cited_ids=[current.cited_work_id], citing_ids=[current.citing_work_id])
     return current
 
 

@@ -35,6 +35,14 @@ def dois(records) -> list[str]:
     return [record.doi for record in records]
 
 
+def index_counting(counts: dict[str, int]):
+    """The search index as if its 100,000 works held these words this many times."""
+    index = work_index()
+    index.common_terms = lambda: counts
+    index._stats = (counts, 100_000, 0.0)
+    return index
+
+
 def test_registered_work_is_found_by_title_words(press, django_capture_on_commit_callbacks):
     register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
     assert dois(work_index().search(CandidateQuery(text="phonon dispersion graphene"))) == ["10.5555/graphene.1"]
@@ -106,39 +114,31 @@ def test_work_record_takes_authors_family_names_and_title_with_subtitle():
 def test_query_fills_up_with_the_least_common_words_when_it_has_no_rare_indexed_ones():
     # "3rd" and a publisher's name are in no work's index text: never asked for. A book of
     # everyday title words by a popular surname must still be asked for by those words.
-    index = work_index()
-    index.common_terms = lambda: {"li": 900, "digital": 300, "divide": 250, "principles": 400, "applications": 600, "the": 40000}
-    index._stats = (index.common_terms(), 100_000, 0.0)
+    index = index_counting({"li": 900, "digital": 300, "divide": 250, "principles": 400, "applications": 600, "the": 40000})
     words = index.query_terms("li digital divide principles applications 3rd informa the")
     assert words == ["divide", "digital", "principles", "applications", "li"]  # the least common first, never "the"
 
 
 def test_a_fuzzy_lookup_keeps_the_words_no_work_has_longest_first():
     # The trigram fallback finds a misspelt word by its likeness: dropping it as unindexed would leave nothing.
-    index = work_index()
-    index.common_terms = lambda: {"phonon": 12, "graphene": 40, "the": 90_000}
-    index._stats = (index.common_terms(), 100_000, 0.0)
+    index = index_counting({"phonon": 12, "graphene": 40, "the": 90_000})
     assert index.query_terms("phonon dispersoin grapheen the") == []  # one indexed word alone is not asked for
     assert index.query_terms("phonon dispersoin grapheen the", unindexed=True) == ["dispersoin", "grapheen", "phonon"]
 
 
 def test_query_with_every_word_counted_asks_for_the_rarest_indexed_words_and_never_unindexed_ones():
-    index = work_index()
-    index.common_terms = lambda: {
+    index = index_counting({
         "graphene": 40, "phonon": 12, "bilayers": 3, "strained": 90, "li": 900, "physical": 30_000, "the": 90_000,
-    }
-    index._stats = (index.common_terms(), 100_000, 0.0)
+    })
     words = index.query_terms("li strained graphene bilayers phonon informa 3rd physical the")
     assert words[:4] == ["bilayers", "phonon", "graphene", "strained"]  # rarest first; "informa", "3rd" in no work
     assert words[4:] == ["li"]  # filled up with the least common of the common words, never "the"
 
 
 def test_query_asks_for_the_five_most_specific_words_only():
-    index = work_index()
-    index.common_terms = lambda: {
+    index = index_counting({
         "graphene": 40, "phonon": 12, "bilayers": 3, "strained": 90, "dispersion": 60, "lovelace": 5, "babbage": 7,
-    }
-    index._stats = (index.common_terms(), 100_000, 0.0)
+    })
     words = index.query_terms("lovelace babbage phonon dispersion strained graphene bilayers")
     assert words == ["bilayers", "lovelace", "babbage", "phonon", "graphene"]  # not "dispersion" nor "strained"
 
