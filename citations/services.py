@@ -246,7 +246,7 @@ def refresh_link_counts(*, cited_ids: Iterable[int] = (), citing_ids: Iterable[i
     cited_ids, citing_ids = set(cited_ids), set(citing_ids)
     if not cited_ids and not citing_ids:
         return set()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # (the row locks need a transaction; a caller's will do)
         moved = recount_links(cited_ids=cited_ids, citing_ids=citing_ids)
     changed = sorted(cited_ids | citing_ids)
     # The owners' stored figures: citations received, citing works and members, references matched.
