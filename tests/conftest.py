@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -111,7 +112,7 @@ def stop_worker(worker: subprocess.Popen) -> None:
     try:
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        worker.kill()
+        os.killpg(worker.pid, signal.SIGKILL)  # its pool too: orphaned children would keep their connections
         worker.wait()
 
 

@@ -1,10 +1,12 @@
 """The pages in a real headless Chromium (Debian's), as a member's staff would use them."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connections
 from playwright.sync_api import Page, expect, sync_playwright
 
 from deposits.models import Deposit
@@ -18,16 +20,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 ARTICLE = {"doi": "10.5555/browser.1", "title": "Seen in a browser", "authors": [("Bea", "Browser")], "year": 2025}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    # While Playwright's sync API runs, its event loop lives in this thread, and Django would take
-    # every ORM call (the tests' own, fixture teardown) for one made from async code. They are
-    # plain synchronous calls, so the check is lifted for exactly as long as Playwright runs.
+@contextmanager
+def headless_chromium():
+    """Debian's chromium under Playwright's sync API, for as long as the block runs.
+
+    While Playwright runs, its event loop lives in this thread, and Django would take every ORM
+    call (the tests' own, fixture teardown) for one made from async code. They are plain
+    synchronous calls, so the check is lifted for exactly as long as Playwright runs. A running
+    loop also gives Django's connections a storage of their own (asgiref keeps them per context
+    then), which nothing closes after the loop stops: so they are closed here, before it stops,
+    or the test database cannot be dropped at the end of the run ("being accessed by other users").
+    """
     with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            connections.close_all()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

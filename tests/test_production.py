@@ -14,12 +14,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django_celery_results.models import TaskResult
-from playwright.sync_api import sync_playwright
 
 from portal.celery import HEARTBEAT_KEY, app as celery_app, heartbeat
 from tests.builders import PASSWORD
 from tests.conftest import REPO, start_worker, stop_worker, wait_for, worker_env
-from tests.test_browser import CHROMIUM_ARGS, sign_in
+from tests.test_browser import headless_chromium, sign_in
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
@@ -153,11 +152,8 @@ def test_plain_http_production_is_flagged_by_the_deploy_check():
 
 @pytest.fixture
 def csp_violations_browser():
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_the_portals_pages_and_admin_break_no_rule_of_their_content_security_policy(
