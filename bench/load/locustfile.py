@@ -93,4 +93,9 @@ class Platform(HttpUser):
             return
         with open(path, "rb") as handle:
             self.client.post("/api/v1/deposits/", files={"file": (Path(path).name, handle, "application/xml")},
-                             headers={"Authorization": f"Bearer {PLAN['api_key']}"}, name="deposit")
+                             # A connection of its own: kept alive for the next post, seconds later,
+                             # it may be the one the server is closing as idle (gunicorn's keep-alive
+                             # is 2 s) just as the post goes out, and a POST is never resent by the
+                             # client (RFC 9112 9.3.1): one `RemoteDisconnected` in an earlier run.
+                             headers={"Authorization": f"Bearer {PLAN['api_key']}", "Connection": "close"},
+                             name="deposit")
