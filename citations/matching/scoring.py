@@ -323,12 +323,7 @@ def other_words(string: ParsedString, work: WorkFeatures) -> list[str]:
     own = work.own_words
     found = []
     for word, folded in _other_word_candidates(string.content_words):
-        if word in own or folded in own:
-            continue
-        first = word[0]
-        if first in work.container_initials and any(
-            full[0] == first and abbreviates(word, full) for full in work.container_word_list
-        ):
+        if word in own or folded in own or _abbreviates_container(word, work):
             continue
         found.append(word)
     return found
@@ -373,8 +368,40 @@ def title_in_string(text: str, work: WorkFeatures, words: frozenset[str]) -> flo
     """How well the work's title occurs somewhere in the reference string (0..1)."""
     sim = _occurrence(work.title, text)
     if sim < weights.TITLE_SIM_FULL and _omits_subtitle(words, work):
-        sim = max(sim, _occurrence(work.main_title, text) * weights.MAIN_TITLE_FACTOR)
+        main = _occurrence(work.main_title, text) * weights.MAIN_TITLE_FACTOR
+        if main > sim and not _another_subtitle(text, work):
+            sim = main
     return sim
+
+
+def _another_subtitle(text: str, work: WorkFeatures) -> bool:
+    """The string follows the work's main title with a subtitle of its own: of the first content
+    words after it, most are none of the work's ("Paleoclimate in the Yangtze River: a hydrological
+    modelling approach" is not "...: a long-term monitoring approach"). A string citing the main
+    title alone goes on with the journal, the year or the pages, which are the work's own."""
+    found = fuzz.partial_ratio_alignment(work.main_title, text, score_cutoff=50)
+    if found is None:
+        return False
+    following = []
+    for word in text[found.dest_end:].split():
+        if word.isdigit() or len(following) == weights.SUBTITLE_WORDS_LOOKED_AT:
+            break  # the numbers of the journal (or the year) come after any subtitle
+        if word in content_words([word]):
+            following.append(word)
+    others = [word for word in following if not _own_word(word, work)]
+    return len(others) >= weights.OTHER_SUBTITLE_WORDS
+
+
+def _own_word(word: str, work: WorkFeatures) -> bool:
+    """One of the work's words (title, names, container) or an abbreviation of its container's."""
+    return word in work.own_words or fold_name(word) in work.own_words or _abbreviates_container(word, work)
+
+
+def _abbreviates_container(word: str, work: WorkFeatures) -> bool:
+    first = word[0]
+    return first in work.container_initials and any(
+        full[0] == first and abbreviates(word, full) for full in work.container_word_list
+    )
 
 
 def _occurrence(needle: str, text: str) -> float:

@@ -632,3 +632,27 @@ def test_an_unmatched_reference_is_never_settled_by_place():
     result = match(ref, candidates=[SMITH, SAME_PAGE_OTHER_JOURNAL])
     assert_unmatched(result)
     assert not settled_by_place(ref, result)
+
+
+# --- Another paper's subtitle, another paper's page range -----------------------------------
+
+SLEEP_REVIEW = WorkRecord(
+    id=20, doi="10.1093/eurheartj/ehr007",
+    title="Sleep duration predicts cardiovascular outcomes: a systematic review and meta-analysis of prospective studies",
+    authors=("Cappuccio", "Cooper", "D'Elia", "Strazzullo", "Miller"), given_names=("Francesco P.", "Daniel", "Lanfranco", "Pasquale", "Michelle A."),
+    container_title="European Heart Journal", short_container_title="Eur Heart J", year=2011, volume="32", issue="12",
+    first_page="1484", last_page="1492",
+)
+
+
+def test_main_title_followed_by_another_subtitle_is_not_the_work_with_the_main_title():
+    # The same authors' cohort paper, not registered: its main title is the review's, its subtitle
+    # and its pages are its own. The main title alone would have counted as the whole title.
+    text = ("Cappuccio FP, Cooper D, D'Elia L, Strazzullo P, Miller MA (2011) Sleep duration predicts cardiovascular "
+            "outcomes: a prospective cohort study of Whitehall II civil servants. Eur Heart J 32(12):1520–1527")
+    assert_unmatched(unstructured(text, [SLEEP_REVIEW, SMITH]))
+
+
+def test_main_title_alone_still_cites_the_work():
+    text = "Cappuccio FP, Cooper D, D'Elia L, Strazzullo P, Miller MA (2011) Sleep duration predicts cardiovascular outcomes. Eur Heart J 32(12):1484–1492"
+    assert_matches(unstructured(text, [SLEEP_REVIEW, SMITH]), SLEEP_REVIEW)
