@@ -533,7 +533,7 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
             return -1.0
         if work.last_page and work.last_page in string.range_ends:
             return weights.PAGE_LAST_AGREEMENT  # a typo in the first page, the last page agrees
-        if any(near_page(page, work.first_page) for page in string.explicit_starts):
+        if any(near_page(page, work.first_page) for page in string.explicit_starts) and not _last_page_differs(string, work):
             return 0.0  # one digit off: a typo, no evidence either way
         return -1.0
     if work.first_page in string.range_starts:
@@ -545,6 +545,14 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
     if work.last_page and work.last_page in string.range_ends:
         return weights.PAGE_LAST_AGREEMENT  # a typo in the first page, the last page agrees
     return -1.0 if string.shows_pages else 0.0
+
+
+def _last_page_differs(string: ParsedString, work: WorkFeatures) -> bool:
+    """The string's page range ends elsewhere than the work, and not by a typo either: with its
+    first page off as well, the range is another article's ("814-831" is not 816-823)."""
+    if not work.last_page or not string.range_ends:
+        return False
+    return not any(end == work.last_page or near_page(end, work.last_page) for end in string.range_ends)
 
 
 def near_page(given: str, registered: str) -> bool:

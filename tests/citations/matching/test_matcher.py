@@ -656,3 +656,17 @@ def test_main_title_followed_by_another_subtitle_is_not_the_work_with_the_main_t
 def test_main_title_alone_still_cites_the_work():
     text = "Cappuccio FP, Cooper D, D'Elia L, Strazzullo P, Miller MA (2011) Sleep duration predicts cardiovascular outcomes. Eur Heart J 32(12):1484–1492"
     assert_matches(unstructured(text, [SLEEP_REVIEW, SMITH]), SLEEP_REVIEW)
+
+
+def test_page_range_off_at_both_ends_is_another_article_not_a_typo():
+    # 1830–1841 against the sibling's 1880–1887: the first page is one digit off, but a typo
+    # leaves the rest of the range alone.
+    text = ("Ahtiluoto S, Polvikoski T, Peltonen M (2010) Diabetes, Alzheimer disease, and vascular dementia: "
+            "a population-based neuropathologic study. Neurology 75(21):1830–1841")
+    assert_unmatched(unstructured(text, [DIABETES_SIBLING, SMITH]))
+
+
+def test_first_page_typo_with_its_last_page_still_matches():
+    text = ("Ahtiluoto S, Polvikoski T, Peltonen M (2010) Diabetes, Alzheimer disease, and vascular dementia: "
+            "a population-based neuropathologic study. Neurology 75(13):1159–1202")
+    assert_matches(unstructured(text, [DIABETES, DIABETES_SIBLING]), DIABETES)
