@@ -166,7 +166,9 @@ def test_reference_cut_at_the_start_still_matches():
 
 def test_reference_cut_at_the_end_still_matches():
     text = "Ahtiluoto S, Polvikoski T, Peltonen M (2010) Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic st"
-    assert_matches(unstructured(text), DIABETES)
+    assert_matches(unstructured(text, [work for work in ALL if work is not PREPRINT]), DIABETES)
+    # (With its preprint registered as well, nothing left in the string says which version it cites.)
+    assert_unmatched(unstructured(text), "ambiguous")
 
 
 def test_reference_without_authors_matches_by_title_and_journal():
@@ -410,7 +412,9 @@ def test_structured_issn_is_strong_evidence_for_the_journal():
 def test_structured_title_author_year_matches_and_initials_in_author_do_not_matter():
     for author in ("S Ahtiluoto", "Ahtiluoto, Sari", "Ahtiluoto S."):
         reference = ReferenceQuery(article_title=DIABETES.title, author=author, year="2010")
-        assert_matches(match(reference, candidates=[DIABETES_SIBLING, DIABETES, CORRECTION, PREPRINT]), DIABETES)
+        assert_matches(match(reference, candidates=[DIABETES_SIBLING, DIABETES, CORRECTION]), DIABETES)
+        # Title, author and year are its preprint's too: with the preprint registered, either may be cited.
+        assert_unmatched(match(reference, candidates=[DIABETES_SIBLING, DIABETES, CORRECTION, PREPRINT]), "ambiguous")
 
 
 def test_structured_book_by_volume_title_and_chapter_by_book_title():
@@ -670,3 +674,29 @@ def test_first_page_typo_with_its_last_page_still_matches():
     text = ("Ahtiluoto S, Polvikoski T, Peltonen M (2010) Diabetes, Alzheimer disease, and vascular dementia: "
             "a population-based neuropathologic study. Neurology 75(13):1159–1202")
     assert_matches(unstructured(text, [DIABETES, DIABETES_SIBLING]), DIABETES)
+
+
+SALT_ARTICLE = WorkRecord(
+    id=21, doi="10.1093/ije/dyz123", title="Dietary salt intake and blood pressure in rural India: a cross-sectional survey",
+    authors=("Johnson", "Praveen", "Neal"), given_names=("Claire", "Devarsetty", "Bruce"),
+    container_title="International Journal of Epidemiology", short_container_title="Int J Epidemiol",
+    year=2019, volume="48", issue="4", first_page="1120", last_page="1131",
+)
+SALT_PREPRINT = WorkRecord(
+    id=22, doi="10.1101/19001234", type="posted-content", title=SALT_ARTICLE.title,
+    authors=SALT_ARTICLE.authors, given_names=SALT_ARTICLE.given_names, container_title="medRxiv", year=2019,
+)
+
+
+def test_title_authors_and_year_cannot_choose_between_an_article_and_its_preprint():
+    text = "Johnson C, Praveen D, Neal B (2019) Dietary salt intake and blood pressure in rural India: a cross-sectional survey."
+    assert_unmatched(unstructured(text, [SALT_ARTICLE, SALT_PREPRINT, SMITH]), "ambiguous")
+    assert_unmatched(unstructured(text, [SALT_PREPRINT, SALT_ARTICLE, SMITH]), "ambiguous")
+
+
+def test_string_cut_inside_its_journal_name_cites_the_article_not_its_preprint():
+    # No preprint server calls itself a journal: "International Journal" is the article's.
+    text = "Johnson, C., Praveen, D. and Neal, B. (2019) ‘Dietary salt intake and blood pressure in rural India: a cross-sectional survey’, International Journal"
+    for candidates in ([SALT_ARTICLE, SALT_PREPRINT], [SALT_PREPRINT, SALT_ARTICLE]):
+        assert_matches(unstructured(text, candidates), SALT_ARTICLE)
+    assert_unmatched(unstructured(text, [SALT_PREPRINT]))
