@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from citations.matching import weights
 from citations.matching.abbrev import abbreviates, abbreviation_in, is_abbreviation, run_end
 from citations.matching.features import BOOK_TYPES, WorkFeatures, title_content_words
-from citations.matching.parse import ParsedString, name_in, parse_string, part_numbers
+from citations.matching.parse import ParsedString, name_in, names_part, parse_string, series_part
 from citations.matching.records import Method, ReferenceQuery, WorkRecord
 from citations.matching.text import (
     NOISE_WORDS,
@@ -118,7 +118,7 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
         title=title,
         title_words=frozenset(title.split()),
         title_info=min(1.0, len(content_words(title.split())) / weights.TITLE_INFORMATIVE_WORDS),
-        title_parts=part_numbers(title),
+        title_parts=series_part(title),
         containers=containers,
         author=author,
         author_tokens=tuple(author.split()),
@@ -308,6 +308,10 @@ def title_agreement(view: ReferenceView, work: WorkFeatures, *, others: int | No
             sim = title_in_string(string.text, work, string.tokens)
         if string.parts and not string.parts <= (work.title_parts | work.container_parts):
             return -1.0, sim  # the string cites another part of a series of papers
+        if any(not names_part(string.tokens, part) for part in work.title_parts):
+            return -1.0, sim  # the work is a part of a series, and the string does not name that part
+        if "part" in string.tokens and "part" not in work.own_words:
+            return -1.0, sim  # "... Part" (cut before its number): a part of a series this work is not
         if sim < weights.GATE_PARTIAL_TITLE_SIM and work.title_info >= weights.GATE_TITLE_INFO and not string.names_book:
             # (A chapter's string names its book, editors and publisher: words that are no title.)
             if (len(other_words(string, work)) if others is None else others) >= weights.OTHER_TITLE_WORDS:

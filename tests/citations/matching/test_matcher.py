@@ -700,3 +700,34 @@ def test_string_cut_inside_its_journal_name_cites_the_article_not_its_preprint()
     for candidates in ([SALT_ARTICLE, SALT_PREPRINT], [SALT_PREPRINT, SALT_ARTICLE]):
         assert_matches(unstructured(text, candidates), SALT_ARTICLE)
     assert_unmatched(unstructured(text, [SALT_PREPRINT]))
+
+
+# --- Parts of a series of papers ------------------------------------------------------------
+
+RELAXATION_II = WorkRecord(
+    id=23, doi="10.1103/physrevb.88.230", title="Hot electron relaxation in gold nanoparticles II",
+    authors=("Zhao", "Smirnov"), given_names=("Hui", "Tatiana"), container_title="Physical Review B",
+    year=2016, volume="88", issue="2", first_page="230", last_page="239",
+)
+RELAXATION_III = dataclasses.replace(
+    RELAXATION_II, id=24, doi="10.1103/physrevb.88.240", title="Hot electron relaxation in gold nanoparticles III",
+    first_page="240", last_page="243",
+)
+RELAXATION_PART_III = dataclasses.replace(
+    RELAXATION_III, id=25, doi="10.1103/physrevb.88.240b", title="Hot electron relaxation in gold nanoparticles. Part III",
+)
+
+
+def test_a_title_ending_with_a_roman_numeral_is_that_part_of_its_series():
+    # Part III cited with a typo in its first page, which is Part II's: the numeral decides.
+    text = "Zhao HH, Smirnov TG (2016) Hot electron relaxation in gold nanoparticles III. Phys Rev B 88:230–243"
+    assert_matches(unstructured(text, [RELAXATION_II, RELAXATION_III]), RELAXATION_III)
+    assert_unmatched(unstructured(text, [RELAXATION_II, SMITH]))
+    text = "H.H. Zhao and T.G. Smirnov, “Hot electron relaxation in gold nanoparticles II”, Phys. Rev. B 88, 240 (2016)."
+    assert_unmatched(unstructured(text, [RELAXATION_PART_III, SMITH]))
+
+
+def test_string_cut_after_the_word_part_cites_a_part_the_whole_title_is_not():
+    text = "Smith J, Jones K (2001) Electron transport in disordered thin metallic films. Part"
+    assert_unmatched(unstructured(text, [SMITH, NEIGHBOUR]))
+    assert_matches(unstructured("Smith J, Jones K. Electron transport in disordered thin metallic films. Phys", [SMITH, NEIGHBOUR]), SMITH)
