@@ -176,7 +176,8 @@ def _decide(view: ReferenceView, scored) -> MatchResult:
         threshold = weights.SERVER_AUTHOR_YEAR_ACCEPT_SCORE
     if best.raw < threshold or gate is None:
         return MatchResult(outcome="unmatched", reason="below-threshold", details=details, **result)
-    if best.raw - runner_up < weights.MARGIN or (_has_other_version(eligible, features) and not _tells_versions_apart(best)):
+    other = _other_version(eligible, features)
+    if best.raw - runner_up < weights.MARGIN or (other is not None and not _tells_versions_apart(best, other)):
         # (Title, authors and year cannot tell a journal article from its preprint.)
         return MatchResult(outcome="unmatched", reason="ambiguous", details=details, **result)
     details["gate"] = gate
@@ -247,17 +248,20 @@ def _runner_up(eligible, best: WorkFeatures) -> float:
     return 0.0
 
 
-def _tells_versions_apart(found: Agreements) -> bool:
+def _tells_versions_apart(found: Agreements, other: Agreements) -> bool:
     """The reference agrees with the work on what its other version (journal article or preprint)
-    lacks or has otherwise: the container (journal or server), the volume or the pages."""
-    return any(found.agrees(name) for name in ("container", "volume", "page"))
+    lacks or has otherwise: the container (journal or server), the volume, the pages, or the year
+    (a preprint is often posted the year before its article)."""
+    return any(found.agrees(name) for name in ("container", "volume", "page")) or found.fields["year"] > other.fields["year"]
 
 
-def _has_other_version(eligible, best: WorkFeatures) -> bool:
-    return any(
-        features.is_posted_content != best.is_posted_content and features.title == best.title
-        for _, features, _ in eligible[1:]
-    )
+def _other_version(eligible, best: WorkFeatures) -> Agreements | None:
+    """How the reference agrees with the best candidate's other version (its preprint, or the
+    article of a preprint), when that is a candidate too."""
+    for _, features, found in eligible[1:]:
+        if features.is_posted_content != best.is_posted_content and features.title == best.title:
+            return found
+    return None
 
 
 def passed_gate(found: Agreements, *, structured_title: bool = False) -> str | None:

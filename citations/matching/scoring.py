@@ -308,8 +308,8 @@ def title_agreement(view: ReferenceView, work: WorkFeatures, *, others: int | No
             sim = title_in_string(string.text, work, string.tokens)
         if string.parts and not string.parts <= (work.title_parts | work.container_parts):
             return -1.0, sim  # the string cites another part of a series of papers
-        if any(not names_part(string.tokens, part) for part in work.title_parts):
-            return -1.0, sim  # the work is a part of a series, and the string does not name that part
+        if sim >= weights.GATE_PARTIAL_TITLE_SIM and any(not names_part(string.tokens, part) for part in work.title_parts):
+            return -1.0, sim  # the string has the title of a part of a series, without naming that part
         if "part" in string.tokens and "part" not in work.own_words:
             return -1.0, sim  # "... Part" (cut before its number): a part of a series this work is not
         if sim < weights.GATE_PARTIAL_TITLE_SIM and work.title_info >= weights.GATE_TITLE_INFO and not string.names_book:

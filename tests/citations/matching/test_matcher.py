@@ -731,3 +731,17 @@ def test_string_cut_after_the_word_part_cites_a_part_the_whole_title_is_not():
     text = "Smith J, Jones K (2001) Electron transport in disordered thin metallic films. Part"
     assert_unmatched(unstructured(text, [SMITH, NEIGHBOUR]))
     assert_matches(unstructured("Smith J, Jones K. Electron transport in disordered thin metallic films. Phys", [SMITH, NEIGHBOUR]), SMITH)
+
+
+def test_title_less_reference_to_a_part_of_a_series_matches_by_journal_volume_page():
+    # Only a string with the part's title can leave its numeral out; this one has no title at all.
+    result = unstructured("H.H. Zhao and T.G. Smirnov, Phys. Rev. B 88, 240 (2016).", [RELAXATION_II, RELAXATION_III])
+    assert_matches(result, RELAXATION_III)
+
+
+def test_the_year_a_preprint_was_posted_tells_it_from_its_later_article():
+    posted_before = dataclasses.replace(SALT_PREPRINT, year=2018)
+    text = "Johnson C, Praveen D, Neal B (2018) Dietary salt intake and blood pressure in rural India: a cross-sectional survey."
+    assert_matches(unstructured(text, [SALT_ARTICLE, posted_before, SMITH]), posted_before)
+    article = ReferenceQuery(article_title=SALT_ARTICLE.title, author="Johnson", year="2019")
+    assert_matches(match(article, candidates=[posted_before, SALT_ARTICLE]), SALT_ARTICLE)
