@@ -274,7 +274,9 @@ def passed_gate(found: Agreements, *, structured_title: bool = False) -> str | N
         agrees("volume"), agrees("page"),
     ))
     contradictions = len(found.contradicted())
-    tolerated = 1 if found.title_sim >= weights.GATE_TITLE_TOLERATES_ONE_CONTRADICTION else 0
+    # (Only with the authors agreeing too: the same title in the same journal and year, at other
+    # pages and by other people, is another article, as generic titles recur.)
+    tolerated = 1 if found.title_sim >= weights.GATE_TITLE_TOLERATES_ONE_CONTRADICTION and agrees("author") else 0
     if (
         found.title_sim >= weights.GATE_TITLE_SIM and found.title_info >= weights.GATE_TITLE_INFO
         and found.fields["title"] > 0 and others >= weights.GATE_TITLE_OTHERS and contradictions <= tolerated

@@ -745,3 +745,15 @@ def test_the_year_a_preprint_was_posted_tells_it_from_its_later_article():
     assert_matches(unstructured(text, [SALT_ARTICLE, posted_before, SMITH]), posted_before)
     article = ReferenceQuery(article_title=SALT_ARTICLE.title, author="Johnson", year="2019")
     assert_matches(match(article, candidates=[posted_before, SALT_ARTICLE]), SALT_ARTICLE)
+
+
+def test_a_generic_title_at_other_pages_by_other_authors_is_another_article():
+    # Short non-English titles recur; in the same journal, volume and year, at other pages and by
+    # other people, the same words are another article (only with its authors is a page forgiven).
+    registered = WorkRecord(
+        id=26, doi="10.1590/rsp.2018.147", title="Análisis de la calidad del agua en América Latina",
+        authors=("Jensen", "Hörle", "Smith"), given_names=("Emanuel", "Ante", "Calvin"),
+        container_title="Revista de Salud Pública", year=2018, volume="8", issue="2", first_page="147", last_page="151",
+    )
+    assert_unmatched(unstructured("Tanaka, K. (2018) ‘Análisis de la calidad del agua en América Latina’, Revista de Salud Pública, 8(2), pp. 95–99.", [registered, SMITH]))
+    assert_matches(unstructured("Jensen, E., Hörle, A. and Smith, C. (2018) ‘Análisis de la calidad del agua en América Latina’, Revista de Salud Pública, 8(2), pp. 95–99.", [registered, SMITH]), registered)
