@@ -1,6 +1,10 @@
 """Score `match_references` output against the benchmark's truth.
 
-    python -m bench.matching.evaluate truth.jsonl out.jsonl [--split test|calibration|all]
+    python -m bench.matching.evaluate truth.jsonl out.jsonl [--split test|calibration|all] [--dump FILE]
+
+`--dump FILE` writes one JSON line per reference that was not answered right (fp, fn, fp+fn):
+its truth row, the answer given, its score and the reference itself (from refs.jsonl beside the
+truth), to read the errors rather than count them.
 
 Per reference: TP when the DOI given is the expected one; FP when a DOI is given but is wrong
 or none was expected; FN when a DOI was expected and none given (a wrong DOI where one was
@@ -144,6 +148,24 @@ def evaluate(truth: list[dict], output: list[dict], *, split: str = "test") -> R
     return report
 
 
+def errors(truth: list[dict], output: list[dict], references: list[dict], *, split: str = "test") -> list[dict]:
+    """The references of `split` answered wrong or not at all, each with what was answered and the reference."""
+    answers = {str(row["id"]): row for row in output}
+    given = {str(row["id"]): row for row in references}
+    wrong = []
+    for row in truth:
+        if split != "all" and row.get("split") != split:
+            continue
+        answer = answers.get(row["id"], {})
+        outcome = Counts().add(normalise_doi(row.get("expected")), normalise_doi(answer.get("DOI")))
+        if outcome in ("tp", "tn"):
+            continue
+        reference = {k: v for k, v in given.get(row["id"], {}).items() if k != "id"}
+        wrong.append({**row, "outcome": outcome, "got": answer.get("DOI"), "score": answer.get("score"),
+                      "method": answer.get("method"), "reference": reference})
+    return wrong
+
+
 def format_report(report: Report, *, title: str = "") -> str:
     lines = []
     if title:
@@ -184,9 +206,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("truth", type=Path)
     parser.add_argument("output", type=Path)
     parser.add_argument("--split", choices=("test", "calibration", "all"), default="test")
+    parser.add_argument("--dump", type=Path, help="write the references answered wrong or not at all here (JSON Lines)")
     args = parser.parse_args(argv)
     report = evaluate_files(args.truth, args.output, split=args.split)
     print(format_report(report, title=f"Split: {args.split}"))
+    if args.dump:
+        references_path = args.truth.with_name("refs.jsonl")
+        references = read_jsonl(references_path)[0] if references_path.exists() else []
+        wrong = errors(read_jsonl(args.truth)[0], read_jsonl(args.output)[0], references, split=args.split)
+        with open(args.dump, "w", encoding="utf-8") as dump:
+            dump.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in wrong)
+        print(f"{len(wrong):,} references answered wrong or not at all written to {args.dump}")
 
 
 if __name__ == "__main__":

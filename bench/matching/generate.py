@@ -30,7 +30,7 @@ from bench.matching.registry import REAL, Builder, Work
 from bench.matching.render import render_many
 from bench.matching.unixsd import read_records
 
-GENERATOR_VERSION = "2"  # 2: no DOI-alone structured reference for doi-wrong-work
+GENERATOR_VERSION = "3"  # 3: pagination runs on through a volume; 2: no DOI-alone structured reference for doi-wrong-work
 REAL_RECORDS = Path(__file__).resolve().parents[3] / "shared" / "data" / "crossref-unixsd"
 DEFAULT_WORKS = 100_000
 DEFAULT_REFS = 12_000

@@ -96,6 +96,8 @@ class Builder:
         self.works: list[Work] = []
         self.publisher_prefix: dict[str, str] = {}
         self.counter = 0
+        self.next_page: dict[tuple[str, str], int] = {}  # (journal, volume): where its next issue starts
+        self.taken: set[tuple[str, str, str]] = set()  # (journal, volume, first page) of the articles made
 
     # --- the whole corpus -----------------------------------------------------------------
 
@@ -211,8 +213,12 @@ class Builder:
         """The works of one issue: `size` articles, plus errata due from earlier issues."""
         volume = str(year - journal.start_year + 1)
         month = min(12, 1 + (issue - 1) * 12 // max(journal.issues_per_year, 1))
-        page = self.rng.randint(1, 400) if journal.issues_per_year > 1 and issue > 1 else 1
-        page = page if not journal.article_numbers else 0
+        # Pagination runs on through a volume's issues (an issue starts after the one before), and
+        # article numbers too: one volume's first page, or article number, is one article's, as in
+        # real journals. (Issues that each restarted at a random page overlapped one another, so
+        # journal, volume, first page and year named several articles and no reference could say which.)
+        place = (journal.title, volume)
+        page = self.next_page.get(place, 0 if journal.article_numbers else 1)
         made: list[Work] = []
         position = 0
         plans: list[tuple[str, list[Person], str, str]] = []  # (kind, authors, title, related DOI)
@@ -243,6 +249,8 @@ class Builder:
             made.append(work)
             if kind in (PLAIN, FOREIGN):
                 self.maybe_relatives(work, errata)
+        self.next_page[place] = page + position if journal.article_numbers else page
+        self.taken.update((journal.title, volume, work.rest.get("page", "").split("-")[0]) for work in made)
         self.works.extend(made)
         return made
 
@@ -288,9 +296,13 @@ class Builder:
         title = _swap_one_word(self.rng, work.rest["title"][0], vocab.FIELDS[work.field])
         year = min(2025, work.rest["issued"]["date-parts"][0][0] + self.rng.randint(-3, 3))
         year = max(year, journal.start_year)
+        volume = str(year - journal.start_year + 1)
         first, last, _ = self.pages(journal, self.rng.randint(1, 900), 1, PLAIN)
+        while (journal.title, volume, first) in self.taken:  # another article's place
+            first, last, _ = self.pages(journal, self.rng.randint(1, 900), 1, PLAIN)
+        self.taken.add((journal.title, volume, first))
         authors = self.authors() if self.rng.random() < 0.6 else [Person(a["family"], a.get("given", "")) for a in work.rest.get("author", [])]
-        rest = self.rest_article(journal, year, self.rng.randint(1, 12), str(year - journal.start_year + 1), str(self.rng.randint(1, journal.issues_per_year)), first, last, authors, title)
+        rest = self.rest_article(journal, year, self.rng.randint(1, 12), volume, str(self.rng.randint(1, journal.issues_per_year)), first, last, authors, title)
         return Work(rest=rest, kind=NEAR_DUPLICATE, field=work.field, abbrev=journal.abbrev, related=work.doi, journal=journal)
 
     def pages(self, journal: Journal, page: int, position: int, kind: str) -> tuple[str, str, int]:

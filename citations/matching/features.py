@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from citations.matching import weights
-from citations.matching.parse import part_numbers
+from citations.matching.parse import part_numbers, series_part
 from citations.matching.records import WorkRecord
 from citations.matching.text import (
     NOTICE_WORDS,
@@ -86,7 +86,7 @@ def work_features(work: WorkRecord) -> WorkFeatures:
         isbns=frozenset(filter(None, (norm_isbn(i) for i in work.isbn))),
         is_posted_content=work.type == "posted-content",
         is_book=work.type in BOOK_TYPES,
-        title_parts=part_numbers(title),
+        title_parts=series_part(title),
         container_parts=container_parts,
         own_words=_own_words(title, work, containers),
         container_word_list=container_word_list,

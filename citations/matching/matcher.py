@@ -14,6 +14,7 @@ from citations.matching import weights
 from citations.matching.features import WorkFeatures, work_features
 from citations.matching.parse import name_in
 from citations.matching.records import MatchResult, ReferenceQuery, WorkRecord
+from citations.matching.text import JOURNAL_WORDS
 from citations.matching.scoring import FIELDS, Agreements, ReferenceView, agreements, score_bound, view_reference
 
 
@@ -175,8 +176,9 @@ def _decide(view: ReferenceView, scored) -> MatchResult:
         threshold = weights.SERVER_AUTHOR_YEAR_ACCEPT_SCORE
     if best.raw < threshold or gate is None:
         return MatchResult(outcome="unmatched", reason="below-threshold", details=details, **result)
-    if best.raw - runner_up < weights.MARGIN or (gate in ("title-author", "title-year") and _has_other_version(eligible, features)):
-        # (Title and author alone cannot tell a journal article from its preprint.)
+    other = _other_version(eligible, features)
+    if best.raw - runner_up < weights.MARGIN or (other is not None and not _tells_versions_apart(best, other)):
+        # (Title, authors and year cannot tell a journal article from its preprint.)
         return MatchResult(outcome="unmatched", reason="ambiguous", details=details, **result)
     details["gate"] = gate
     return MatchResult(outcome="matched", work=work, agreed=best.agreed(), reason=gate, details=details, **result)
@@ -217,9 +219,17 @@ def _eligible(view: ReferenceView, work: WorkFeatures, found: Agreements, names_
         return False  # an erratum never stands in for the article it corrects
     if view.string is not None and view.string.cites_notice and not work.is_notice and view.string.cites_notice not in work.title:
         return False  # nor the article for its erratum ("Corrigendum to “...”" cites the corrigendum)
-    if work.is_posted_content and names_journal:
+    if work.is_posted_content and (names_journal or _says_journal(view, work)):
         return False  # a reference naming a journal, volume or pages cites the published version
     return True
+
+
+def _says_journal(view: ReferenceView, work: WorkFeatures) -> bool:
+    """The string has a word only journals' names have ("Acta", "Bulletin of", "International
+    Journal" left of a cut string) and this preprint has none of it."""
+    return view.string is not None and any(
+        word in JOURNAL_WORDS and word not in work.own_words for word in view.string.tokens
+    )
 
 
 def _cites_notice_by_place(view: ReferenceView, found: Agreements) -> bool:
@@ -238,11 +248,20 @@ def _runner_up(eligible, best: WorkFeatures) -> float:
     return 0.0
 
 
-def _has_other_version(eligible, best: WorkFeatures) -> bool:
-    return any(
-        features.is_posted_content != best.is_posted_content and features.title == best.title
-        for _, features, _ in eligible[1:]
-    )
+def _tells_versions_apart(found: Agreements, other: Agreements) -> bool:
+    """The reference agrees with the work on what its other version (journal article or preprint)
+    lacks or has otherwise: the container (journal or server), the volume, the pages, or the year
+    (a preprint is often posted the year before its article)."""
+    return any(found.agrees(name) for name in ("container", "volume", "page")) or found.fields["year"] > other.fields["year"]
+
+
+def _other_version(eligible, best: WorkFeatures) -> Agreements | None:
+    """How the reference agrees with the best candidate's other version (its preprint, or the
+    article of a preprint), when that is a candidate too."""
+    for _, features, found in eligible[1:]:
+        if features.is_posted_content != best.is_posted_content and features.title == best.title:
+            return found
+    return None
 
 
 def passed_gate(found: Agreements, *, structured_title: bool = False) -> str | None:
@@ -255,7 +274,9 @@ def passed_gate(found: Agreements, *, structured_title: bool = False) -> str | N
         agrees("volume"), agrees("page"),
     ))
     contradictions = len(found.contradicted())
-    tolerated = 1 if found.title_sim >= weights.GATE_TITLE_TOLERATES_ONE_CONTRADICTION else 0
+    # (Only with the authors agreeing too: the same title in the same journal and year, at other
+    # pages and by other people, is another article, as generic titles recur.)
+    tolerated = 1 if found.title_sim >= weights.GATE_TITLE_TOLERATES_ONE_CONTRADICTION and agrees("author") else 0
     if (
         found.title_sim >= weights.GATE_TITLE_SIM and found.title_info >= weights.GATE_TITLE_INFO
         and found.fields["title"] > 0 and others >= weights.GATE_TITLE_OTHERS and contradictions <= tolerated

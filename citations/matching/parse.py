@@ -151,6 +151,24 @@ def part_numbers(normalized: str) -> frozenset[str]:
     return frozenset(str(_ROMAN.get(m.group(1), m.group(1))) for m in _PART.finditer(normalized))
 
 
+def series_part(normalized_title: str) -> frozenset[str]:
+    """Which part of a series of papers a title is: "... Part II" as `part_numbers` reads it, or a
+    title ending with a Roman numeral ("Studies of hot electron relaxation III") gives {"3"}."""
+    parts = part_numbers(normalized_title)
+    if parts:
+        return parts
+    last = normalized_title.rsplit(" ", 1)[-1]
+    return frozenset((str(_ROMAN[last]),)) if last in _ROMAN and last != "i" and " " in normalized_title else frozenset()
+
+
+def names_part(tokens: frozenset[str], part: str) -> bool:
+    """The string writes this part's number, in Roman or Arabic figures."""
+    return part in tokens or _ROMAN_OF.get(part, "") in tokens
+
+
+_ROMAN_OF = {str(number): roman for roman, number in _ROMAN.items()}
+
+
 def _looks_like_year_range(first: str, last: str) -> bool:
     return (
         first.isdigit() and last.isdigit() and len(first) == 4 and first[:2] in ("19", "20")

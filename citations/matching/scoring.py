@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from citations.matching import weights
 from citations.matching.abbrev import abbreviates, abbreviation_in, is_abbreviation, run_end
 from citations.matching.features import BOOK_TYPES, WorkFeatures, title_content_words
-from citations.matching.parse import ParsedString, name_in, parse_string, part_numbers
+from citations.matching.parse import ParsedString, name_in, names_part, parse_string, series_part
 from citations.matching.records import Method, ReferenceQuery, WorkRecord
 from citations.matching.text import (
     NOISE_WORDS,
@@ -118,7 +118,7 @@ def view_reference(ref: ReferenceQuery) -> ReferenceView:
         title=title,
         title_words=frozenset(title.split()),
         title_info=min(1.0, len(content_words(title.split())) / weights.TITLE_INFORMATIVE_WORDS),
-        title_parts=part_numbers(title),
+        title_parts=series_part(title),
         containers=containers,
         author=author,
         author_tokens=tuple(author.split()),
@@ -308,6 +308,10 @@ def title_agreement(view: ReferenceView, work: WorkFeatures, *, others: int | No
             sim = title_in_string(string.text, work, string.tokens)
         if string.parts and not string.parts <= (work.title_parts | work.container_parts):
             return -1.0, sim  # the string cites another part of a series of papers
+        if sim >= weights.GATE_PARTIAL_TITLE_SIM and any(not names_part(string.tokens, part) for part in work.title_parts):
+            return -1.0, sim  # the string has the title of a part of a series, without naming that part
+        if "part" in string.tokens and "part" not in work.own_words:
+            return -1.0, sim  # "... Part" (cut before its number): a part of a series this work is not
         if sim < weights.GATE_PARTIAL_TITLE_SIM and work.title_info >= weights.GATE_TITLE_INFO and not string.names_book:
             # (A chapter's string names its book, editors and publisher: words that are no title.)
             if (len(other_words(string, work)) if others is None else others) >= weights.OTHER_TITLE_WORDS:
@@ -323,12 +327,7 @@ def other_words(string: ParsedString, work: WorkFeatures) -> list[str]:
     own = work.own_words
     found = []
     for word, folded in _other_word_candidates(string.content_words):
-        if word in own or folded in own:
-            continue
-        first = word[0]
-        if first in work.container_initials and any(
-            full[0] == first and abbreviates(word, full) for full in work.container_word_list
-        ):
+        if word in own or folded in own or _abbreviates_container(word, work):
             continue
         found.append(word)
     return found
@@ -373,8 +372,40 @@ def title_in_string(text: str, work: WorkFeatures, words: frozenset[str]) -> flo
     """How well the work's title occurs somewhere in the reference string (0..1)."""
     sim = _occurrence(work.title, text)
     if sim < weights.TITLE_SIM_FULL and _omits_subtitle(words, work):
-        sim = max(sim, _occurrence(work.main_title, text) * weights.MAIN_TITLE_FACTOR)
+        main = _occurrence(work.main_title, text) * weights.MAIN_TITLE_FACTOR
+        if main > sim and not _another_subtitle(text, work):
+            sim = main
     return sim
+
+
+def _another_subtitle(text: str, work: WorkFeatures) -> bool:
+    """The string follows the work's main title with a subtitle of its own: of the first content
+    words after it, most are none of the work's ("Paleoclimate in the Yangtze River: a hydrological
+    modelling approach" is not "...: a long-term monitoring approach"). A string citing the main
+    title alone goes on with the journal, the year or the pages, which are the work's own."""
+    found = fuzz.partial_ratio_alignment(work.main_title, text, score_cutoff=50)
+    if found is None:
+        return False
+    following = []
+    for word in text[found.dest_end:].split():
+        if word.isdigit() or len(following) == weights.SUBTITLE_WORDS_LOOKED_AT:
+            break  # the numbers of the journal (or the year) come after any subtitle
+        if word in content_words([word]):
+            following.append(word)
+    others = [word for word in following if not _own_word(word, work)]
+    return len(others) >= weights.OTHER_SUBTITLE_WORDS
+
+
+def _own_word(word: str, work: WorkFeatures) -> bool:
+    """One of the work's words (title, names, container) or an abbreviation of its container's."""
+    return word in work.own_words or fold_name(word) in work.own_words or _abbreviates_container(word, work)
+
+
+def _abbreviates_container(word: str, work: WorkFeatures) -> bool:
+    first = word[0]
+    return first in work.container_initials and any(
+        full[0] == first and abbreviates(word, full) for full in work.container_word_list
+    )
 
 
 def _occurrence(needle: str, text: str) -> float:
@@ -506,7 +537,7 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
             return -1.0
         if work.last_page and work.last_page in string.range_ends:
             return weights.PAGE_LAST_AGREEMENT  # a typo in the first page, the last page agrees
-        if any(near_page(page, work.first_page) for page in string.explicit_starts):
+        if any(near_page(page, work.first_page) for page in string.explicit_starts) and not _last_page_differs(string, work):
             return 0.0  # one digit off: a typo, no evidence either way
         return -1.0
     if work.first_page in string.range_starts:
@@ -518,6 +549,14 @@ def page_agreement(view: ReferenceView, work: WorkFeatures) -> float:
     if work.last_page and work.last_page in string.range_ends:
         return weights.PAGE_LAST_AGREEMENT  # a typo in the first page, the last page agrees
     return -1.0 if string.shows_pages else 0.0
+
+
+def _last_page_differs(string: ParsedString, work: WorkFeatures) -> bool:
+    """The string's page range ends elsewhere than the work, and not by a typo either: with its
+    first page off as well, the range is another article's ("814-831" is not 816-823)."""
+    if not work.last_page or not string.range_ends:
+        return False
+    return not any(end == work.last_page or near_page(end, work.last_page) for end in string.range_ends)
 
 
 def near_page(given: str, registered: str) -> bool:

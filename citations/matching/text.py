@@ -37,6 +37,11 @@ NOTICE_WORDS = ("correction", "erratum", "errata", "corrigendum", "corrigenda", 
 PREPRINT_WORDS = ("arxiv", "biorxiv", "medrxiv", "chemrxiv", "psyarxiv", "socarxiv", "ssrn", "preprint",
                   "preprints", "research square", "researchsquare", "osf", "posted", "authorea", "zenodo", "hal", "repec")
 
+# Words that only a journal's (or proceedings') name carries: a string that has one its preprint
+# candidate lacks names the published version, even cut short before the rest of its journal.
+JOURNAL_WORDS = frozenset("""journal journals acta bulletin annals transactions letters proceedings archives
+    zeitschrift revista revue""".split())
+
 
 def plain(text: str) -> str:
     """Lower-case ASCII with punctuation kept, dashes unified, tags and entities gone."""

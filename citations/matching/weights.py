@@ -71,6 +71,11 @@ TITLE_PREFILTER_DISCOUNT = 0.6
 # and its abbreviations) carries another title: a contradiction. Calibration split: 4 keeps
 # title-less styles (author names and journal abbreviations only) and cut strings matching.
 OTHER_TITLE_WORDS = 4
+# A string with the work's main title but not its subtitle earns the main title's credit only when
+# it does not go on with another subtitle: of the first SUBTITLE_WORDS_LOOKED_AT content words after
+# the main title (before any number), this many that are none of the work's are another subtitle.
+SUBTITLE_WORDS_LOOKED_AT = 3
+OTHER_SUBTITLE_WORDS = 2
 # Structured article_title below this similarity is "unrelated" (a contradiction).
 TITLE_UNRELATED_SIM = 0.50
 # A subtitle-less match against the main title only counts this much of a full match.

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from bench.matching.evaluate import evaluate, evaluate_files, normalise_doi
+from bench.matching.evaluate import errors, evaluate, evaluate_files, normalise_doi
 from bench.matching.run import final_line
 
 
@@ -78,3 +78,13 @@ def test_final_line_has_every_figure_in_order():
         "precision=0.998 recall=0.900 f1=0.950 refs_per_s=312 doi_refs_per_s=4000 speedup_2w=1.80 "
         "weakest_style_f1=0.910 structured_f1=nan"
     )
+
+
+def test_errors_lists_each_wrong_or_missing_answer_with_its_reference():
+    references = [{"id": ref_id, "unstructured": f"reference {ref_id}"} for ref_id in "abcdefg"]
+    wrong = {row["id"]: row for row in errors(TRUTH, OUTPUT, references)}
+    assert sorted(wrong) == ["b", "c", "d"]  # a, f right; e rightly null; g on the calibration split
+    assert wrong["b"]["outcome"] == "fp+fn" and wrong["b"]["got"] == "10.1/xx" and wrong["b"]["expected"] == "10.1/bb"
+    assert wrong["c"]["outcome"] == "fn" and wrong["d"]["outcome"] == "fp"
+    assert wrong["d"]["reference"] == {"unstructured": "reference d"}
+    assert [row["id"] for row in errors(TRUTH, OUTPUT, references, split="calibration")] == ["g"]

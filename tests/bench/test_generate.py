@@ -134,3 +134,16 @@ def test_both_splits_are_present(truth):
     splits = Counter(row["split"] for row in truth)
     assert set(splits) == {"calibration", "test"}
     assert 0.15 < splits["calibration"] / len(truth) < 0.45
+
+
+def test_one_journal_volume_and_first_page_name_one_article(registry, small_set):
+    # Pagination (or article numbering) runs on through a volume's issues, as in real journals: a
+    # reference giving journal, volume and first page (and the works held out of the registry,
+    # which references cite as missing) can name only one article.
+    places = Counter(
+        ((work.get("container-title") or [""])[0], work.get("volume"), work["page"].split("-")[0])
+        for work in registry + _lines(small_set / "heldout.jsonl.gz")
+        if work.get("type") == "journal-article" and work.get("page") and work.get("volume")
+    )
+    assert len(places) > 100
+    assert [place for place, count in places.items() if count > 1] == []

@@ -166,7 +166,9 @@ def test_reference_cut_at_the_start_still_matches():
 
 def test_reference_cut_at_the_end_still_matches():
     text = "Ahtiluoto S, Polvikoski T, Peltonen M (2010) Diabetes, Alzheimer disease, and vascular dementia: A population-based neuropathologic st"
-    assert_matches(unstructured(text), DIABETES)
+    assert_matches(unstructured(text, [work for work in ALL if work is not PREPRINT]), DIABETES)
+    # (With its preprint registered as well, nothing left in the string says which version it cites.)
+    assert_unmatched(unstructured(text), "ambiguous")
 
 
 def test_reference_without_authors_matches_by_title_and_journal():
@@ -410,7 +412,9 @@ def test_structured_issn_is_strong_evidence_for_the_journal():
 def test_structured_title_author_year_matches_and_initials_in_author_do_not_matter():
     for author in ("S Ahtiluoto", "Ahtiluoto, Sari", "Ahtiluoto S."):
         reference = ReferenceQuery(article_title=DIABETES.title, author=author, year="2010")
-        assert_matches(match(reference, candidates=[DIABETES_SIBLING, DIABETES, CORRECTION, PREPRINT]), DIABETES)
+        assert_matches(match(reference, candidates=[DIABETES_SIBLING, DIABETES, CORRECTION]), DIABETES)
+        # Title, author and year are its preprint's too: with the preprint registered, either may be cited.
+        assert_unmatched(match(reference, candidates=[DIABETES_SIBLING, DIABETES, CORRECTION, PREPRINT]), "ambiguous")
 
 
 def test_structured_book_by_volume_title_and_chapter_by_book_title():
@@ -632,3 +636,124 @@ def test_an_unmatched_reference_is_never_settled_by_place():
     result = match(ref, candidates=[SMITH, SAME_PAGE_OTHER_JOURNAL])
     assert_unmatched(result)
     assert not settled_by_place(ref, result)
+
+
+# --- Another paper's subtitle, another paper's page range -----------------------------------
+
+SLEEP_REVIEW = WorkRecord(
+    id=20, doi="10.1093/eurheartj/ehr007",
+    title="Sleep duration predicts cardiovascular outcomes: a systematic review and meta-analysis of prospective studies",
+    authors=("Cappuccio", "Cooper", "D'Elia", "Strazzullo", "Miller"), given_names=("Francesco P.", "Daniel", "Lanfranco", "Pasquale", "Michelle A."),
+    container_title="European Heart Journal", short_container_title="Eur Heart J", year=2011, volume="32", issue="12",
+    first_page="1484", last_page="1492",
+)
+
+
+def test_main_title_followed_by_another_subtitle_is_not_the_work_with_the_main_title():
+    # The same authors' cohort paper, not registered: its main title is the review's, its subtitle
+    # and its pages are its own. The main title alone would have counted as the whole title.
+    text = ("Cappuccio FP, Cooper D, D'Elia L, Strazzullo P, Miller MA (2011) Sleep duration predicts cardiovascular "
+            "outcomes: a prospective cohort study of Whitehall II civil servants. Eur Heart J 32(12):1520–1527")
+    assert_unmatched(unstructured(text, [SLEEP_REVIEW, SMITH]))
+
+
+def test_main_title_alone_still_cites_the_work():
+    text = "Cappuccio FP, Cooper D, D'Elia L, Strazzullo P, Miller MA (2011) Sleep duration predicts cardiovascular outcomes. Eur Heart J 32(12):1484–1492"
+    assert_matches(unstructured(text, [SLEEP_REVIEW, SMITH]), SLEEP_REVIEW)
+
+
+def test_page_range_off_at_both_ends_is_another_article_not_a_typo():
+    # 1830–1841 against the sibling's 1880–1887: the first page is one digit off, but a typo
+    # leaves the rest of the range alone.
+    text = ("Ahtiluoto S, Polvikoski T, Peltonen M (2010) Diabetes, Alzheimer disease, and vascular dementia: "
+            "a population-based neuropathologic study. Neurology 75(21):1830–1841")
+    assert_unmatched(unstructured(text, [DIABETES_SIBLING, SMITH]))
+
+
+def test_first_page_typo_with_its_last_page_still_matches():
+    text = ("Ahtiluoto S, Polvikoski T, Peltonen M (2010) Diabetes, Alzheimer disease, and vascular dementia: "
+            "a population-based neuropathologic study. Neurology 75(13):1159–1202")
+    assert_matches(unstructured(text, [DIABETES, DIABETES_SIBLING]), DIABETES)
+
+
+SALT_ARTICLE = WorkRecord(
+    id=21, doi="10.1093/ije/dyz123", title="Dietary salt intake and blood pressure in rural India: a cross-sectional survey",
+    authors=("Johnson", "Praveen", "Neal"), given_names=("Claire", "Devarsetty", "Bruce"),
+    container_title="International Journal of Epidemiology", short_container_title="Int J Epidemiol",
+    year=2019, volume="48", issue="4", first_page="1120", last_page="1131",
+)
+SALT_PREPRINT = WorkRecord(
+    id=22, doi="10.1101/19001234", type="posted-content", title=SALT_ARTICLE.title,
+    authors=SALT_ARTICLE.authors, given_names=SALT_ARTICLE.given_names, container_title="medRxiv", year=2019,
+)
+
+
+def test_title_authors_and_year_cannot_choose_between_an_article_and_its_preprint():
+    text = "Johnson C, Praveen D, Neal B (2019) Dietary salt intake and blood pressure in rural India: a cross-sectional survey."
+    assert_unmatched(unstructured(text, [SALT_ARTICLE, SALT_PREPRINT, SMITH]), "ambiguous")
+    assert_unmatched(unstructured(text, [SALT_PREPRINT, SALT_ARTICLE, SMITH]), "ambiguous")
+
+
+def test_string_cut_inside_its_journal_name_cites_the_article_not_its_preprint():
+    # No preprint server calls itself a journal: "International Journal" is the article's.
+    text = "Johnson, C., Praveen, D. and Neal, B. (2019) ‘Dietary salt intake and blood pressure in rural India: a cross-sectional survey’, International Journal"
+    for candidates in ([SALT_ARTICLE, SALT_PREPRINT], [SALT_PREPRINT, SALT_ARTICLE]):
+        assert_matches(unstructured(text, candidates), SALT_ARTICLE)
+    assert_unmatched(unstructured(text, [SALT_PREPRINT]))
+
+
+# --- Parts of a series of papers ------------------------------------------------------------
+
+RELAXATION_II = WorkRecord(
+    id=23, doi="10.1103/physrevb.88.230", title="Hot electron relaxation in gold nanoparticles II",
+    authors=("Zhao", "Smirnov"), given_names=("Hui", "Tatiana"), container_title="Physical Review B",
+    year=2016, volume="88", issue="2", first_page="230", last_page="239",
+)
+RELAXATION_III = dataclasses.replace(
+    RELAXATION_II, id=24, doi="10.1103/physrevb.88.240", title="Hot electron relaxation in gold nanoparticles III",
+    first_page="240", last_page="243",
+)
+RELAXATION_PART_III = dataclasses.replace(
+    RELAXATION_III, id=25, doi="10.1103/physrevb.88.240b", title="Hot electron relaxation in gold nanoparticles. Part III",
+)
+
+
+def test_a_title_ending_with_a_roman_numeral_is_that_part_of_its_series():
+    # Part III cited with a typo in its first page, which is Part II's: the numeral decides.
+    text = "Zhao HH, Smirnov TG (2016) Hot electron relaxation in gold nanoparticles III. Phys Rev B 88:230–243"
+    assert_matches(unstructured(text, [RELAXATION_II, RELAXATION_III]), RELAXATION_III)
+    assert_unmatched(unstructured(text, [RELAXATION_II, SMITH]))
+    text = "H.H. Zhao and T.G. Smirnov, “Hot electron relaxation in gold nanoparticles II”, Phys. Rev. B 88, 240 (2016)."
+    assert_unmatched(unstructured(text, [RELAXATION_PART_III, SMITH]))
+
+
+def test_string_cut_after_the_word_part_cites_a_part_the_whole_title_is_not():
+    text = "Smith J, Jones K (2001) Electron transport in disordered thin metallic films. Part"
+    assert_unmatched(unstructured(text, [SMITH, NEIGHBOUR]))
+    assert_matches(unstructured("Smith J, Jones K. Electron transport in disordered thin metallic films. Phys", [SMITH, NEIGHBOUR]), SMITH)
+
+
+def test_title_less_reference_to_a_part_of_a_series_matches_by_journal_volume_page():
+    # Only a string with the part's title can leave its numeral out; this one has no title at all.
+    result = unstructured("H.H. Zhao and T.G. Smirnov, Phys. Rev. B 88, 240 (2016).", [RELAXATION_II, RELAXATION_III])
+    assert_matches(result, RELAXATION_III)
+
+
+def test_the_year_a_preprint_was_posted_tells_it_from_its_later_article():
+    posted_before = dataclasses.replace(SALT_PREPRINT, year=2018)
+    text = "Johnson C, Praveen D, Neal B (2018) Dietary salt intake and blood pressure in rural India: a cross-sectional survey."
+    assert_matches(unstructured(text, [SALT_ARTICLE, posted_before, SMITH]), posted_before)
+    article = ReferenceQuery(article_title=SALT_ARTICLE.title, author="Johnson", year="2019")
+    assert_matches(match(article, candidates=[posted_before, SALT_ARTICLE]), SALT_ARTICLE)
+
+
+def test_a_generic_title_at_other_pages_by_other_authors_is_another_article():
+    # Short non-English titles recur; in the same journal, volume and year, at other pages and by
+    # other people, the same words are another article (only with its authors is a page forgiven).
+    registered = WorkRecord(
+        id=26, doi="10.1590/rsp.2018.147", title="Análisis de la calidad del agua en América Latina",
+        authors=("Jensen", "Hörle", "Smith"), given_names=("Emanuel", "Ante", "Calvin"),
+        container_title="Revista de Salud Pública", year=2018, volume="8", issue="2", first_page="147", last_page="151",
+    )
+    assert_unmatched(unstructured("Tanaka, K. (2018) ‘Análisis de la calidad del agua en América Latina’, Revista de Salud Pública, 8(2), pp. 95–99.", [registered, SMITH]))
+    assert_matches(unstructured("Jensen, E., Hörle, A. and Smith, C. (2018) ‘Análisis de la calidad del agua en América Latina’, Revista de Salud Pública, 8(2), pp. 95–99.", [registered, SMITH]), registered)
