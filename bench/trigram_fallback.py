@@ -58,8 +58,12 @@ def main() -> None:
         "made-up words (bench-scale)": made_up(args.made_up, rng),
     }
     say(f"database: {Work.objects.count():,} works; machine load {load()}")
+    totals: dict[str, float] = {}
     for name, references in groups.items():
-        measure(name, references)
+        for key, value in measure(name, references).items():
+            totals[key] = totals.get(key, 0) + value
+    pretests = totals.pop("pretest_us_sum", 0) / max(totals.pop("pretests", 0), 1)
+    say(" ".join(f"{key}={value:g}" for key, value in totals.items()) + f" pretest_mean_us={pretests:.0f}")
 
 
 def say(text: str) -> None:
@@ -126,7 +130,8 @@ def made_up(count: int, rng: random.Random) -> list[tuple[str, str | None]]:
              f"Unpublished report, {rng.randrange(1990, 2020)}.", None) for _ in range(count)]
 
 
-def measure(name: str, references: list[tuple[str, str | None]]) -> None:
+def measure(name: str, references: list[tuple[str, str | None]]) -> dict[str, float]:
+    """Prints the group's figures; returns the counts the last line adds up."""
     from citations.matching.records import ReferenceQuery
     from citations.search import work_index
     from citations.search.postgresql import PostgresWorkIndex
@@ -182,6 +187,7 @@ def measure(name: str, references: list[tuple[str, str | None]]) -> None:
     numbers = sorted(reached)
     say(f"\n{name}: {len(references):,} references, {len(numbers):,} reach the fallback "
         f"(all matched in {everyone:.0f} s with it asked for every one; load {load()})")
+    figures: dict[str, float] = {"reaching": len(numbers)}
     for mode in ("always", "pre-tested", "never"):
         started = time.perf_counter()
         linked = run(numbers, mode=mode)
@@ -193,6 +199,11 @@ def measure(name: str, references: list[tuple[str, str | None]]) -> None:
             + (f"; a query: median {statistics.median(lookups) * 1000:.0f} ms, max {max(lookups) * 1000:.0f} ms" if lookups else "")
             + (f"; pre-test: median {statistics.median(pretests) * 1e6:.0f} us, max {max(pretests) * 1e6:.0f} us" if pretests else "")
             + f" (load {load()})")
+        key = mode.replace("-", "")
+        figures.update({f"true_{key}": right, f"wrong_{key}": wrong, f"trigram_queries_{key}": sum(asked)})
+        if mode == "pre-tested":
+            figures.update(pretests=len(pretests), pretest_us_sum=sum(pretests) * 1e6)
+    return figures
 
 if __name__ == "__main__":
     main()

@@ -24,7 +24,10 @@ TRIGRAM_MIN_WORDS = 3
 TRIGRAM_TIMEOUT_MS = 250
 # ... and only a text with a word no work has that is a slip away from one some work has (`has_slip`):
 # a misspelt word this long or longer (a shorter one is a slip away from too many), or a word cut in
-# two or two run together, whose parts are this long or longer.
+# two or two run together, whose parts are this long or longer. Measured by bench/trigram_fallback.py
+# on the 100,000-work set: the lookup linked 4 of 162 registered titles with slips that reached it
+# (none wrongly), the pre-test kept all 4; it let 49 of 468 made-up references through instead of
+# all (0.5 ms a text instead of 34 ms a lookup); bench-scale's 20,000 works: no lookup cancelled, 166-237 before.
 SLIP_MIN_LETTERS = 4
 RUN_TOGETHER_MIN_LETTERS = 3
 
