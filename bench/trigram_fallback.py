@@ -112,9 +112,10 @@ def damaged_titles(folder: Path, count: int, rng: random.Random, *, share: float
 
 
 def slip(word: str, rng: random.Random) -> str:
+    """One slip of typing in a word of three letters or more, never at its first letter."""
     at = rng.randrange(1, len(word) - 1)
     kind = rng.choice(("swap", "drop", "double", "wrong"))
-    if kind == "swap":
+    if kind == "swap" and word[at] != word[at + 1]:  # (swapping "ll" would change nothing)
         return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
     if kind == "drop":
         return word[:at] + word[at + 1 :]
