@@ -25,9 +25,10 @@ TRIGRAM_TIMEOUT_MS = 250
 # ... and only a text with a word no work has that is a slip away from one some work has (`has_slip`):
 # a misspelt word this long or longer (a shorter one is a slip away from too many), or a word cut in
 # two or two run together, whose parts are this long or longer. Measured by bench/trigram_fallback.py
-# on the 100,000-work set: the lookup linked 4 of 162 registered titles with slips that reached it
-# (none wrongly), the pre-test kept all 4; it let 49 of 468 made-up references through instead of
-# all (0.5 ms a text instead of 34 ms a lookup); bench-scale's 20,000 works: no lookup cancelled, 166-237 before.
+# on the 100,000-work set: the lookup linked 2 of the 175 registered titles with slips that reached
+# it (none wrongly; 0 of the set's own 5), the pre-test kept both; it let 50 of 471 made-up
+# references through instead of all (0.5 ms a text instead of a 24 ms lookup); on bench-scale's
+# 20,000 works no lookup was cancelled (166 and 237 a run before).
 SLIP_MIN_LETTERS = 4
 RUN_TOGETHER_MIN_LETTERS = 3
 
