@@ -232,6 +232,32 @@ def test_trigram_fallback_finds_misspelt_titles_but_is_not_asked_for_two_words(p
 
 
 @POSTGRES_TRIGRAMS
+def test_a_text_spelt_right_that_no_work_has_two_words_of_never_reaches_the_trigram_lookup(press, django_capture_on_commit_callbacks):
+    # A reference to a work outside the registry: every word is spelt as some work spells it, or is
+    # far from every indexed word. The lookup (0.1-1.3 s on a big registry) could find nothing.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    glacial = {"doi": "10.5555/glacial", "title": "Moraines of northern fjords", "authors": [("Fridtjof", "Nansen")], "volume": "3", "first_page": "7"}
+    register(press[0], [GRAPHENE, OTHER, glacial], django_capture_on_commit_callbacks)
+    index = work_index()
+    with CaptureQueriesContext(connection) as captured:  # three indexed words, no two of them in one work
+        assert index.search(CandidateQuery(text="Babbage C. Tidal moraines. Unpublished memorandum, 1994.")) == []
+        assert index.search(CandidateQuery(text="Quorvex zandibular plimtrosk vendaquil")) == []
+    assert captured.captured_queries  # (the word queries were made)
+    assert not [q["sql"] for q in captured.captured_queries if "<%" in q["sql"]]
+    with CaptureQueriesContext(connection) as captured:  # the same with a misspelt word does reach it
+        index.search(CandidateQuery(text="Babbage C. Tidal moraines. Unpublished memorandum on grapheen, 1994."))
+    assert [q["sql"] for q in captured.captured_queries if "<%" in q["sql"]]
+
+
+@POSTGRES_TRIGRAMS
+def test_trigram_fallback_finds_titles_with_words_run_together(press, django_capture_on_commit_callbacks):
+    register(press[0], [GRAPHENE, OTHER], django_capture_on_commit_callbacks)
+    assert dois(work_index().search(CandidateQuery(text="phonondispersion in strainedgraphene bilayers"))) == ["10.5555/graphene.1"]
+
+
+@POSTGRES_TRIGRAMS
 def test_the_trigram_fallbacks_timeout_ends_with_it_inside_a_callers_transaction(press, django_capture_on_commit_callbacks):
     # (The test runs inside a transaction, as load_demo and a page's request do: the lookup's
     # 250 ms limit once stayed on for every later statement, and cancelled the dashboard's.)
@@ -245,3 +271,35 @@ def test_the_trigram_fallbacks_timeout_ends_with_it_inside_a_callers_transaction
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == before
 
+
+
+def slip_index(counts: dict[str, int]):
+    """PostgreSQL's index (its pre-test needs no server) as if its works held these words."""
+    from citations.search.postgresql import PostgresWorkIndex
+
+    index = PostgresWorkIndex()
+    index.common_terms = lambda: counts
+    return index
+
+
+@pytest.mark.parametrize("text", [
+    "phonnon dispersion",  # a letter too many
+    "phonon dispersoin",  # two swapped
+    "phonon disperson",  # one missing
+    "phonon dispersiom",  # one wrong
+    "phonondispersion",  # run together
+    "disper- sion of phonons",  # cut in two at a line break
+])
+def test_a_slip_of_typing_or_ocr_is_recognised_as_one(text):
+    index = slip_index({"phonon": 12, "dispersion": 60, "of": 90_000})
+    assert index.has_slip(text, index.query_terms(text, unindexed=True))
+
+
+@pytest.mark.parametrize("text", [
+    "phonon dispersion of unpublished memoranda",  # spelt right: indexed, or far from every indexed word
+    "phonon 1994 1995",  # a number is no misspelt number
+    "phonon teh dispersion",  # too short to tell a slip from another word
+])
+def test_words_spelt_right_or_too_short_to_tell_are_not_a_slip(text):
+    index = slip_index({"phonon": 12, "dispersion": 60, "of": 90_000, "the": 95_000, "1996": 3})
+    assert not index.has_slip(text, index.query_terms(text, unindexed=True))
