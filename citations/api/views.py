@@ -178,8 +178,19 @@ class WorkDetail(PublicWorksView):
         work, references = WorkValues(found[0]), [ReferenceValues(values) for values in found[1]]
         response = Response(envelope("work", crossref_work(work, references=references)))
         if front.enabled():  # the exact bytes sent, for portal.front to send until the work's JSON changes
-            response.add_post_render_callback(lambda rendered: remember_work_json(work.doi, rendered.content))
+            response.add_post_render_callback(_remember_once_sent(work.doi))
         return response
+
+
+def _remember_once_sent(doi: str):
+    """A post-render callback that caches the rendered bytes when the response is closed, i.e. after
+    the server has sent them: the cache's round trip is then no part of the client's wait.
+    (Django runs a response's `_resource_closers` on close, as the WSGI server calls it.)"""
+    def callback(rendered):
+        body = rendered.content
+        rendered._resource_closers.append(lambda: remember_work_json(doi, body))
+
+    return callback
 
 
 work_detail = WorkDetail.as_view()
