@@ -167,7 +167,7 @@ PUBLIC_REFERENCE_FIELDS = ("key", "doi", "unstructured", "article_title", "journ
                            "component_number")
 # Each database's JSON functions: an aggregate of arrays, and an array of values.
 _JSON_FUNCTIONS = {"postgresql": ("json_agg", "json_build_array"), "sqlite": ("json_group_array", "json_array")}
-_public_work_sql: dict[tuple, str] = {}
+_public_work_sql: dict[tuple, tuple[str, list[str]]] = {}
 
 
 def public_work_with_references(doi: str, *, fields: tuple[str, ...]) -> tuple[dict, list[dict]] | None:
@@ -183,17 +183,19 @@ def public_work_with_references(doi: str, *, fields: tuple[str, ...]) -> tuple[d
     if not normal:
         return None
     vendor = connection.vendor
-    sql = _public_work_sql.get((vendor, fields))
-    if sql is None:
-        sql = _public_work_sql[(vendor, fields)] = _public_work_query(vendor, fields)
+    compiled = _public_work_sql.get((vendor, fields))
+    if compiled is None:
+        json_fields = [name for name in fields if isinstance(Work._meta.get_field(name), JSONField)]
+        compiled = _public_work_sql[(vendor, fields)] = _public_work_query(vendor, fields), json_fields
+    sql, json_fields = compiled
     with connection.cursor() as cursor:
         cursor.execute(sql, [*Citation.COUNTED, normal])
         row = cursor.fetchone()
     if row is None:
         return None
     values = dict(zip(fields, row))
-    for name in fields:
-        if isinstance(Work._meta.get_field(name), JSONField) and values[name] is not None:
+    for name in json_fields:
+        if values[name] is not None:
             values[name] = orjson.loads(values[name])
     # Sorted here: SQLite's aggregate takes no ORDER BY before 3.44 (and keeps no order otherwise).
     entries = sorted(orjson.loads(row[-1] or "[]"), key=itemgetter(0))
