@@ -6,7 +6,8 @@ milliseconds and the queries of each kind of request, so a change to the code sh
 that do not depend on how busy the machine is. `--profile KIND` prints cProfile's top functions.
 
 Kinds: widget-cached, widget-304, widget-uncached (the widget's data endpoint), works and
-works-cached (`/works/{doi}`, through Django or answered by portal.front), citedby and
+works-cached (`/works/{doi}`, through Django or answered by portal.front), works-references
+(`/works/{doi}` through Django of citing works, 10 references on average), citedby and
 citedby-cached (the first page of a work's 1,000-link cited-by list by its owner's API key,
 through Django or answered by portal.front). Data: a fresh
 SQLite database under var/bench/ unless DATABASE_URL names one (then emptied first: give it one
@@ -83,6 +84,11 @@ def main() -> None:
     def works_cached(i: int):  # answered by portal.front once Django has cached it
         return f"/works/{dois[i % len(dois)]}", {}
 
+    def works_references(i: int):  # uncached, through Django: one of the 400 citing works (10 references on average)
+        doi = f"10.6666/citing.{i % 400}"
+        cache.delete(work_json.cache_key(doi))
+        return f"/works/{doi}", {}
+
     def citedby(i: int):  # uncached: through Django
         cache.delete(work_json.cited_by_page_key(doi=hot_doi))
         return citedby_cached(i)
@@ -91,7 +97,7 @@ def main() -> None:
         return f"/api/v1/works/{hot_doi}/cited-by", {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     kinds = {"widget-cached": widget_cached, "widget-304": widget_304, "widget-uncached": widget_uncached,
-             "works": works, "works-cached": works_cached, "citedby": citedby,
+             "works": works, "works-cached": works_cached, "works-references": works_references, "citedby": citedby,
              "citedby-cached": citedby_cached}
     for path in widget_paths:  # the ETags, and every entry cached
         status, headers, _ = call(application, path, {"HTTP_ORIGIN": ORIGIN})

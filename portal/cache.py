@@ -14,6 +14,7 @@ import threading
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from redis.exceptions import NoScriptError
 
 _clients: dict[tuple, object] = {}
 _lock = threading.Lock()
@@ -58,12 +59,23 @@ class RedisCache(DjangoRedisCache):
         if count is not None and (counters is None or counters._servers != self._servers):
             return None
         client = self._cache.get_client(write=True)
-        pipe = client.pipeline(transaction=False)
-        pipe.mget([self.make_key(key) for key in keys])
-        if count is not None:
-            client.incr_existing(keys=[counters.make_key(count)], args=[1], client=pipe)
-        replies = pipe.execute()
+        names = [self.make_key(key) for key in keys]
+        counter = counters.make_key(count) if count is not None else None
+        try:
+            replies = _read_and_count(client, names, counter)
+        except NoScriptError:  # a restarted server has forgotten the script (nothing was counted)
+            client.script_load(_INCR_EXISTING)
+            replies = _read_and_count(client, names, counter)
         loads = self._cache._serializer.loads
         values = [None if value is None else loads(value) for value in replies[0]]
         return values, (replies[1] if count is not None else None)
 
+
+def _read_and_count(client, names: list[str], counter: str | None) -> list:
+    pipe = client.pipeline(transaction=False)
+    pipe.mget(names)
+    if counter is not None:
+        # EVALSHA itself: a registered script run in a pipeline first asks the server whether it
+        # has the script (SCRIPT EXISTS), a round trip of its own on every request.
+        pipe.evalsha(client.incr_existing.sha, 1, counter, 1)
+    return pipe.execute()

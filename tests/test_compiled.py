@@ -4,12 +4,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from citations.models import Citation
-from citations.selectors import public_reference_list, public_references
 from deposits.models import Work
 from deposits.selectors import work_by_doi
 from portal.compiled import CompiledQuery
-from tests.citations.widget_builders import cite, work
+from tests.citations.widget_builders import work
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +25,6 @@ def test_the_lookup_without_owner_is_the_same_work(press):
     found = work_by_doi("https://doi.org/10.5555/MIXED.case", with_owner=False)
     assert (found.pk, found.doi, found.owner_id, found.contributors) == (made.pk, made.doi, made.owner_id, made.contributors)
     assert work_by_doi("10.5555/none", with_owner=False) is None
-
-
-def test_the_compiled_reference_list_is_the_public_one(press, society):
-    cited = work(press[0], "10.5555/cited")
-    citing = work(society[0], "10.6666/citing")
-    cite(citing, cited)
-    flagged = cite(citing, work(press[0], "10.5555/flagged"))
-    Citation.objects.filter(pk=flagged.pk).update(status=Citation.Status.FLAGGED)  # waits for an editor: not public
-    expected = [(r.key, r.doi, r.matched_doi) for r in public_references(citing)]
-    assert [(r.key, r.doi, r.matched_doi) for r in public_reference_list(citing)] == expected
-    assert [matched for _, _, matched in expected] == ["10.5555/cited", None]
 
 
 def test_a_sample_missing_from_the_query_is_refused():

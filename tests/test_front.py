@@ -228,6 +228,24 @@ def test_on_redis_the_front_answers_as_django_and_counts_once(client, press, soc
     assert int(client_redis.get(counter)) == 4
 
 
+def test_on_redis_a_counted_read_is_one_round_trip_and_survives_a_forgotten_script(client, press, society, cited, redis_cache,
+                                                                                     settings):
+    from django.core.cache import caches
+
+    settings.PUBLIC_API_REQUESTS_PER_MINUTE = 100
+    front = FrontClient(client)
+    assert not front.get("/works/10.5555/cited.1").via_front  # Django: caches the JSON, starts the counter
+    redis = caches["default"]._cache.get_client(write=True)
+    redis.script_flush()  # as a restarted server: the counting script is unknown
+    redis.config_resetstat()
+    answers = [front.get("/works/10.5555/cited.1") for _ in range(3)]
+    assert [(a.via_front, a.status_code) for a in answers] == [(True, 200)] * 3
+    scripting = {name: stats["calls"] for name, stats in redis.info("commandstats").items() if name.startswith("cmdstat_script")}
+    assert scripting == {"cmdstat_script|load": 1}  # loaded again once; never asked about on each read
+    [counter] = redis.keys("ratelimit:*throttle:public*")
+    assert int(redis.get(counter)) == 4  # counted once each, the refused first try included none
+
+
 # --- The first cited-by page, for one of the owner's own API keys ------------------------------------
 
 from members import login_throttle  # noqa: E402

@@ -120,6 +120,17 @@ _REFERENCE_FIELDS = (
 )
 
 
+class ReferenceValues:
+    """A reference read as values (citations.selectors.public_work_with_references), not a model
+    instance: what _reference reads."""
+
+    __slots__ = ("key", "doi", "matched_doi", *(attribute for _, attribute in _REFERENCE_FIELDS))
+
+    def __init__(self, values: dict):
+        for name in self.__slots__:
+            setattr(self, name, values[name])
+
+
 def _reference(reference) -> dict:
     """One entry of a reference list; `matched_doi` (citations.selectors.public_references) is the
     portal's own counted match, named only when the publisher deposited no DOI."""

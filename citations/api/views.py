@@ -19,12 +19,19 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from citations.api import params as list_params
 from citations.api.renderers import FastJSONRenderer
 from citations.api.throttling import PublicRateThrottle
-from citations.api.serializers import CrossrefWorkSerializer, envelope, validation_failure
-from citations.selectors import public_reference_list
+from citations.api.serializers import (
+    WORK_FIELDS,
+    CrossrefWorkSerializer,
+    ReferenceValues,
+    WorkValues,
+    crossref_work,
+    envelope,
+    validation_failure,
+)
+from citations.selectors import public_work_with_references
 from citations.work_json import remember_work_json
 from citations.views import work_old_url
 from citations.work_search import BibliographicQuery, list_works, search_works
-from deposits.selectors import work_by_doi
 from portal import front
 
 DEFAULT_ROWS = 20
@@ -165,14 +172,25 @@ class WorkDetail(PublicWorksView):
         },
     )
     def get(self, request, doi: str):
-        work = _work_at(doi)
-        if work is None:
+        found = _work_at(doi)
+        if found is None:
             return HttpResponse(NOT_FOUND, status=404, content_type="text/plain")
-        data = CrossrefWorkSerializer(work, context={"references": public_reference_list(work)}).data
-        response = Response(envelope("work", data))
+        work, references = WorkValues(found[0]), [ReferenceValues(values) for values in found[1]]
+        response = Response(envelope("work", crossref_work(work, references=references)))
         if front.enabled():  # the exact bytes sent, for portal.front to send until the work's JSON changes
-            response.add_post_render_callback(lambda rendered: remember_work_json(work.doi, rendered.content))
+            response.add_post_render_callback(_remember_once_sent(work.doi))
         return response
+
+
+def _remember_once_sent(doi: str):
+    """A post-render callback that caches the rendered bytes when the response is closed, i.e. after
+    the server has sent them: the cache's round trip is then no part of the client's wait.
+    (Django runs a response's `_resource_closers` on close, as the WSGI server calls it.)"""
+    def callback(rendered):
+        body = rendered.content
+        rendered._resource_closers.append(lambda: remember_work_json(doi, body))
+
+    return callback
 
 
 work_detail = WorkDetail.as_view()
@@ -187,15 +205,16 @@ def work_or_old_page(request, doi: str):
     return work_detail(request, doi=doi)
 
 
-def _work_at(path: str):
-    """The work a `/works/` path names: a bare, URL-encoded or resolver-URL DOI, any case; a
-    trailing "/" is ignored unless a DOI really ends in one."""
+def _work_at(path: str) -> tuple[dict, list[dict]] | None:
+    """The work a `/works/` path names, with its public reference list (one query): a bare,
+    URL-encoded or resolver-URL DOI, any case; a trailing "/" is ignored unless a DOI really ends
+    in one."""
     # Some servers and proxies merge the "//" of "https://doi.org/…" in a path.
     path = re.sub(r"^(https?:)/(?=[^/])", r"\1//", path, flags=re.IGNORECASE)
-    work = work_by_doi(path, with_owner=False)
-    if work is None and path.endswith("/"):
-        work = work_by_doi(path.rstrip("/"), with_owner=False)
-    return work
+    found = public_work_with_references(path, fields=WORK_FIELDS)
+    if found is None and path.endswith("/"):
+        found = public_work_with_references(path.rstrip("/"), fields=WORK_FIELDS)
+    return found
 
 
 def _integer(params, name: str, default: int, maximum: int) -> tuple[int, list[dict]]:
