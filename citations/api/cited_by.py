@@ -202,9 +202,16 @@ class CitedByBase(KeyRequestsAnswerJSON, generics.ListAPIView):
         # whose grant it would have to read), the first page, no parameters.
         if (front.enabled() and response.status_code == 200 and isinstance(login, MachineLogin) and login.key is not None
                 and not request.META.get("QUERY_STRING") and acts_for_itself(login.member, self.owner)):
-            address, owner_id = request.build_absolute_uri(), getattr(self.owner, "pk", self.owner)
-            response.add_post_render_callback(lambda rendered: remember_cited_by_page(
-                self.cached_as, address=address, owner_id=owner_id, headers=list(rendered.items()), body=rendered.content))
+            address, owner_id, cached_as = request.build_absolute_uri(), getattr(self.owner, "pk", self.owner), self.cached_as
+
+            def remember(rendered) -> None:
+                headers, body = list(rendered.items()), rendered.content
+                # Once the response is closed (the WSGI server has sent it): the cache's round
+                # trip is then no part of the client's wait.
+                rendered._resource_closers.append(lambda: remember_cited_by_page(
+                    cached_as, address=address, owner_id=owner_id, headers=headers, body=body))
+
+            response.add_post_render_callback(remember)
         return response
 
 
