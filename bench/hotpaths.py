@@ -8,10 +8,12 @@ that do not depend on how busy the machine is. `--profile KIND` prints cProfile'
 Kinds: widget-cached, widget-304, widget-uncached (the widget's data endpoint), works and
 works-cached (`/works/{doi}`, through Django or answered by portal.front), citedby and
 citedby-cached (the first page of a work's 1,000-link cited-by list by its owner's API key,
-through Django or answered by portal.front), citedby-small (the first read of a short list, 1-5
-links, a different work each time, as bench-scale's citedby_small times it). Data: a fresh
+through Django or answered by portal.front). Data: a fresh
 SQLite database under var/bench/ unless DATABASE_URL names one (then emptied first: give it one
 of its own); the cache is the settings' own (REDIS_URL for Redis; its database is cleared).
+
+citedby-small: the first read of a short cited-by list (1-5 links), a different work each time,
+through Django, as bench-scale's citedby_small times it.
 """
 from __future__ import annotations
 
@@ -99,7 +101,8 @@ def main() -> None:
 
     kinds = {"widget-cached": widget_cached, "widget-304": widget_304, "widget-uncached": widget_uncached,
              "works": works, "works-cached": works_cached, "citedby": citedby,
-             "citedby-cached": citedby_cached, "citedby-small": citedby_small}
+             "citedby-cached": citedby_cached}
+    kinds["citedby-small"] = citedby_small
     for path in widget_paths:  # the ETags, and every entry cached
         status, headers, _ = call(application, path, {"HTTP_ORIGIN": ORIGIN})
         etags[path] = headers.get("ETag", "")
