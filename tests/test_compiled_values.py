@@ -37,3 +37,14 @@ def test_a_queryset_of_instances_is_refused():
     instances = CompiledValues(lambda doi: Work.objects.filter(doi=doi), samples=("10.5555/sample",))
     with pytest.raises(ImproperlyConfigured, match="values"):
         instances("10.5555/other")
+
+
+def test_the_work_looked_up_without_owner_has_every_field_as_the_orm_loads_it(press):
+    from deposits.selectors import work_by_doi
+
+    made = work(press[0], "10.5555/every.field", contributors=[{"given_name": "Ada", "surname": "Lovelace"}], publication_year=2021,
+                issn="1234-5678", resource_url="https://press.example/a", volume="3")
+    found, loaded = work_by_doi("10.5555/EVERY.field", with_owner=False), Work.objects.get(pk=made.pk)
+    assert {f.attname: getattr(found, f.attname) for f in Work._meta.concrete_fields} == {
+        f.attname: getattr(loaded, f.attname) for f in Work._meta.concrete_fields}
+    assert not found._state.adding and found._state.db == "default"
