@@ -28,24 +28,28 @@ class CompiledQuery:
         self._compiled: dict[str, tuple] = {}
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> RawQuerySet:
+        compiled, params = self._prepared(values, using)
+        model, sql = compiled[0], compiled[1]
+        return model._default_manager.db_manager(using).raw(sql, params)
+
+    def _prepared(self, values: tuple, using: str) -> tuple[tuple, list]:
+        """The statement compiled for `using` (on its first use), and its parameters with `values` in place."""
         if len(values) != len(self.samples):
             raise TypeError(f"this query takes {len(self.samples)} values, not {len(values)}")
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        model, sql, params, slots = compiled
-        params = list(params)
-        for position, index in slots:
+        params = list(compiled[2])
+        for position, index in compiled[3]:
             params[position] = values[index]
-        return model._default_manager.db_manager(using).raw(sql, params)
+        return compiled, params
 
     def sql(self, using: str = DEFAULT_DB_ALIAS) -> str:
         return self._compile(using)[1]
 
     def _compile(self, using: str) -> tuple:
         queryset = self.build(*self.samples)
-        compiler = queryset.query.get_compiler(using)
-        sql, params = compiler.as_sql()
+        sql, params = queryset.query.get_compiler(using).as_sql()
         return queryset.model, sql, tuple(params), self._slots(params)
 
     def _slots(self, params) -> list[tuple[int, int]]:
@@ -62,15 +66,7 @@ class CompiledValues(CompiledQuery):
     (its database converters applied: dates, JSON), not a lazy queryset."""
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
-        if len(values) != len(self.samples):
-            raise TypeError(f"this query takes {len(self.samples)} values, not {len(values)}")
-        compiled = self._compiled.get(using)
-        if compiled is None:
-            compiled = self._compiled[using] = self._compile(using)
-        query, sql, params, slots, names, columns = compiled
-        params = list(params)
-        for position, index in slots:
-            params[position] = values[index]
+        (query, sql, _, _, names, columns), params = self._prepared(values, using)
         # A compiler of this thread's connection, for its converters only (making one compiles nothing).
         compiler = query.get_compiler(using)
         with connections[using].cursor() as cursor:
