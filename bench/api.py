@@ -6,14 +6,16 @@ its reference row; one work is cited `--hot` = 1,000 times; the rest spread over
 in bulk (PostgreSQL's COPY, SQLite's executemany) and kept between runs. Then serves the portal
 with gunicorn as production does (the settings' own database connections and cache: a table on
 the embedded default, Redis when REDIS_URL is set) and times, with `--clients` (8) concurrent
-keep-alive clients, three kinds of request:
+keep-alive clients, four kinds of request:
 
 - `GET /works/{doi}` of random works (public, through its rate limit),
 - the first page (50) of `GET /api/v1/works/{doi}/cited-by` for the work cited 1,000 times (API key),
+- `citedby-small`: the same for works of few citations (M / N each), each asked once, so each is a
+  first read through Django (their cached pages are forgotten first), as bench-scale's citedby_small,
 - `GET /servlet/getForwardLinks` for one prefix over one month (API key as usr/pwd).
 
 Prints median and 95th-percentile milliseconds of each; the last line is
-`works_p95_ms= citedby_p95_ms= forwardlinks_p95_ms=`.
+`works_p95_ms= citedby_p95_ms= forwardlinks_p95_ms= citedby_small_p95_ms=`.
 """
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn processes (gunicorn.conf.py's default)")
     parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn process")
-    parser.add_argument("--only", choices=["works", "citedby", "forwardlinks"], action="append", help="time only these kinds")
+    parser.add_argument("--only", choices=["works", "citedby", "forwardlinks", "citedby-small"], action="append", help="time only these kinds")
     parser.add_argument("--requests", type=int, default=400, help="requests of each kind (getForwardLinks: one per client), shared by the clients")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -86,14 +88,26 @@ def main() -> None:
     def citedby() -> tuple[str, dict]:
         return f"/api/v1/works/{PREFIXES[0]}/bench.0/cited-by", {"Authorization": f"Bearer {token}"}
 
+    # Works of the key's member (prefix 0) other than the hot one, each once, in a random order.
+    small = random.Random(17).sample(range(5, args.works, 5), min(args.requests + args.clients * 2, len(range(5, args.works, 5))))
+
+    def citedby_small() -> tuple[str, dict]:
+        return f"/api/v1/works/{PREFIXES[0]}/bench.{small.pop()}/cited-by", {"Authorization": f"Bearer {token}"}
+
     def forwardlinks() -> tuple[str, dict]:
         query = urlencode({"usr": key_id, "pwd": token, "doi": PREFIXES[0], "startDate": "2026-03-01", "endDate": "2026-03-31"})
         return f"/servlet/getForwardLinks?{query}", {}
 
     kinds = {"works": (works, args.requests), "citedby": (citedby, args.requests),
              # A prefix-month is ~17,000 links, 10 MB of XML: each client asks once.
-             "forwardlinks": (forwardlinks, args.clients)}
+             "forwardlinks": (forwardlinks, args.clients), "citedby-small": (citedby_small, args.requests)}
     p95 = dict.fromkeys(kinds, float("nan"))
+    if not args.only or "citedby-small" in args.only:
+        from django.core.cache import cache
+
+        from citations.work_json import cited_by_page_key
+
+        cache.delete_many([cited_by_page_key(doi=f"{PREFIXES[0]}/bench.{i}") for i in small])  # an earlier run's
     with gunicorn(shape) as port:
         print(f"server: {described(shape)} (gunicorn.conf.py); clients: {args.clients} concurrent keep-alive connections, one thread", flush=True)
         for name, (make, count) in kinds.items():
@@ -106,7 +120,8 @@ def main() -> None:
             p95[name] = percentile(timings, 95)
             print(f"{name:13s} n={len(timings):4d}  median={statistics.median(timings):8.1f} ms  p95={p95[name]:8.1f} ms"
                   f"  ({statistics.median(sizes):,.0f} bytes; clients' CPU {serving.last_client_cpu_ms:.2f} ms each)", flush=True)
-    print(f"works_p95_ms={p95['works']:.1f} citedby_p95_ms={p95['citedby']:.1f} forwardlinks_p95_ms={p95['forwardlinks']:.1f}")
+    print(f"works_p95_ms={p95['works']:.1f} citedby_p95_ms={p95['citedby']:.1f} forwardlinks_p95_ms={p95['forwardlinks']:.1f} "
+          f"citedby_small_p95_ms={p95['citedby-small']:.1f}")
 
 
 def fill(*, works: int, citations: int, hot: int) -> bool:

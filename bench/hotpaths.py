@@ -12,6 +12,9 @@ citedby-cached (the first page of a work's 1,000-link cited-by list by its owner
 through Django or answered by portal.front). Data: a fresh
 SQLite database under var/bench/ unless DATABASE_URL names one (then emptied first: give it one
 of its own); the cache is the settings' own (REDIS_URL for Redis; its database is cleared).
+
+citedby-small: the first read of a short cited-by list (1-5 links), a different work each time,
+through Django, as bench-scale's citedby_small times it.
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="only these kinds")
     parser.add_argument("--profile", help="cProfile this kind and print its top functions")
     parser.add_argument("--sort", default="cumulative", help="pstats order of --profile: cumulative, tottime")
+    parser.add_argument("--queries", action="store_true", help="print the SQL of one request of each kind")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     path = ROOT / "var" / "bench" / "hotpaths.sqlite3"
@@ -59,7 +63,7 @@ def main() -> None:
     if not own_database:
         call_command("flush", interactive=False, verbosity=0)
     cache.clear()
-    widget_key, dois, token, hot_doi = fill()
+    widget_key, dois, token, hot_doi, small_dois = fill()
     from citations import work_json
     from portal.wsgi import application
 
@@ -96,9 +100,15 @@ def main() -> None:
     def citedby_cached(i: int):  # answered by portal.front once Django has cached it
         return f"/api/v1/works/{hot_doi}/cited-by", {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
+    def citedby_small(i: int):  # a short list's first read: through Django
+        doi = small_dois[i % len(small_dois)]
+        cache.delete(work_json.cited_by_page_key(doi=doi))
+        return f"/api/v1/works/{doi}/cited-by", {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
     kinds = {"widget-cached": widget_cached, "widget-304": widget_304, "widget-uncached": widget_uncached,
              "works": works, "works-cached": works_cached, "works-references": works_references, "citedby": citedby,
              "citedby-cached": citedby_cached}
+    kinds["citedby-small"] = citedby_small
     for path in widget_paths:  # the ETags, and every entry cached
         status, headers, _ = call(application, path, {"HTTP_ORIGIN": ORIGIN})
         etags[path] = headers.get("ETag", "")
@@ -123,6 +133,8 @@ def main() -> None:
             profiler.disable()
         per_request = (time.process_time() - cpu) * 1000 / args.requests
         print(f"{name:16} cpu={per_request:6.2f} ms/request  queries={len(queries):2d}  status={sorted(statuses)}", flush=True)
+        if args.queries:
+            print("".join(f"  {sql}\n" for sql in queries), flush=True)
         if profiler:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(45)
@@ -159,9 +171,9 @@ def call(application, path: str, extra: dict) -> tuple[int, dict, bytes]:
     return answer["status"], answer["headers"], body
 
 
-def fill() -> tuple[str, list[str], str, str]:
+def fill() -> tuple[str, list[str], str, str, list[str]]:
     """The widget bench's data (200 cited works, 20 citing works each), one work cited 1,000
-    times, and a retrieve API key of its member."""
+    times, 500 works cited 1 to 5 times, and a retrieve API key of its member."""
     from bench.widget.run import fill as widget_fill
     from citations.models import Citation
     from citations.services import refresh_cited_by_counts
@@ -181,9 +193,18 @@ def fill() -> tuple[str, list[str], str, str]:
     Citation.objects.bulk_create(
         (Citation(reference=ref, citing_work_id=ref.citing_work_id, cited_work=hot, method=Citation.Method.PUBLISHER_DOI)
          for ref in references), ignore_conflicts=True)
-    refresh_cited_by_counts(work_ids=[hot.pk])
+    small = Work.objects.bulk_create(Work(doi=f"10.5555/small.{n}", owner=press, title=f"Small {n}", match_pending=False)
+                                     for n in range(500))
+    small_ids = {work.doi: work.pk for work in small}
+    references = Reference.objects.bulk_create(
+        Reference(citing_work=citing[(n * 7 + k) % len(citing)], key=f"small-{n}-{k}", position=3000 + n * 5 + k, doi=work.doi)
+        for n, work in enumerate(small) for k in range(1 + n % 5))
+    Citation.objects.bulk_create(
+        (Citation(reference=ref, citing_work_id=ref.citing_work_id, cited_work_id=small_ids[ref.doi],
+                  method=Citation.Method.PUBLISHER_DOI) for ref in references), ignore_conflicts=True)
+    refresh_cited_by_counts(work_ids=[hot.pk, *(work.pk for work in small)])
     token = api_key_create(member=press, name="bench", scopes=["retrieve"], created_by=None).token
-    return widget_key, dois, token, hot.doi
+    return widget_key, dois, token, hot.doi, [work.doi for work in small]
 
 
 if __name__ == "__main__":

@@ -50,12 +50,19 @@ def account_of(credentials: dict) -> str:
     return ""
 
 
-def wait_seconds(request, account: str) -> int:
-    """0 when this address may try this account now; else how many seconds it must wait."""
+def failure_counts(request, account: str) -> dict[str, tuple[int, float]]:
+    """The cache entries counting this address's failures that exist, by key, in one round trip:
+    an API key's request reads them once for wait_seconds and record_success."""
+    return cache.get_many(failure_keys(request, account))
+
+
+def wait_seconds(request, account: str, *, counts: dict | None = None) -> int:
+    """0 when this address may try this account now; else how many seconds it must wait.
+    `counts`: failure_counts already read for this request."""
     waits = [0.0]
     keys = _keys(request, account)
     # One round trip for both counts: every API-key request passes here.
-    found = cache.get_many(list(keys.values()))
+    found = failure_counts(request, account) if counts is None else counts
     for kind, key in keys.items():
         failures, last = found.get(key) or (0, 0.0)
         over = failures - FREE_FAILURES[kind]
@@ -79,11 +86,14 @@ def record_failure(request, account: str) -> None:
         cache.set(key, (failures + 1, now()), REMEMBER_SECONDS)
 
 
-def record_success(request, account: str) -> None:
+def record_success(request, account: str, *, counts: dict | None = None) -> None:
+    """`counts`: failure_counts as read when this attempt began (a failure another request
+    counts meanwhile stays counted, as it would had it come a moment later)."""
     pair = _keys(request, account)["pair"]
     # Nearly every success follows no failure: a read then, not a write (on the embedded
     # default's database cache a delete is a write transaction per API request).
-    if cache.get(pair) is not None:
+    failed = cache.get(pair) is not None if counts is None else pair in counts
+    if failed:
         cache.delete(pair)
 
 

@@ -21,6 +21,7 @@ from django.contrib.auth import authenticate
 from members import login_throttle
 from members.access import key_allows, machine_user_allows
 from members.models import APIKey, Member, Membership, User
+from members.selectors import api_key_with_member
 from members.services import API_KEY_PREFIX, api_key_hash, api_key_mark_used
 
 
@@ -100,9 +101,10 @@ def key_authenticate(*, request, token: str, scope: str) -> MachineLogin | Machi
     """An API key given whole (Bearer, or the servlet's login_passwd)."""
     parts = split_key(token.strip())
     account = parts[0] if parts else token[:40]
-    if wait := login_throttle.wait_seconds(request, account):
+    counts = login_throttle.failure_counts(request, account)
+    if wait := login_throttle.wait_seconds(request, account, counts=counts):
         return _throttled(wait)
-    key = APIKey.objects.select_related("member").filter(key_id=parts[0]).first() if parts else None
+    key = api_key_with_member(parts[0]) if parts else None
     if key is None or not hmac.compare_digest(key.secret_hash, api_key_hash(parts[1])):
         login_throttle.record_failure(request, account)
         return _refuse("unknown_credentials", "Unknown credentials: no such API key.", 401)
@@ -110,7 +112,7 @@ def key_authenticate(*, request, token: str, scope: str) -> MachineLogin | Machi
         login_throttle.record_failure(request, account)
         return _refuse("revoked_key", f"API key {key.key_id} (“{key.name}”) was revoked on "
                        f"{key.revoked:%Y-%m-%d}; ask an administrator of {key.member.name} for a new one.", 401)
-    login_throttle.record_success(request, account)
+    login_throttle.record_success(request, account, counts=counts)
     if not key_allows(key, scope):
         return _refuse("missing_scope", f"API key {key.key_id} (“{key.name}”) may not {_doing(scope)}: "
                        f"its scopes are {', '.join(key.scopes) or 'none'}; it needs “{scope}”.", 403)

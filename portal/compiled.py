@@ -4,7 +4,8 @@ Django compiles a queryset to SQL each time it is evaluated. For the few fixed-s
 machine read paths run on every request (a work by its DOI, a work's reference list), compiling
 took more CPU than the database took to answer. `CompiledQuery` compiles the queryset once, with
 sample values standing in for the arguments, and runs that SQL as a raw query with the caller's
-values in their places: the ORM stays the one description of each query.
+values in their places: the ORM stays the one description of each query. `CompiledValues` does the
+same for a `.values()` queryset, whose rows come back as the dicts it would give.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import RawQuerySet
 
@@ -27,16 +28,21 @@ class CompiledQuery:
         self._compiled: dict[str, tuple] = {}
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> RawQuerySet:
+        compiled, params = self._prepared(values, using)
+        model, sql = compiled[0], compiled[1]
+        return model._default_manager.db_manager(using).raw(sql, params)
+
+    def _prepared(self, values: tuple, using: str) -> tuple[tuple, list]:
+        """The statement compiled for `using` (on its first use), and its parameters with `values` in place."""
         if len(values) != len(self.samples):
             raise TypeError(f"this query takes {len(self.samples)} values, not {len(values)}")
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        model, sql, params, slots = compiled
-        params = list(params)
-        for position, index in slots:
+        params = list(compiled[2])
+        for position, index in compiled[3]:
             params[position] = values[index]
-        return model._default_manager.db_manager(using).raw(sql, params)
+        return compiled, params
 
     def sql(self, using: str = DEFAULT_DB_ALIAS) -> str:
         return self._compile(using)[1]
@@ -44,8 +50,41 @@ class CompiledQuery:
     def _compile(self, using: str) -> tuple:
         queryset = self.build(*self.samples)
         sql, params = queryset.query.get_compiler(using).as_sql()
+        return queryset.model, sql, tuple(params), self._slots(params)
+
+    def _slots(self, params) -> list[tuple[int, int]]:
+        """Where each sample sits among the parameters: (position, index of the sample)."""
         slots = [(position, index) for position, param in enumerate(params)
                  for index, sample in enumerate(self.samples) if type(param) is type(sample) and param == sample]
         if {index for _, index in slots} != set(range(len(self.samples))):
             raise ImproperlyConfigured(f"every sample value must appear among the query's parameters: {self.samples!r} in {params!r}")
-        return queryset.model, sql, tuple(params), slots
+        return slots
+
+
+class CompiledValues(CompiledQuery):
+    """`build(*samples)` -> a `.values()` queryset; calling gives the list of dicts it would give
+    (its database converters applied: dates, JSON), not a lazy queryset."""
+
+    def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
+        (query, sql, _, _, names, columns), params = self._prepared(values, using)
+        # A compiler of this thread's connection, for its converters only (making one compiles nothing).
+        compiler = query.get_compiler(using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        converters = compiler.get_converters(columns)
+        if converters:
+            rows = compiler.apply_converters(rows, converters)
+        return [dict(zip(names, row)) for row in rows]
+
+    def _compile(self, using: str) -> tuple:
+        queryset = self.build(*self.samples)
+        query = queryset.query
+        if queryset._fields is None or query.extra_select:
+            raise ImproperlyConfigured("CompiledValues compiles a .values() queryset (without extra())")
+        compiler = query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        # The names in the order of the columns, as Django's ValuesIterable reads them.
+        names = list(query.selected) if query.selected else [*query.values_select, *query.annotation_select]
+        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        return query, sql, tuple(params), self._slots(params), names, columns

@@ -13,13 +13,15 @@ for portal.front to send again (citations.api.front, citations.work_json says wh
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, serializers, status
@@ -31,7 +33,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from citations.api.renderers import FastJSONRenderer
 from citations.api.serializers import WORK_FIELDS, WorkValues, crossref_work
 from citations.models import Citation
-from citations.selectors import cited_by_links
+from citations.selectors import CITED_BY_ORDER, cited_by_link_rows, cited_by_links, newest_links_to
 from citations.work_json import cited_by_page_key, remember_cited_by_page
 from deposits.api.views import json_errors
 from deposits.doi import InvalidDOI, parse_doi
@@ -53,7 +55,7 @@ class CitedByPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
-    ordering = ("-created", "-pk")
+    ordering = CITED_BY_ORDER
 
     def decode_cursor(self, request):
         """DRF's cursor, refused with a 400 naming `cursor` when it is not one DRF could have made:
@@ -72,9 +74,24 @@ class CitedByPagination(CursorPagination):
                 f"“{encoded[:80]}” is not a cursor of this list: follow the `next` or `previous` link as given."]}) from None
         return cursor
 
+    def paginate_first(self, read: Callable[[int], list[dict]], request) -> list[dict]:
+        """paginate_queryset for a first page (no cursor) read by `read(count)`, the list's first
+        `count` rows in `ordering`, instead of sliced from a queryset: the same page and links."""
+        self.request = request
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.cursor = None
+        results = read(self.page_size + 1)  # one more: is there a next page?
+        self.page = results[: self.page_size]
+        self.has_next, self.has_previous = len(results) > self.page_size, False
+        if self.has_next:
+            self.next_position = self._get_position_from_instance(results[-1], self.ordering)
+        self.display_page_controls = self.has_next and self.template is not None
+        return self.page
+
 
 class CitedByLinkSerializer(serializers.BaseSerializer):
-    """A link read as values (CitedByBase.get_queryset): one dict per row, no model instances."""
+    """A link read as values (citations.selectors.cited_by_link_rows): one dict per row, no model instances."""
 
     def to_representation(self, link: dict) -> dict:
         return {
@@ -141,33 +158,60 @@ class CitedByBase(KeyRequestsAnswerJSON, generics.ListAPIView):
         """cited_by_links' `work` or `prefix`, and `owner`; sets `cached_as`, the first page's cache key."""
         raise NotImplementedError
 
-    def get_queryset(self):
+    @cached_property
+    def asked(self) -> tuple:
+        """(login, since, until, target) of this request, read once."""
         login = api_login(self.request, scope=self.required_scope)
         since, until = _period(self.request.query_params)
         target = self.target()
         self.owner = target["owner"]
-        try:
+        return login, since, until, target
+
+    def get_queryset(self):
+        login, since, until, target = self.asked
+        with self.owner_only(login):
             links = cited_by_links(acting=login.member, since=since, until=until, **target)
+        return cited_by_link_rows(links, work_fields=WORK_FIELDS)
+
+    def first_page(self) -> list[dict] | None:
+        """A work's first page with no period, the commonest read, by the selector that reads it
+        with a statement compiled once; None for any other page (get_queryset's)."""
+        login, since, until, target = self.asked
+        if "work" not in target or since is not None or until is not None or self.paginator.cursor_query_param in self.request.query_params:
+            return None
+        with self.owner_only(login):
+            return self.paginator.paginate_first(
+                lambda count: newest_links_to(acting=login.member, count=count, work_fields=WORK_FIELDS, **target), self.request)
+
+    @contextlib.contextmanager
+    def owner_only(self, login):
+        try:
+            yield
         except PermissionDenied:
             raise NotOwner(f"{login.member.name} may not read the works citing {self.kwargs.get('doi') or self.kwargs.get('prefix')}: "
                            "only its owner and the agents it allowed to retrieve may.") from None
-        # Only what a page shows, as values: a page is up to 1,000 rows of three joined tables, and
-        # making model instances of them would cost more than the rest of the answer.
-        return (links.select_related(None)
-                .annotate(cited_doi=F("cited_work__doi"), reference_key=F("reference__key"))
-                .values("created", "method", "score", "status", "cited_doi", "reference_key",
-                        *(f"citing_work__{name}" for name in WORK_FIELDS)))
 
     def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
+        page = self.first_page()
+        if page is None:
+            response = super().list(request, *args, **kwargs)
+        else:
+            response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         login = request.auth
         # Only what portal.front can tell apart without Django: the owner's own key (no agent,
         # whose grant it would have to read), the first page, no parameters.
         if (front.enabled() and response.status_code == 200 and isinstance(login, MachineLogin) and login.key is not None
                 and not request.META.get("QUERY_STRING") and acts_for_itself(login.member, self.owner)):
-            address, owner_id = request.build_absolute_uri(), getattr(self.owner, "pk", self.owner)
-            response.add_post_render_callback(lambda rendered: remember_cited_by_page(
-                self.cached_as, address=address, owner_id=owner_id, headers=list(rendered.items()), body=rendered.content))
+            address, owner_id, cached_as = request.build_absolute_uri(), getattr(self.owner, "pk", self.owner), self.cached_as
+
+            def remember(rendered) -> None:
+                headers, body = list(rendered.items()), rendered.content
+                # Once the response is closed (the WSGI server has sent it): the cache's round
+                # trip is then no part of the client's wait.
+                rendered._resource_closers.append(lambda: remember_cited_by_page(
+                    cached_as, address=address, owner_id=owner_id, headers=headers, body=body))
+
+            response.add_post_render_callback(remember)
         return response
 
 

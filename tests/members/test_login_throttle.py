@@ -81,3 +81,23 @@ def test_backoff_grows_with_each_failure_and_a_refused_attempt_does_not_lengthen
 def test_counts_live_in_a_cache_every_process_shares():
     backend = settings.CACHES["default"]["BACKEND"]
     assert backend in {"django.core.cache.backends.db.DatabaseCache", "portal.cache.RedisCache"}
+
+
+def test_a_keys_success_forgets_its_failures_at_that_address_and_no_others(client, press, clock):
+    from members.machine_auth import split_key
+    from members.models import APIKey
+    from members.services import api_key_create
+
+    token = api_key_create(member=press[0], name="p", scopes=[APIKey.Scope.RETRIEVE], created_by=None).token
+    key_id, secret = split_key(token)
+    wrong = {"HTTP_AUTHORIZATION": f"Bearer {key_id}_{'x' * len(secret)}"}
+    for _ in range(2):
+        assert client.get("/api/v1/prefixes/10.5555/cited-by", **wrong, **ATTACKER).status_code == 401
+        assert client.get("/api/v1/prefixes/10.5555/cited-by", **wrong, **OWNER).status_code == 401
+    as_attacker = type("R", (), {"META": ATTACKER})()
+    pair, _ = login_throttle.failure_keys(as_attacker, key_id)
+    assert login_throttle.failure_counts(as_attacker, key_id)[pair][0] == 2
+    assert client.get("/api/v1/prefixes/10.5555/cited-by", HTTP_AUTHORIZATION=f"Bearer {token}", **ATTACKER).status_code == 200
+    assert pair not in login_throttle.failure_counts(as_attacker, key_id)
+    as_owner = type("R", (), {"META": OWNER})()
+    assert login_throttle.failure_counts(as_owner, key_id)[login_throttle.failure_keys(as_owner, key_id)[0]][0] == 2
