@@ -39,6 +39,18 @@ def _fresh_shared_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_word_counts():
+    """The search index's word counts are held per process (citations.search.base._STATS): counted
+    in one test, they would carry another test's rolled-back works into the next one's queries,
+    and which words a query chooses would depend on the order the tests ran in."""
+    from citations.search import base
+
+    base._STATS.clear()
+    yield
+    base._STATS.clear()
+
+
+@pytest.fixture(autouse=True)
 def _public_api_unlimited(settings):
     """The works API's rate limit counts in the cache (a database table in tests), which would
     add queries to the query-count tests; tests of the limit turn it on themselves."""

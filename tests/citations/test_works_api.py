@@ -8,6 +8,7 @@ from tests.citations.works_registry import (
     CITING_DOI,
     GRAPHENE,
     GRAPHENE_REFERENCE,
+    GRAPHENE_TITLE,
     MUDFLATS,
     TRILAYERS,
     register_registry,
@@ -29,8 +30,8 @@ def get_works(client, **params):
     return response, json.loads(response.content)
 
 
-def test_a_known_reference_finds_its_work_first_with_the_highest_score(client, registry):
-    response, body = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, rows=5)
+def test_a_known_title_finds_its_work_first_with_the_highest_score(client, registry):
+    response, body = get_works(client, query_bibliographic=GRAPHENE_TITLE, rows=5)
     assert response.status_code == 200 and response["Content-Type"] == "application/json"
     items = body["message"]["items"]
     dois = [item["DOI"] for item in items]
@@ -42,14 +43,14 @@ def test_a_known_reference_finds_its_work_first_with_the_highest_score(client, r
 
 
 def test_the_envelope_is_crossrefs(client, registry):
-    _, body = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, rows=3)
+    _, body = get_works(client, query_bibliographic=GRAPHENE_TITLE, rows=3)
     assert {k: body[k] for k in ("status", "message-type", "message-version")} == {
         "status": "ok", "message-type": "work-list", "message-version": "1.0.0",
     }
     message = body["message"]
     assert message["facets"] == {}
     assert message["items-per-page"] == 3
-    assert message["query"] == {"start-index": 0, "search-terms": GRAPHENE_REFERENCE}
+    assert message["query"] == {"start-index": 0, "search-terms": GRAPHENE_TITLE}
     assert message["total-results"] >= len(message["items"]) >= 2
 
 
@@ -98,8 +99,8 @@ def test_the_count_is_public_but_never_the_citing_list(client, registry):
 
 
 def test_rows_limits_the_items_and_offset_pages_on(client, registry):
-    _, first = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, rows=1)
-    _, second = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, rows=1, offset=1)
+    _, first = get_works(client, query_bibliographic=GRAPHENE_TITLE, rows=1)
+    _, second = get_works(client, query_bibliographic=GRAPHENE_TITLE, rows=1, offset=1)
     assert len(first["message"]["items"]) == 1 and len(second["message"]["items"]) == 1
     assert first["message"]["items"][0]["DOI"] == GRAPHENE["doi"]
     assert second["message"]["items"][0]["DOI"] != GRAPHENE["doi"]
@@ -170,7 +171,7 @@ def test_without_a_query_the_newest_works_are_listed_with_their_total(client, re
 
 
 def test_select_keeps_only_the_named_fields(client, registry):
-    _, body = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, rows=2, select="DOI,score")
+    _, body = get_works(client, query_bibliographic=GRAPHENE_TITLE, rows=2, select="DOI,score")
     assert [set(item) for item in body["message"]["items"]] == [{"DOI", "score"}] * 2
 
 
@@ -182,7 +183,7 @@ def test_works_is_answered_at_its_exact_path_not_redirected(client, registry):
 def test_a_query_pages_with_a_cursor_best_first_each_candidate_once(client, registry):
     seen, cursor, pages = [], "*", 0
     while True:
-        _, body = get_works(client, query_bibliographic=GRAPHENE_REFERENCE, rows=1, cursor=cursor)
+        _, body = get_works(client, query_bibliographic=GRAPHENE_TITLE, rows=1, cursor=cursor)
         pages += 1
         if not body["message"]["items"]:
             break

@@ -18,7 +18,7 @@ from habanero import Crossref
 from habanero.exceptions import RequestError
 
 from deposits.models import Work
-from tests.citations.works_registry import GRAPHENE, GRAPHENE_REFERENCE, MUDFLATS, register_registry
+from tests.citations.works_registry import GRAPHENE, GRAPHENE_REFERENCE, GRAPHENE_TITLE, MUDFLATS, register_registry
 
 pytestmark = pytest.mark.usefixtures("no_matching_tasks")
 
@@ -60,7 +60,7 @@ def test_habanero_bibliographic_query_gets_the_cited_work_first(habanero):
 def test_habanero_field_queries_and_offset(habanero):
     answer = habanero.works(query_title="tidal rhythms of estuarine mudflats", query_author="Anning", limit=1)
     assert [i["DOI"] for i in answer["message"]["items"]] == [MUDFLATS["doi"]]
-    second = habanero.works(query_bibliographic=GRAPHENE_REFERENCE, limit=1, offset=1)
+    second = habanero.works(query_bibliographic=GRAPHENE_TITLE, limit=1, offset=1)
     assert second["message"]["items"][0]["DOI"] != GRAPHENE["doi"]
 
 

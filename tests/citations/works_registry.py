@@ -37,6 +37,10 @@ GRAPHENE_REFERENCE = (
     "Lovelace A, Babbage C (2004) Phonon dispersion in strained graphene bilayers. "
     "J Chem Phys 120(7):345"
 )
+# A search by GRAPHENE's title alone: its rarest words include those TRILAYERS shares, so both are
+# candidates (the full reference's rarest five - its authors, year and "strained", "bilayers" -
+# are GRAPHENE's alone in a registry this small, as they would be in a real one).
+GRAPHENE_TITLE = GRAPHENE["title"]
 MUDFLATS_REFERENCE = "Anning M. Tidal rhythms of estuarine mudflats. Estuarine Letters. 1999;9:12."
 UNMATCHED_REFERENCE = "Zwicky F. Spectral displacement of extragalactic nebulae. Helv Phys Acta 6:110 (1933)"
 CITING_DOI = "10.6666/citing.1"
