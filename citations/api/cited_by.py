@@ -30,6 +30,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer
 
+from citations.api.front import cache_once_sent
 from citations.api.renderers import FastJSONRenderer
 from citations.api.serializers import WORK_FIELDS, WorkValues, crossref_work
 from citations.models import Citation
@@ -204,14 +205,8 @@ class CitedByBase(KeyRequestsAnswerJSON, generics.ListAPIView):
                 and not request.META.get("QUERY_STRING") and acts_for_itself(login.member, self.owner)):
             address, owner_id, cached_as = request.build_absolute_uri(), getattr(self.owner, "pk", self.owner), self.cached_as
 
-            def remember(rendered) -> None:
-                headers, body = list(rendered.items()), rendered.content
-                # Once the response is closed (the WSGI server has sent it): the cache's round
-                # trip is then no part of the client's wait.
-                rendered._resource_closers.append(lambda: remember_cited_by_page(
-                    cached_as, address=address, owner_id=owner_id, headers=headers, body=body))
-
-            response.add_post_render_callback(remember)
+            cache_once_sent(response, lambda headers, body: remember_cited_by_page(
+                cached_as, address=address, owner_id=owner_id, headers=headers, body=body))
         return response
 
 

@@ -15,6 +15,7 @@ which says when they are forgotten).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
@@ -107,3 +108,15 @@ def cited_by_answer(request) -> Answer | None:
     if address != request.build_absolute_uri() or not acts_for_itself(key.member_id, owner_id):
         return None
     return Answer(status=200, headers=headers, body=body)
+
+
+def cache_once_sent(response, write: Callable[[list[tuple[str, str]], bytes], None]) -> None:
+    """`write(headers, body)` with the rendered response's exact headers and bytes, run when the
+    response is closed, i.e. after the WSGI server has sent it: the cache's round trip is then no
+    part of the client's wait. (Django runs a response's private `_resource_closers` on close;
+    tests/test_front.py holds the views to it.)"""
+    def callback(rendered) -> None:
+        headers, body = list(rendered.items()), rendered.content
+        rendered._resource_closers.append(lambda: write(headers, body))
+
+    response.add_post_render_callback(callback)

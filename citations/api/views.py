@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 
 from citations.api import params as list_params
+from citations.api.front import cache_once_sent
 from citations.api.renderers import FastJSONRenderer
 from citations.api.throttling import PublicRateThrottle
 from citations.api.serializers import (
@@ -178,19 +179,9 @@ class WorkDetail(PublicWorksView):
         work, references = WorkValues(found[0]), [ReferenceValues(values) for values in found[1]]
         response = Response(envelope("work", crossref_work(work, references=references)))
         if front.enabled():  # the exact bytes sent, for portal.front to send until the work's JSON changes
-            response.add_post_render_callback(_remember_once_sent(work.doi))
+            doi = work.doi
+            cache_once_sent(response, lambda headers, body: remember_work_json(doi, body))
         return response
-
-
-def _remember_once_sent(doi: str):
-    """A post-render callback that caches the rendered bytes when the response is closed, i.e. after
-    the server has sent them: the cache's round trip is then no part of the client's wait.
-    (Django runs a response's `_resource_closers` on close, as the WSGI server calls it.)"""
-    def callback(rendered):
-        body = rendered.content
-        rendered._resource_closers.append(lambda: remember_work_json(doi, body))
-
-    return callback
 
 
 work_detail = WorkDetail.as_view()
