@@ -109,13 +109,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server, and a statement run a few times on one connection prepared
-    # there: PostgreSQL then plans the API's hot reads once per connection instead of once per
-    # request (half their time). Off (DATABASE_PREPARED_STATEMENTS=0) behind a pooler in
-    # transaction mode that does not track prepared statements (PgBouncer before 1.21).
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: opening one (PostgreSQL's authentication, SQLite's PRAGMAs) on every
 # request costs more than most API answers. Checked before reuse, so a restarted database costs
