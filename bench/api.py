@@ -15,8 +15,12 @@ keep-alive clients, four kinds of request:
   first read through Django (their cached pages are forgotten first), as bench-scale's citedby_small,
 - `GET /servlet/getForwardLinks` for one prefix over one month (API key as usr/pwd).
 
-Prints median and 95th-percentile milliseconds of each; the last line is
-`works_p95_ms= citedby_p95_ms= forwardlinks_p95_ms= citedby_small_p95_ms=`.
+Prints median and 95th-percentile milliseconds of each, and the CPU milliseconds per request of
+the server's processes: gunicorn's, and PostgreSQL's and Redis's when they run on this machine
+(from /proc, ended children included). On two cores shared by 8 clients, latency is a few times
+the CPU of a request, and unlike latency the CPU hardly moves with the machine's other work. The
+last line is `works_p95_ms= citedby_p95_ms= forwardlinks_p95_ms= citedby_small_p95_ms=
+works_cpu_ms= citedby_small_cpu_ms=` (cpu: gunicorn, PostgreSQL and Redis together).
 """
 from __future__ import annotations
 
@@ -107,6 +111,8 @@ def main() -> None:
              # A prefix-month is ~17,000 links, 10 MB of XML: each client asks once.
              "forwardlinks": (forwardlinks, args.clients), "citedby-small": (citedby_small, args.requests)}
     p95 = dict.fromkeys(kinds, float("nan"))
+    cpu = dict.fromkeys(kinds, float("nan"))
+    servers = {"PostgreSQL": _postgresql_pid(), "Redis": _redis_pid()}
     from django.core.cache import cache
 
     from citations.work_json import cache_key, cited_by_page_key
@@ -122,12 +128,70 @@ def main() -> None:
             # Not timed: every worker thread has imported what the route needs and holds its connection.
             if name != "forwardlinks":  # (its own size makes warming it up pointless)
                 hammer(port, [make() for _ in range(args.clients * 2)], clients=args.clients)
-            timings, sizes, _ = hammer(port, [make() for _ in range(count)], clients=args.clients)
+            requests = [make() for _ in range(count)]
+            started = {"gunicorn": process_cpu_s(serving.server_pid), **{server: process_cpu_s(pid) for server, pid in servers.items()}}
+            timings, sizes, _ = hammer(port, requests, clients=args.clients)
+            used = {process: (process_cpu_s(serving.server_pid if process == "gunicorn" else servers[process]) - before) * 1000 / len(timings)
+                    for process, before in started.items()}
+            cpu[name] = sum(used.values())
             p95[name] = percentile(timings, 95)
             print(f"{name:13s} n={len(timings):4d}  median={statistics.median(timings):8.1f} ms  p95={p95[name]:8.1f} ms"
                   f"  ({statistics.median(sizes):,.0f} bytes; clients' CPU {serving.last_client_cpu_ms:.2f} ms each)", flush=True)
+            print(f"{'':13s} server CPU per request: {cpu[name]:.2f} ms = "
+                  + " + ".join(f"{process} {ms:.2f}" for process, ms in used.items()), flush=True)
     print(f"works_p95_ms={p95['works']:.1f} citedby_p95_ms={p95['citedby']:.1f} forwardlinks_p95_ms={p95['forwardlinks']:.1f} "
-          f"citedby_small_p95_ms={p95['citedby-small']:.1f}")
+          f"citedby_small_p95_ms={p95['citedby-small']:.1f} works_cpu_ms={cpu['works']:.2f} citedby_small_cpu_ms={cpu['citedby-small']:.2f}")
+
+
+def process_cpu_s(pid: int | None) -> float:
+    """CPU seconds used so far by process `pid` and its children: the live ones' from /proc, the
+    ended ones' as the parent counts them (a database connection closed meanwhile still counts).
+    NaN when `pid` is unknown (a server elsewhere)."""
+    if not pid:
+        return float("nan")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(entry) == pid:
+            total += sum(int(field) for field in fields[11:15])  # utime, stime, ended children's cutime, cstime
+        elif int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _postgresql_pid() -> int | None:
+    """The PostgreSQL server's main process (its connections' parent), if it runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    connection.close()
+    try:
+        with open(f"/proc/{backend}/stat", "rb") as stat:
+            return int(stat.read().rsplit(b")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+def _redis_pid() -> int | None:
+    """The Redis server's process, if the cache is Redis on this machine."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return None
+    import redis
+
+    pid = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"]).info("server").get("process_id")
+    return pid if pid and os.path.exists(f"/proc/{pid}") else None
 
 
 def fill(*, works: int, citations: int, hot: int) -> bool:
