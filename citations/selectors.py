@@ -18,6 +18,7 @@ from deposits.models import Reference, Work
 from members.access import can_view_citing_list, may_act_for, widget_key_serves
 from members.models import APIKey, Member, WidgetKey
 from portal.compiled import CompiledQuery, CompiledValues
+from portal.prepared import prepared_cursor
 
 
 def citing_works(work: Work, *, viewer) -> QuerySet[Work]:
@@ -188,7 +189,7 @@ def public_work_with_references(doi: str, *, fields: tuple[str, ...]) -> tuple[d
         json_fields = [name for name in fields if isinstance(Work._meta.get_field(name), JSONField)]
         compiled = _public_work_sql[(vendor, fields)] = _public_work_query(vendor, fields), json_fields
     sql, json_fields = compiled
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # (a lookup by the unique DOI: one plan for every DOI)
         cursor.execute(sql, [*Citation.COUNTED, normal])
         row = cursor.fetchone()
     if row is None:
@@ -362,7 +363,8 @@ def newest_links_to(*, acting: Member | int, owner: Member | int | None, work: W
             lambda work_id: cited_by_link_rows(
                 Citation.objects.filter(status__in=Citation.COUNTED, cited_work=work_id).order_by(*CITED_BY_ORDER),
                 work_fields=work_fields)[:count],
-            samples=(-7_000_000_013,)))
+            # One plan for every work: its links by the index on (cited work, newest first).
+            samples=(-7_000_000_013,), prepared=True))
     return compiled(work.pk)
 
 

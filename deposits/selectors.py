@@ -26,9 +26,9 @@ def work_by_doi(doi: str, *, with_owner: bool = True) -> Work | None:
 
 
 _WORK_COLUMNS = [field.attname for field in Work._meta.concrete_fields]
-# DOIs are unique: no ordering needed for the first.
+# DOIs are unique: no ordering needed for the first, and one plan for every DOI (prepared).
 _WORK_BY_DOI = CompiledValues(lambda doi: Work.objects.filter(doi=doi).order_by().values(*_WORK_COLUMNS)[:1],
-                              samples=("10.0/compiled-query-sample",))
+                              samples=("10.0/compiled-query-sample",), prepared=True)
 
 
 def deposits_of(member: Member) -> QuerySet[Deposit]:

@@ -109,7 +109,7 @@ _MEMBER_COLUMNS = [field.attname for field in Member._meta.concrete_fields]
 _API_KEY_WITH_MEMBER = CompiledValues(
     lambda key_id: APIKey.objects.filter(key_id=key_id).order_by()
     .values(*_KEY_COLUMNS, *(f"member__{name}" for name in _MEMBER_COLUMNS))[:1],
-    samples=("cbp_compiled-query-sample",))
+    samples=("cbp_compiled-query-sample",), prepared=True)  # (key ids are unique: one plan for all)
 
 
 # What portal.front needs of an API key to answer its owner's cached cited-by page without

@@ -5,7 +5,8 @@ machine read paths run on every request (a work by its DOI, a work's reference l
 took more CPU than the database took to answer. `CompiledQuery` compiles the queryset once, with
 sample values standing in for the arguments, and runs that SQL as a raw query with the caller's
 values in their places: the ORM stays the one description of each query. `CompiledValues` does the
-same for a `.values()` queryset, whose rows come back as the dicts it would give.
+same for a `.values()` queryset, whose rows come back as the dicts it would give; with
+`prepared=True`, PostgreSQL also plans it once per connection (portal.prepared).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import RawQuerySet
+
+from portal.prepared import prepared_cursor
 
 
 class CompiledQuery:
@@ -28,11 +31,11 @@ class CompiledQuery:
         self._compiled: dict[str, tuple] = {}
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> RawQuerySet:
-        compiled, params = self._prepared(values, using)
+        compiled, params = self._statement(values, using)
         model, sql = compiled[0], compiled[1]
         return model._default_manager.db_manager(using).raw(sql, params)
 
-    def _prepared(self, values: tuple, using: str) -> tuple[tuple, list]:
+    def _statement(self, values: tuple, using: str) -> tuple[tuple, list]:
         """The statement compiled for `using` (on its first use), and its parameters with `values` in place."""
         if len(values) != len(self.samples):
             raise TypeError(f"this query takes {len(self.samples)} values, not {len(values)}")
@@ -63,13 +66,19 @@ class CompiledQuery:
 
 class CompiledValues(CompiledQuery):
     """`build(*samples)` -> a `.values()` queryset; calling gives the list of dicts it would give
-    (its database converters applied: dates, JSON), not a lazy queryset."""
+    (its database converters applied: dates, JSON), not a lazy queryset. `prepared=True`: a
+    statement PostgreSQL prepares (portal.prepared), only for a query whose plan cannot depend on
+    its values (a unique or foreign key's lookup)."""
+
+    def __init__(self, build: Callable[..., QuerySet], *, samples: tuple[Any, ...], prepared: bool = False) -> None:
+        super().__init__(build, samples=samples)
+        self.prepared = prepared
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
-        (query, sql, _, _, names, columns), params = self._prepared(values, using)
+        (query, sql, _, _, names, columns), params = self._statement(values, using)
         # A compiler of this thread's connection, for its converters only (making one compiles nothing).
         compiler = query.get_compiler(using)
-        with connections[using].cursor() as cursor:
+        with prepared_cursor(using) if self.prepared else connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         converters = compiler.get_converters(columns)

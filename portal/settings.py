@@ -109,6 +109,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so a real worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}
+# PostgreSQL plans the machine reads' few fixed-shape lookups once per connection (portal.prepared:
+# those statements only, never the rest). Off (0) behind a pooler in transaction mode that does not
+# follow prepared statements (PgBouncer before 1.21).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_PREPARED_STATEMENTS:
+    # psycopg prepares what a cursor asks it to (portal.prepared) only on a connection with a
+    # threshold; Django's own cursors bind on the client and are never prepared, whatever it is.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 1_000_000)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: opening one (PostgreSQL's authentication, SQLite's PRAGMAs) on every
 # request costs more than most API answers. Checked before reuse, so a restarted database costs
