@@ -10,6 +10,7 @@ same for a `.values()` queryset, whose rows come back as the dicts it would give
 """
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -73,15 +74,22 @@ class CompiledValues(CompiledQuery):
     def __init__(self, build: Callable[..., QuerySet], *, samples: tuple[Any, ...], prepared: bool = False) -> None:
         super().__init__(build, samples=samples)
         self.prepared = prepared
+        # Each thread's connection -> a compiler of it and its converters of the columns: finding
+        # them cost more CPU than a short read's execution (every column's field asked each time).
+        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
         (query, sql, _, _, names, columns), params = self._statement(values, using)
-        # A compiler of this thread's connection, for its converters only (making one compiles nothing).
-        compiler = query.get_compiler(using)
-        with prepared_cursor(using) if self.prepared else connections[using].cursor() as cursor:
+        connection = connections[using]
+        with prepared_cursor(using) if self.prepared else connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        converters = compiler.get_converters(columns)
+        found = self._converters.get(connection)
+        if found is None:
+            # (Making a compiler compiles nothing: it is asked for its converters only.)
+            compiler = query.get_compiler(connection=connection)
+            found = self._converters[connection] = compiler, compiler.get_converters(columns)
+        compiler, converters = found
         if converters:
             rows = compiler.apply_converters(rows, converters)
         return [dict(zip(names, row)) for row in rows]

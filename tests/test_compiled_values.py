@@ -48,3 +48,17 @@ def test_the_work_looked_up_without_owner_has_every_field_as_the_orm_loads_it(pr
     assert {f.attname: getattr(found, f.attname) for f in Work._meta.concrete_fields} == {
         f.attname: getattr(loaded, f.attname) for f in Work._meta.concrete_fields}
     assert not found._state.adding and found._state.db == "default"
+
+
+def test_the_columns_converters_are_found_once_per_connection(press):
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    work(press[0], "10.5555/c.1", contributors=[{"given_name": "Ada", "surname": "Lovelace"}])
+    by_doi = CompiledValues(lambda doi: Work.objects.filter(doi=doi).values("doi", "contributors", "created"), samples=("10.5555/sample",))
+    with mock.patch.object(SQLCompiler, "get_converters", autospec=True, side_effect=SQLCompiler.get_converters) as found:
+        rows = [by_doi("10.5555/c.1") for _ in range(3)]
+    assert found.call_count == 1
+    assert rows[0] == rows[2] == list(Work.objects.filter(doi="10.5555/c.1").values("doi", "contributors", "created"))
+    assert rows[2][0]["contributors"][0]["surname"] == "Lovelace" and rows[2][0]["created"].tzinfo is not None
