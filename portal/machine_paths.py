@@ -17,9 +17,11 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.exception import convert_exception_to_response
-from django.urls import resolve
+from django.urls import Resolver404, resolve
 from django.utils.module_loading import import_string
 
+# Their routes alone, resolved without trying people's pages' first.
+URLCONF, ROOT_URLCONF = "portal.machine_urls", "portal.urls"
 MACHINE_PATHS = re.compile(r"^/(?:widget/v1/data/|works/)")
 # Cited-by by key only: without credentials the answer depends on the session (Vary: Cookie).
 KEYED_PATHS = re.compile(r"^/api/v1/(?:works/.+|prefixes/[^/]+)/cited-by$")
@@ -75,8 +77,7 @@ class MachinePathsMiddleware:
         return handler
 
     def _view(self, request):
-        match = resolve(request.path_info)
-        request.resolver_match = match
+        match = request.resolver_match = _resolve(request)
         for hook in self.view_hooks:
             response = hook(request, match.func, match.args, match.kwargs)
             if response is not None:
@@ -86,3 +87,14 @@ class MachinePathsMiddleware:
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
         return response
+
+
+def _resolve(request):
+    """The route of the machine URLconf, else of the root's (its 404, or a route of its own).
+    Only under the portal's own root URLconf: one set for a test or a request is used whole."""
+    if settings.ROOT_URLCONF == ROOT_URLCONF and not hasattr(request, "urlconf"):
+        try:
+            return resolve(request.path_info, urlconf=URLCONF)
+        except Resolver404:
+            pass
+    return resolve(request.path_info)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import RequestFactory
+from django.urls import Resolver404, resolve
 
 from members.services import api_key_create
-from portal.machine_paths import takes_short_stack
+from portal.machine_paths import URLCONF, takes_short_stack
 from tests.citations.widget_builders import SITE, cite, widget_key, work
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,25 @@ def test_security_headers_are_sent_on_the_short_stack(client, cited):
     assert answer["X-Content-Type-Options"] == "nosniff"
     assert answer["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in answer["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", [
+    "/works/10.5555/x", "/works/10.5555/X.Y", "/works/10.5555/x/", "/works/10.5555/x/cited-by", "/works/10.5555/../x",
+    "/works/https://doi.org/10.5555/x", "/works/https:/doi.org/10.5555/x", "/works/10.5555/api/v1/works/y/cited-by",
+    "/api/v1/works/10.5555/x/cited-by", "/api/v1/works/10.5555/x/cited-by/cited-by", "/api/v1/works/10.5555/../x/cited-by",
+    "/api/v1/prefixes/10.5555/cited-by", "/api/v1/prefixes/not-a-prefix/cited-by",
+    "/widget/v1/data/10.5555/x", "/widget/v1/data/10.5555/x/cited-by", "/widget/v1/data/10.5555/works/y",
+])
+def test_the_machine_urlconf_routes_as_the_root_urlconf_does(path):
+    ours, roots = resolve(path, urlconf=URLCONF), resolve(path)
+    assert (ours.func, ours.args, ours.kwargs, ours.url_name, ours.namespaces, ours.route) == (
+        roots.func, roots.args, roots.kwargs, roots.url_name, roots.namespaces, roots.route)
+
+
+@pytest.mark.parametrize("path", ["/widget/v1/data/10.5555", "/widget/v1/data/not-a-doi"])
+def test_a_machine_path_without_a_route_is_a_404(client, path):
+    assert takes_short_stack(RequestFactory().get(path))
+    for urlconf in (URLCONF, None):
+        with pytest.raises(Resolver404):
+            resolve(path, urlconf=urlconf)
+    assert client.get(path).status_code == 404
