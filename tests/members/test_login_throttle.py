@@ -101,3 +101,61 @@ def test_a_keys_success_forgets_its_failures_at_that_address_and_no_others(clien
     assert pair not in login_throttle.failure_counts(as_attacker, key_id)
     as_owner = type("R", (), {"META": OWNER})()
     assert login_throttle.failure_counts(as_owner, key_id)[login_throttle.failure_keys(as_owner, key_id)[0]][0] == 2
+
+
+class _CountingCache:
+    """The throttle's cache, its get_many calls written down."""
+
+    def __init__(self, cache):
+        self.cache, self.asked = cache, []
+
+    def get_many(self, keys):
+        self.asked.append(list(keys))
+        return self.cache.get_many(keys)
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
+def test_the_counts_the_front_read_are_taken_once_instead_of_asking_again(monkeypatch):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    counting = _CountingCache(cache)
+    monkeypatch.setattr(login_throttle, "cache", counting)
+    request = RequestFactory().get("/api/v1/works/10.5555/x/cited-by")
+    keys = login_throttle.failure_keys(request, "cbp_k")
+    request.META[login_throttle.READ_BY_FRONT] = (keys, [(3, 5.0), None])
+    assert login_throttle.failure_counts(request, "cbp_k") == {keys[0]: (3, 5.0)}
+    assert counting.asked == []
+    assert login_throttle.failure_counts(request, "cbp_k") == {}  # taken once: then the cache is asked
+    assert counting.asked == [keys]
+    request.META[login_throttle.READ_BY_FRONT] = (keys, [(3, 5.0), None])
+    assert login_throttle.failure_counts(request, "cbp_another") == {}  # another account's are never taken
+    assert counting.asked == [keys, login_throttle.failure_keys(request, "cbp_another")]
+
+
+def test_an_address_over_the_limit_is_refused_when_the_front_leaves_a_key_to_django(client, press, settings, monkeypatch):
+    from django.core.cache import caches
+    from django.test import RequestFactory
+
+    from members.machine_auth import split_key
+    from members.models import APIKey
+    from members.services import api_key_create
+    from tests.front_client import FrontClient
+
+    # A cache outside the database, as production's (the front stands aside over the database's table).
+    settings.CACHES = {name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"throttle-front-{name}"}
+                       for name in ("default", "ratelimit")}
+    caches["default"].clear()
+    token = api_key_create(member=press[0], name="p", scopes=[APIKey.Scope.RETRIEVE], created_by=None).token
+    key_id, _ = split_key(token)
+    for _ in range(login_throttle.FREE_FAILURES["pair"]):
+        login_throttle.record_failure(RequestFactory().get("/"), key_id)  # from the FrontClient's address
+    counting = _CountingCache(caches["default"])
+    monkeypatch.setattr(login_throttle, "cache", counting)
+    answer = FrontClient(client).get("/api/v1/works/10.5555/x/cited-by", headers={"authorization": f"Bearer {token}"})
+    assert not answer.via_front and answer.status_code == 429
+    assert answer.json()["reason"] == "throttled"
+    assert counting.asked == []  # Django decided on the front's read
+    caches["default"].clear()
