@@ -10,7 +10,7 @@ same for a `.values()` queryset, whose rows come back as the dicts it would give
 """
 from __future__ import annotations
 
-import weakref
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -74,9 +74,10 @@ class CompiledValues(CompiledQuery):
     def __init__(self, build: Callable[..., QuerySet], *, samples: tuple[Any, ...], prepared: bool = False) -> None:
         super().__init__(build, samples=samples)
         self.prepared = prepared
-        # Each thread's connection -> a compiler of it and its converters of the columns: finding
-        # them cost more CPU than a short read's execution (every column's field asked each time).
-        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        # This thread's (connection, a compiler of it, its converters of the columns) by database:
+        # finding the converters cost more CPU than a short read's execution (every column's field
+        # is asked each time). Per thread, as Django's connections are, and gone with the thread.
+        self._converters = threading.local()
 
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
         (query, sql, _, _, names, columns), params = self._statement(values, using)
@@ -84,12 +85,12 @@ class CompiledValues(CompiledQuery):
         with prepared_cursor(using) if self.prepared else connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        found = self._converters.get(connection)
-        if found is None:
+        found = self._converters.__dict__.get(using)
+        if found is None or found[0] is not connection:
             # (Making a compiler compiles nothing: it is asked for its converters only.)
             compiler = query.get_compiler(connection=connection)
-            found = self._converters[connection] = compiler, compiler.get_converters(columns)
-        compiler, converters = found
+            found = self._converters.__dict__[using] = connection, compiler, compiler.get_converters(columns)
+        _, compiler, converters = found
         if converters:
             rows = compiler.apply_converters(rows, converters)
         return [dict(zip(names, row)) for row in rows]
