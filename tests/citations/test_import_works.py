@@ -242,3 +242,26 @@ def test_a_doi_in_two_files_is_one_work_with_its_references_once(tmp_path, press
     assert "2 works read: 1 created, 1 updated" in out
     work = Work.objects.get(doi="10.5555/a.1")
     assert sorted(Reference.objects.filter(citing_work=work).values_list("key", flat=True)) == ["ref1", "ref2"]
+
+
+def test_a_work_another_process_inserted_meanwhile_is_updated_once_with_its_references(tmp_path, press, monkeypatch):
+    from citations import work_import
+
+    references = [{"key": "ref1", "DOI": "10.7777/B.2"}, {"key": "ref2", "unstructured": "Anning M (1999) Estuarine Letters 9, 12"}]
+    path = write_jsonl(tmp_path / "a.jsonl", [{**WORKS[0], "references": references}])
+    run(path, "--with-references")
+    # As a process reading another file with the same DOI sees it: not there yet when it looks,
+    # there when it writes (on PostgreSQL the straight COPY of new works is refused by the unique index).
+    existing, looked = work_import._Batch._existing, []
+
+    def not_there_yet(batch, cursor, dois):
+        looked.append(dois)
+        return {} if len(looked) == 1 else existing(batch, cursor, dois)
+
+    monkeypatch.setattr(work_import._Batch, "_existing", not_there_yet)
+    out, _ = run(path, "--with-references")
+    assert "1 works read: 0 created, 1 updated" in out
+    assert len(looked) == 2  # looked again for the one that came meanwhile
+    assert Work.objects.count() == 1
+    work = Work.objects.get(doi="10.5555/a.1")
+    assert sorted(Reference.objects.filter(citing_work=work).values_list("key", flat=True)) == ["ref1", "ref2"]
