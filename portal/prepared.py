@@ -67,5 +67,12 @@ def _preparing_cursor_class() -> type:
             def execute(self, query, params=None, *, prepare=True, binary=None):
                 return super().execute(query, params, prepare=prepare, binary=binary)
 
+            def _convert_query(self, query, params=None):
+                # Kept for Django's query log (connection.queries, CaptureQueriesContext), which
+                # reads the statement from `_query` as psycopg's client-side cursors leave it;
+                # psycopg's server-binding execute() leaves None there, and the log would too.
+                converted = self._query = super()._convert_query(query, params)
+                return converted
+
         _preparing = PreparingCursor
     return _preparing

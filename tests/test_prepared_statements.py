@@ -114,6 +114,8 @@ def test_a_prepared_read_goes_through_djangos_cursor(cited):
         cursor.execute('SELECT "doi" FROM "deposits_work" WHERE "id" = %s', [cited.pk])
         assert cursor.fetchone() == ("10.5555/prepared",)
     assert len(queries) == 1
+    # Logged with its statement, as every other query is (psycopg's server-binding execute keeps none).
+    assert queries[0]["sql"] == 'SELECT "doi" FROM "deposits_work" WHERE "id" = $1'
     assert connection.connection.cursor_factory.__name__ != "PreparingCursor"
     with connection.cursor() as plain:
         assert type(plain.cursor).__name__ == "Cursor"  # Django's own cursors are left as they were
