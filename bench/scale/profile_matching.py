@@ -13,7 +13,7 @@ machine; wall times do not.
   (the commit's callbacks, the owners' figures requests, are then not run);
 - `--queries`: the queries of each kind, how many and their time (Django's debug cursor: it
   costs CPU of its own, so these runs' CPU figures are not the ones to compare);
-- `--profile`: cProfile's top functions over all chunks;
+- `--profile`: cProfile's top functions over all chunks (all of them in var/profile_matching.out);
 - `--figures`: the time of one recount of each member's dashboard figures (the task matching
   asks for, debounced, after every chunk that changed a member's counts).
 
@@ -122,6 +122,7 @@ def main() -> None:
             say(f"  {len(times):6d} {sum(times):8.3f} s {sum(times) / len(times) * 1e3:8.2f} ms  {kind}")
     if profiler:
         out = io.StringIO()
+        profiler.dump_stats(ROOT / "var" / "profile_matching.out")  # for pstats' callers and callees
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(40)
         say(out.getvalue())
     if args.figures:
