@@ -58,22 +58,27 @@ def unindex_references(reference_ids: Sequence[int]) -> None:
 def references_for_works(works: Iterable[dict]) -> set[int]:
     """Ids of unmatched references that might cite one of these works (dicts of Work fields:
     title, volume, first_page, publication_year)."""
+    queries = [clauses for clauses in map(_clauses, works) if clauses]
+    if not queries:
+        return set()
     found: set[int] = set()
     with connection.cursor() as cursor:
-        for work in works:
-            clauses = _clauses(work)
-            if not clauses:
-                continue
-            if connection.vendor == "postgresql":
-                query = " | ".join("(" + " & ".join(f"'{w}'" for w in clause) + ")" for clause in clauses)
-                cursor.execute(
-                    f"SELECT reference_id FROM {POSTGRES_TABLE} WHERE document @@ to_tsquery('simple', %s) LIMIT %s",
-                    [query, MAX_HITS_PER_WORK],
-                )
-            else:
+        if connection.vendor == "postgresql":
+            # One round trip for the whole chunk, each work's lookup bounded on its own: a query
+            # a work cost a chunk 200 round trips and as many plans.
+            expressions = [" | ".join("(" + " & ".join(f"'{w}'" for w in clause) + ")" for clause in clauses) for clauses in queries]
+            cursor.execute(
+                f"""SELECT r.reference_id FROM unnest(%s::text[]) AS q(expr) CROSS JOIN LATERAL (
+                    SELECT reference_id FROM {POSTGRES_TABLE} WHERE document @@ to_tsquery('simple', q.expr) LIMIT %s
+                ) AS r""",
+                [expressions, MAX_HITS_PER_WORK],
+            )
+            found.update(row[0] for row in cursor.fetchall())
+        else:
+            for clauses in queries:
                 query = " OR ".join("(" + " AND ".join(f'"{w}"' for w in clause) + ")" for clause in clauses)
                 cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s LIMIT %s", [query, MAX_HITS_PER_WORK])
-            found.update(row[0] for row in cursor.fetchall())
+                found.update(row[0] for row in cursor.fetchall())
     if not found:
         return found
     return set(UnmatchedReference.objects.filter(reference_id__in=found).values_list("reference_id", flat=True))

@@ -134,7 +134,8 @@ def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIn
     # so the chunk's works and the works its citing works cite are recounted as well.
     if work_ids:
         touched.update(work_ids)
-        touched.update(Citation.objects.filter(citing_work_id__in=work_ids).values_list("cited_work_id", flat=True).distinct())
+        # (`order_by()`: the default ordering's columns would join the DISTINCT, a row per link.)
+        touched.update(Citation.objects.filter(citing_work_id__in=work_ids).order_by().values_list("cited_work_id", flat=True).distinct())
     citing = {row["citing_work_id"] for row in rows} | set(work_ids)
     with transaction.atomic():
         moved = recount_links(cited_ids=touched, citing_ids=citing)

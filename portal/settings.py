@@ -265,8 +265,9 @@ AGENCY_MEMBER_NAME = env("AGENCY_MEMBER_NAME", default="Registration agency")
 # A change to a member's works or links queues one recount this many seconds later; further
 # changes meanwhile (a burst of matching chunks) ride on it.
 MEMBER_FIGURES_DEBOUNCE_SECONDS = env.int("MEMBER_FIGURES_DEBOUNCE_SECONDS", default=10)
-# A member whose last recount took t seconds waits at least this many times t for the next one.
-MEMBER_FIGURES_COST_FACTOR = env.float("MEMBER_FIGURES_COST_FACTOR", default=3.0)
+# Members whose last recounts took t seconds together wait at least this many times t for the
+# next one (a long burst of matching then spends at most 1/(1 + this) of one worker recounting).
+MEMBER_FIGURES_COST_FACTOR = env.float("MEMBER_FIGURES_COST_FACTOR", default=10.0)
 # How long past its countdown a queued recount still counts as waiting (then the next change queues another).
 MEMBER_FIGURES_PENDING_SECONDS = env.int("MEMBER_FIGURES_PENDING_SECONDS", default=300)
 # The safety net: every this many seconds, recount the figures of this many members counted longest ago.

@@ -213,9 +213,14 @@ class WorkIndex(ABC):
         with transaction.atomic(using=self.using):
             self.remove_works([i for i in work_ids if i not in fresh])
             texts = [(pk, matching.index_text(record)) for pk, record in fresh.items()]
-            self.write_texts(texts)
+            self.write_texts(self.changed_texts(texts))
         self._count_new_words(texts)
         return len(fresh)
+
+    def changed_texts(self, texts: Sequence[tuple[int, str]]) -> Sequence[tuple[int, str]]:
+        """The (work id, index text) pairs the index does not hold as they are (all, unless an
+        engine can tell)."""
+        return texts
 
     def _count_new_words(self, texts: Sequence[tuple[int, str]]) -> None:
         """Words of freshly indexed works join this process's counts at once, so that a query for a

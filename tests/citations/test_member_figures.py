@@ -103,14 +103,25 @@ def test_a_burst_of_changes_queues_one_recount_per_member_until_it_starts(press,
     assert queued == [([press[0].pk], 10)]
 
 
-def test_a_member_whose_recount_was_slow_waits_longer_for_the_next(press, society, queued, settings, django_capture_on_commit_callbacks):
+def test_members_whose_recounts_were_slow_together_wait_longer_for_the_next(press, society, queued, settings, django_capture_on_commit_callbacks):
     settings.MEMBER_FIGURES_COST_FACTOR = 3
     mine, theirs = work(press[0], "10.5555/a"), work(society[0], "10.6666/b")
     refresh_member_figures_task.apply(args=([press[0].pk, society[0].pk],)).get()
     cache.set(COST_KEY.format(press[0].pk), 20.0)  # as if counting its million links had taken 20 s
+    cache.set(COST_KEY.format(society[0].pk), 2.0)
     with django_capture_on_commit_callbacks(execute=True):
         figures_changed(work_ids=[theirs.pk, mine.pk])
-    assert queued == [([society[0].pk], 10), ([press[0].pk], 60)]
+    assert queued == [([press[0].pk, society[0].pk], 66)]
+
+
+def test_cheap_recounts_wait_the_debounce_only(press, society, queued, settings, django_capture_on_commit_callbacks):
+    settings.MEMBER_FIGURES_COST_FACTOR = 3
+    mine, theirs = work(press[0], "10.5555/a"), work(society[0], "10.6666/b")
+    cache.set(COST_KEY.format(press[0].pk), 1.0)
+    cache.set(COST_KEY.format(society[0].pk), 2.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(work_ids=[theirs.pk, mine.pk])
+    assert queued == [([press[0].pk, society[0].pk], 10)]
 
 
 def test_one_transaction_asks_once_and_a_rolled_back_change_asks_nothing(press, society, queued, django_capture_on_commit_callbacks):
