@@ -77,7 +77,7 @@ def main() -> None:
     from members.machine_auth import split_key
 
     from bench import serving
-    from bench.serving import described, gunicorn, hammer, percentile
+    from bench.serving import described, gunicorn, hammer, percentile, server_cpu_s
 
     shape = {name: str(value) for name, value in (("WEB_CONCURRENCY", args.workers), ("WEB_THREADS", args.threads)) if value}
 
@@ -129,10 +129,10 @@ def main() -> None:
             if name != "forwardlinks":  # (its own size makes warming it up pointless)
                 hammer(port, [make() for _ in range(args.clients * 2)], clients=args.clients)
             requests = [make() for _ in range(count)]
-            started = {"gunicorn": process_cpu_s(serving.server_pid), **{server: process_cpu_s(pid) for server, pid in servers.items()}}
+            pids = {process: pid for process, pid in {"gunicorn": serving.server_pid, **servers}.items() if pid}
+            started = {process: server_cpu_s(pid) for process, pid in pids.items()}
             timings, sizes, _ = hammer(port, requests, clients=args.clients)
-            used = {process: (process_cpu_s(serving.server_pid if process == "gunicorn" else servers[process]) - before) * 1000 / len(timings)
-                    for process, before in started.items()}
+            used = {process: (server_cpu_s(pids[process]) - before) * 1000 / len(timings) for process, before in started.items()}
             cpu[name] = sum(used.values())
             p95[name] = percentile(timings, 95)
             print(f"{name:13s} n={len(timings):4d}  median={statistics.median(timings):8.1f} ms  p95={p95[name]:8.1f} ms"
@@ -141,28 +141,6 @@ def main() -> None:
                   + " + ".join(f"{process} {ms:.2f}" for process, ms in used.items()), flush=True)
     print(f"works_p95_ms={p95['works']:.1f} citedby_p95_ms={p95['citedby']:.1f} forwardlinks_p95_ms={p95['forwardlinks']:.1f} "
           f"citedby_small_p95_ms={p95['citedby-small']:.1f} works_cpu_ms={cpu['works']:.2f} citedby_small_cpu_ms={cpu['citedby-small']:.2f}")
-
-
-def process_cpu_s(pid: int | None) -> float:
-    """CPU seconds used so far by process `pid` and its children: the live ones' from /proc, the
-    ended ones' as the parent counts them (a database connection closed meanwhile still counts).
-    NaN when `pid` is unknown (a server elsewhere)."""
-    if not pid:
-        return float("nan")
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-        except OSError:  # gone meanwhile
-            continue
-        if int(entry) == pid:
-            total += sum(int(field) for field in fields[11:15])  # utime, stime, ended children's cutime, cstime
-        elif int(fields[1]) == pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _postgresql_pid() -> int | None:

@@ -70,11 +70,14 @@ def gunicorn(env: dict[str, str], *, workers: int | None = None, threads: int | 
 
 
 def server_cpu_s(pid: int | None = None) -> float:
-    """CPU seconds used so far by gunicorn's master `pid` (the running gunicorn()'s by default) and
-    its workers, from /proc: unlike latency, the cost of an answer hardly moves with the load of
-    the machine's other work."""
+    """CPU seconds used so far by the process `pid` (the running gunicorn()'s master by default)
+    and its children, from /proc: the live children's own, the ended ones' as the parent counts
+    them (a gunicorn worker restarted, a database connection closed meanwhile still count).
+    Unlike latency, the cost of an answer hardly moves with the load of the machine's other work.
+    NaN when there is no such process here (a server on another machine)."""
     pid = pid or server_pid
-    tick = os.sysconf("SC_CLK_TCK")
+    if not pid:
+        return float("nan")
     total = 0
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -84,9 +87,11 @@ def server_cpu_s(pid: int | None = None) -> float:
                 fields = stat.read().rsplit(b")", 1)[1].split()
         except OSError:  # gone meanwhile
             continue
-        if int(entry) == pid or int(fields[1]) == pid:  # (fields[1]: the parent's pid)
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
+        if int(entry) == pid:
+            total += sum(int(field) for field in fields[11:15])  # utime, stime, ended children's cutime, cstime
+        elif int(fields[1]) == pid:  # (fields[1]: the parent's pid)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class _Exchange:
