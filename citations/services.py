@@ -191,7 +191,8 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int], re
     touched.update(link["cited_work_id"] for link in links)
     with transaction.atomic():
         # A re-deposit may have replaced some of these references while they were matched.
-        alive = set(Reference.objects.filter(pk__in=[row["pk"] for row in rows]).values_list("pk", flat=True))
+        # (`order_by()`: the default ordering, by citing work, would join the works table to sort.)
+        alive = set(Reference.objects.filter(pk__in=[row["pk"] for row in rows]).order_by().values_list("pk", flat=True))
         if unlinked:
             stale = Citation.objects.filter(reference_id__in=unlinked, status=Citation.Status.LINKED)
             for cited_work_id, citing_work_id in stale.values_list("cited_work_id", "citing_work_id"):

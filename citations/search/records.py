@@ -8,6 +8,7 @@ from django.db import connections
 
 from citations.matching.records import WorkRecord
 from deposits.models import Work
+from portal.lookups import array_type
 
 # The columns `work_record` reads, in this order (also the order import_works builds rows in).
 WORK_COLUMNS = (
@@ -67,7 +68,11 @@ def _records_where(field: str, values: list, *, using: str) -> list[WorkRecord]:
     with connection.cursor() as cursor:
         for start in range(0, len(values), IDS_PER_QUERY):
             chunk = values[start : start + IDS_PER_QUERY]
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            if connection.vendor == "postgresql":  # one array, not a placeholder a value (portal.lookups says why)
+                kind = array_type(Work._meta.get_field(field), connection)
+                cursor.execute(f"SELECT {columns} FROM {table} WHERE {column} = ANY(%s::{kind}[])", [chunk])
+            else:
+                cursor.execute(f"SELECT {columns} FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
             records.extend(work_record(_decoded(row)) for row in cursor.fetchall())
     return records
 

@@ -1,0 +1,70 @@
+"""`__in` on PostgreSQL as `= ANY(%s::type[])`: one array parameter instead of one per value.
+
+For `pk__in=<900 ids>` Django writes `IN (%s, %s, ...)`, and psycopg then parses the statement
+placeholder by placeholder, in Python, every time (a statement that long is past its cache):
+about a tenth of a matching worker's CPU at 1,000,000 works (`bench.scale.profile_matching
+--profile`: psycopg's `_split_query` and the tuples it makes). PostgreSQL turns `IN (list)` into
+`= ANY(array)` itself, so the plan is the same. Django is taking the same step upstream (ticket
+#37211, "Compiled __in lookup to = ANY(%s::type[]) on PostgreSQL"); this is that change for the
+fields whose array type is plain, until it ships.
+
+Only for a list of plain values on an integer or text field (a foreign key: its target's);
+anything else (a subquery, expressions in the list, other field types, other databases) is
+Django's own `IN`. Text values go as `text[]`, never `varchar(n)[]`: that cast would cut a longer
+value down and let it match.
+"""
+from __future__ import annotations
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Field, ForeignObject
+from django.db.models.fields.related_lookups import RelatedIn
+from django.db.models.expressions import ColPairs
+from django.db.models.lookups import In
+
+INTEGER_FIELDS = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
+}
+TEXT_FIELDS = {"CharField", "TextField"}
+
+
+class AnyArray:
+    """`as_postgresql` of an `In` lookup."""
+
+    def as_postgresql(self, compiler, connection):
+        element = None if isinstance(self.lhs, ColPairs) else array_type(self.lhs.output_field, connection)
+        if element is None or not self.rhs_is_direct_value() or any(hasattr(value, "resolve_expression") for value in self.rhs):
+            return self.as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(dict.fromkeys(value for value in self.rhs if value is not None))  # (as In: NULL equals nothing)
+        if not values:
+            raise EmptyResultSet
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection, prepared=True) for value in values]
+        return f"{lhs} = ANY(%s::{element}[])", (*lhs_params, values)
+
+
+class InAsAny(AnyArray, In):
+    pass
+
+
+class RelatedInAsAny(AnyArray, RelatedIn):  # a foreign key's `__in` (a list of ids or of model objects)
+    pass
+
+
+def array_type(field, connection) -> str | None:
+    """The element type of the array `__in` sends for this field (None: the field keeps IN)."""
+    if field.is_relation and getattr(field, "target_field", None) is not None:
+        field = field.target_field
+    kind = field.get_internal_type()
+    if kind in INTEGER_FIELDS:
+        return field.cast_db_type(connection)
+    if kind in TEXT_FIELDS:
+        return "text"
+    return None
+
+
+def register() -> None:
+    """Make `__in` these lookups for every field (PortalConfig.ready)."""
+    Field.register_lookup(InAsAny, lookup_name="in")
+    ForeignObject.register_lookup(RelatedInAsAny, lookup_name="in")
