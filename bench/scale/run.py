@@ -11,8 +11,8 @@ Makefile gives a fresh database bench_scale and Redis database 14), it
    bulk mode, as import_works chooses for a load into an empty registry, unless --no-bulk);
 4. matches with the real pipeline: Celery workers consuming `match_works_task` chunks, as a
    deposit's or the reconciler's matching does. A slice of the works with 1 worker process, another
-   slice of the same size with 2 (after an untimed warm-up, in alternating halves), then the rest
-   with 2;
+   slice of the same size with 2 (after an untimed warm-up, in alternating halves; the members'
+   dashboard figures are recounted after them, not in them), then the rest with 2;
 5. serves the portal with gunicorn and times, with 8 keep-alive clients: the cited-by API (works
    cited a few times, each read once, and the most cited ones), and the widget's data uncached then cached; and
    in process (Django's test client, as bench-dashboard does) the large publisher's dashboard.
@@ -235,14 +235,18 @@ def match(*, slice_size: int, rest: bool) -> dict[str, float]:
 
     pending = list(Work.objects.filter(match_pending=True).order_by("pk").values_list("pk", flat=True))
     warm_up, pending = pending[: max(slice_size // 10, 1)], pending[max(slice_size // 10, 1):]
-    refs, seconds = match_with_workers(warm_up, processes=2)
+    refs, seconds = match_with_workers(warm_up, processes=2, env=NO_FIGURES)
+    drop_figures_requests()
     say(f"matching warm-up (untimed), 2 worker processes: {len(warm_up):,} works, {refs:,} references in {seconds:.1f} s")
+    say("  (the timed slices leave the members' dashboard figures out: a recount asked for in one slice was "
+        "taken up first by the next slice's worker, 26 s at 1M works; they are recounted once, after matching)")
     # Every fourth work of the start: the four halves see the same mix of popular and rare works.
     rounds = [(1, pending[0 : slice_size * 2 : 4]), (2, pending[1 : slice_size * 2 : 4]),
               (1, pending[2 : slice_size * 2 : 4]), (2, pending[3 : slice_size * 2 : 4])]
     totals = {1: [0, 0, 0.0], 2: [0, 0, 0.0]}  # processes: works, references, seconds
     for processes, work_ids in rounds:
-        refs, seconds = match_with_workers(work_ids, processes=processes)
+        refs, seconds = match_with_workers(work_ids, processes=processes, env=NO_FIGURES)
+        drop_figures_requests()
         total = totals[processes]
         total[0] += len(work_ids)
         total[1] += refs
@@ -258,10 +262,26 @@ def match(*, slice_size: int, rest: bool) -> dict[str, float]:
     say(f"speedup_2w={figures['speedup_2w']:.2f} (target {TARGETS['speedup_2w']})")
     if rest:
         left = list(Work.objects.filter(match_pending=True).order_by("pk").values_list("pk", flat=True))
-        refs, seconds = match_with_workers(left, processes=2)
+        refs, seconds = match_with_workers(left, processes=2, every_pending=True)
         say(f"matching the rest, 2 worker processes: {len(left):,} works, {refs:,} references settled in {seconds:.0f} s "
             f"({refs / max(seconds, 1e-9):,.0f}/s)")
     return figures
+
+
+# The timed slices' workers put the members' figures recounts (debounced after each chunk) off
+# beyond the slice's end; `drop_figures_requests` then drops them untimed.
+NO_FIGURES = {"MEMBER_FIGURES_DEBOUNCE_SECONDS": str(24 * 3600)}
+
+
+def drop_figures_requests() -> None:
+    """Drop the figures recounts the last slice asked for (its worker handed them back to the
+    queue when it stopped): the next slice's worker would take them up first."""
+    from citations.figures import forget_requests
+    from members.models import Member
+    from portal.celery import app
+
+    app.control.purge()
+    forget_requests(member_ids=Member.objects.values_list("pk", flat=True))
 
 
 def settled() -> int:
@@ -273,9 +293,13 @@ def settled() -> int:
         return cursor.fetchone()[0]
 
 
-def match_with_workers(work_ids: list[int], *, processes: int) -> tuple[int, float]:
+def match_with_workers(work_ids: list[int], *, processes: int, env: dict | None = None, every_pending: bool = False) -> tuple[int, float]:
     """Queue these works' matching in the pipeline's chunks, start a Celery worker of `processes`
-    processes, wait until every work's match_pending is cleared; (references settled, seconds)."""
+    processes, wait until every work's match_pending is cleared; (references settled, seconds).
+
+    `every_pending`: these are all the works pending, so the wait asks how many works are still
+    pending at all (one count on the partial index every few seconds, with the progress printed
+    each minute), not which of the hundreds of thousands given are."""
     from django.conf import settings
     from django.db import connection
 
@@ -290,7 +314,7 @@ def match_with_workers(work_ids: list[int], *, processes: int) -> tuple[int, flo
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--concurrency", str(processes), "--prefetch-multiplier", "1",
          "--loglevel", "WARNING", "--without-gossip", "--without-mingle", "-n", f"scale{processes}@%h"],
-        cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING"}, stdout=logs, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**os.environ, "LOG_LEVEL": "WARNING", **(env or {})}, stdout=logs, stderr=subprocess.STDOUT,
     )
     try:
         # Timed from when the worker answers: its start (imports, connections) is not matching.
@@ -300,16 +324,26 @@ def match_with_workers(work_ids: list[int], *, processes: int) -> tuple[int, flo
         while not app.control.ping(timeout=0.5) and time.monotonic() < deadline:
             if worker.poll() is not None:
                 sys.exit(f"the Celery worker stopped (exit {worker.returncode}): see {logs.name}")
-        started = time.monotonic()
+        started = said = time.monotonic()
         remaining = set(work_ids)
-        while remaining:
+        left = len(remaining)
+        while left:
             if worker.poll() is not None:
                 sys.exit(f"the Celery worker stopped (exit {worker.returncode}): see {logs.name}")
-            time.sleep(0.5)
+            time.sleep(5 if every_pending else 1)  # (a poll takes a share of the cores the workers use)
+            if every_pending:
+                left = Work.objects.filter(match_pending=True).count()
+                if time.monotonic() - said >= 60:
+                    said = time.monotonic()
+                    done = len(work_ids) - left
+                    say(f"    {done:,} of {len(work_ids):,} works matched in {said - started:,.0f} s "
+                        f"({done / (said - started):,.0f} works/s, load {load()})")
+                continue
             ids = list(remaining)
             remaining = set()
             for at in range(0, len(ids), 10_000):
                 remaining.update(Work.objects.filter(pk__in=ids[at : at + 10_000], match_pending=True).values_list("pk", flat=True))
+            left = len(remaining)
         seconds = time.monotonic() - started
     finally:
         worker.terminate()
