@@ -117,6 +117,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABAS
     # psycopg prepares what a cursor asks it to (portal.prepared) only on a connection with a
     # threshold; Django's own cursors bind on the client and are never prepared, whatever it is.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 1_000_000)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation for the portal's sessions (unless the URL's `options` say otherwise): the
+    # planner's cost of matching's batched searches passes PostgreSQL's JIT thresholds, and compiling
+    # took 92 ms of a 163 ms search for 36 references at 1,000,000 works, each time. Off, a
+    # matching worker's PostgreSQL CPU fell 7.0-7.6 -> 6.0-6.4 ms a work, and the 40 members'
+    # figures recount 20.0 -> 17.4 s (bench.scale.profile_matching).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections: opening one (PostgreSQL's authentication, SQLite's PRAGMAs) on every
 # request costs more than most API answers. Checked before reuse, so a restarted database costs

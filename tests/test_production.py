@@ -201,3 +201,15 @@ def test_failures_older_than_the_retention_are_purged(db, settings):
         TaskResult.objects.filter(task_id=task_id).update(date_done=timezone.now() - timedelta(days=age))
     assert purge_task_failures() == 1
     assert list(TaskResult.objects.values_list("task_id", flat=True)) == ["recent"]
+
+
+def test_the_portals_postgresql_sessions_compile_no_jit(db):
+    """portal.settings: matching's batched searches passed PostgreSQL's JIT thresholds, and
+    compiling cost more than running them; the portal's sessions turn it off."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's (the suite's PostgreSQL phase runs this)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
