@@ -17,7 +17,10 @@ Makefile gives a fresh database bench_scale and Redis database 14), it
    cited a few times, each read once, and the most cited ones), and the widget's data uncached then cached; and
    in process (Django's test client, as bench-dashboard does) the large publisher's dashboard.
 
-Each figure is printed as it comes. `--import-only` stops after the import (last line
+Each figure is printed as it comes. `--resume` goes on with a database a stopped run kept
+(`BENCH_SCALE_KEEP=1`; run `python -m bench.scale.run --resume` with its DATABASE_URL and
+REDIS_URL, since `make bench-scale` starts afresh): the rest of the matching, then the serving
+figures. `--import-only` stops after the import (last line
 `import_works_per_s= import_cpu_us_per_work= db_size_mb=`). The last line is `import_works_per_s= db_size_mb=
 citedby_small_p95_ms= citedby_large_p95_ms= dashboard_p95_ms= widget_cached_p95_ms=
 widget_uncached_p95_ms= match_refs_per_s_1w= match_refs_per_s_2w= speedup_2w=`.
@@ -58,6 +61,9 @@ def main() -> None:
     parser.add_argument("--skip-rest", action="store_true", help="match only the two timed slices (the served figures then see part of the citations)")
     parser.add_argument("--import-only", action="store_true", help="stop after the import: its rate, CPU a work and the database's size")
     parser.add_argument("--no-bulk", action="store_true", help="import_works --no-bulk: the indexes kept up row by row (default: as import_works decides)")
+    parser.add_argument("--resume", action="store_true",
+                        help="go on with the database a stopped run kept (BENCH_SCALE_KEEP=1; run it without make, which "
+                             "starts afresh): match what is still pending with 2 workers, then serve; no import, no timed slices")
     args = parser.parse_args()
     references = args.references or args.works * 10
     slice_size = args.slice or min(20_000, max(2_000, args.works // 50))
@@ -83,33 +89,18 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     say(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); broker and cache: Redis")
 
-    from bench.scale.generate import Shape, generate
-
-    shape = Shape(works=args.works, references=references, unstructured=args.unstructured)
-    started = time.monotonic()
-    paths = generate(shape, DATA, log=say, files=args.files)
-    say(f"registry: {args.works:,} works, ~{references:,} DOI references, {args.unstructured:.0%} of works with an "
-        f"unstructured reference to a work outside it, {len(paths)} files, "
-        f"{sum(p.stat().st_size for p in paths) / 1e6:,.0f} MB gzip, ready in {time.monotonic() - started:.0f} s")
-    keys = setup_members(shape)
-    connection.close()
-
     figures: dict[str, float] = {}
-    rate, cpu, line = run_import(paths, workers=args.import_workers, bulk=not args.no_bulk)
-    figures["import_works_per_s"], figures["import_cpu_us_per_work"] = rate, cpu
-    say(f"import: {line}")
-    say(f"import_works_per_s={rate:,.0f} (target {TARGETS['import_works_per_s']})  (load {load()})")
-    if args.import_only:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_database_size(current_database())")
-            figures["db_size_mb"] = cursor.fetchone()[0] / 1e6
-        say(f"total: {(time.monotonic() - began) / 60:.1f} min; load average {load()}")
-        print(f"import_works_per_s={rate:.0f} import_cpu_us_per_work={cpu:.0f} db_size_mb={figures['db_size_mb']:.0f}", flush=True)
-        return
+    if args.resume:
+        from deposits.models import Work
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    figures.update(match(slice_size=slice_size, rest=not args.skip_rest))
+        keys = resumed_keys()
+        say(f"resuming the kept registry: {Work.objects.count():,} works, {Work.objects.filter(match_pending=True).count():,} still pending")
+        connection.close()
+        match_rest()
+    else:
+        keys = build_and_match(args, references=references, slice_size=slice_size, figures=figures, began=began)
+        if keys is None:
+            return
 
     from citations.figures import refresh_member_figures
     from members.models import Member
@@ -131,6 +122,40 @@ def main() -> None:
         ("import_works_per_s", 0), ("db_size_mb", 0), ("citedby_small_p95_ms", 1), ("citedby_large_p95_ms", 1),
         ("dashboard_p95_ms", 1), ("widget_cached_p95_ms", 2), ("widget_uncached_p95_ms", 1),
         ("match_refs_per_s_1w", 0), ("match_refs_per_s_2w", 0), ("speedup_2w", 2))), flush=True)
+
+
+def build_and_match(args, *, references: int, slice_size: int, figures: dict, began: float) -> dict | None:
+    """Generate, import and match (the timed slices, then the rest unless --skip-rest); the
+    members' keys, or None after --import-only (its figures printed)."""
+    from django.db import connection
+
+    from bench.scale.generate import Shape, generate
+
+    shape = Shape(works=args.works, references=references, unstructured=args.unstructured)
+    started = time.monotonic()
+    paths = generate(shape, DATA, log=say, files=args.files)
+    say(f"registry: {args.works:,} works, ~{references:,} DOI references, {args.unstructured:.0%} of works with an "
+        f"unstructured reference to a work outside it, {len(paths)} files, "
+        f"{sum(p.stat().st_size for p in paths) / 1e6:,.0f} MB gzip, ready in {time.monotonic() - started:.0f} s")
+    keys = setup_members(shape)
+    connection.close()
+
+    rate, cpu, line = run_import(paths, workers=args.import_workers, bulk=not args.no_bulk)
+    figures["import_works_per_s"], figures["import_cpu_us_per_work"] = rate, cpu
+    say(f"import: {line}")
+    say(f"import_works_per_s={rate:,.0f} (target {TARGETS['import_works_per_s']})  (load {load()})")
+    if args.import_only:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            figures["db_size_mb"] = cursor.fetchone()[0] / 1e6
+        say(f"total: {(time.monotonic() - began) / 60:.1f} min; load average {load()}")
+        print(f"import_works_per_s={rate:.0f} import_cpu_us_per_work={cpu:.0f} db_size_mb={figures['db_size_mb']:.0f}", flush=True)
+        return None
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    figures.update(match(slice_size=slice_size, rest=not args.skip_rest))
+    return keys
 
 
 def say(text: str) -> None:
@@ -158,6 +183,17 @@ def setup_members(shape) -> dict:
     widget_key = widget_key_create(member=press, name="Scale bench", origins=ORIGIN, created_by=None).key
     return {"member_id": press.pk, "prefix": owned[0], "api_key": api_key, "widget_key": widget_key,
             "members": Member.objects.count()}
+
+
+def resumed_keys() -> dict:
+    """A kept registry's large publisher, with an API key and a widget key of this run's own."""
+    from members.models import Member
+    from members.services import api_key_create, widget_key_create
+
+    press = Member.objects.get(name="Scale Bench Press")
+    api_key = api_key_create(member=press, name="Scale bench platform, resumed", scopes=["retrieve"], created_by=None).token
+    widget_key = widget_key_create(member=press, name="Scale bench, resumed", origins=ORIGIN, created_by=None).key
+    return {"member_id": press.pk, "api_key": api_key, "widget_key": widget_key, "members": Member.objects.count()}
 
 
 # --- Import ---------------------------------------------------------------------------------
@@ -261,11 +297,18 @@ def match(*, slice_size: int, rest: bool) -> dict[str, float]:
     figures["speedup_2w"] = figures["match_refs_per_s_2w"] / figures["match_refs_per_s_1w"]
     say(f"speedup_2w={figures['speedup_2w']:.2f} (target {TARGETS['speedup_2w']})")
     if rest:
-        left = list(Work.objects.filter(match_pending=True).order_by("pk").values_list("pk", flat=True))
-        refs, seconds = match_with_workers(left, processes=2, every_pending=True)
-        say(f"matching the rest, 2 worker processes: {len(left):,} works, {refs:,} references settled in {seconds:.0f} s "
-            f"({refs / max(seconds, 1e-9):,.0f}/s)")
+        match_rest()
     return figures
+
+
+def match_rest() -> None:
+    """Everything still pending, with 2 worker processes (the members' figures recounted as they come)."""
+    from deposits.models import Work
+
+    left = list(Work.objects.filter(match_pending=True).order_by("pk").values_list("pk", flat=True))
+    refs, seconds = match_with_workers(left, processes=2, every_pending=True)
+    say(f"matching the rest, 2 worker processes: {len(left):,} works, {refs:,} references settled in {seconds:.0f} s "
+        f"({refs / max(seconds, 1e-9):,.0f}/s)")
 
 
 # The timed slices' workers put the members' figures recounts (debounced after each chunk) off
