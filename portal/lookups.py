@@ -65,6 +65,6 @@ def array_type(field, connection) -> str | None:
 
 
 def register() -> None:
-    """Make `__in` these lookups for every field (PortalConfig.ready)."""
+    """Make `__in` these lookups for every field (DepositsConfig.ready)."""
     Field.register_lookup(InAsAny, lookup_name="in")
     ForeignObject.register_lookup(RelatedInAsAny, lookup_name="in")

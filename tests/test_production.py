@@ -13,6 +13,7 @@ import urllib.request
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django_celery_results.models import TaskResult
 
 from portal.celery import HEARTBEAT_KEY, app as celery_app, heartbeat
@@ -203,13 +204,10 @@ def test_failures_older_than_the_retention_are_purged(db, settings):
     assert list(TaskResult.objects.values_list("task_id", flat=True)) == ["recent"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="JIT is PostgreSQL's (CI's PostgreSQL phase runs this)")
 def test_the_portals_postgresql_sessions_compile_no_jit(db):
     """portal.settings: matching's batched searches passed PostgreSQL's JIT thresholds, and
     compiling cost more than running them; the portal's sessions turn it off."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("JIT is PostgreSQL's (the suite's PostgreSQL phase runs this)")
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"

@@ -65,11 +65,11 @@ def _records_where(field: str, values: list, *, using: str) -> list[WorkRecord]:
     table = connection.ops.quote_name(Work._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(Work._meta.get_field(name).column) for name in WORK_COLUMNS)
     column = connection.ops.quote_name(Work._meta.get_field(field).column)
+    kind = array_type(Work._meta.get_field(field), connection)  # (PostgreSQL: one array, not a placeholder a value; portal.lookups)
     with connection.cursor() as cursor:
         for start in range(0, len(values), IDS_PER_QUERY):
             chunk = values[start : start + IDS_PER_QUERY]
-            if connection.vendor == "postgresql":  # one array, not a placeholder a value (portal.lookups says why)
-                kind = array_type(Work._meta.get_field(field), connection)
+            if connection.vendor == "postgresql":
                 cursor.execute(f"SELECT {columns} FROM {table} WHERE {column} = ANY(%s::{kind}[])", [chunk])
             else:
                 cursor.execute(f"SELECT {columns} FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
