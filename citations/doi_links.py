@@ -58,12 +58,13 @@ def decide(query: ReferenceQuery, dois: tuple[str, ...], *, works: dict[str, Wor
 # SQL types are the model's own, asked of the connection.
 _LINK_COLUMNS = (
     "reference_id", "citing_work_id", "cited_work_id", "method", "score", "agreed", "note", "status", "created", "counted_since",
+    "cited_version",
 )
 
 
 def insert_links(links: Sequence[dict], *, using: str = "default") -> None:
     """Write new links (dicts of Citation fields: reference_id, citing_work_id, cited_work_id,
-    method, score, agreed, note, status, counted_since); a reference linked already (a chunk run
+    method, score, agreed, note, status, counted_since, cited_version); a reference linked already (a chunk run
     again, or linked by another worker meanwhile) keeps its link (ON CONFLICT DO NOTHING).
 
     On PostgreSQL the links go as one JSON document that the server turns into rows: the ORM's

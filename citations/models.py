@@ -40,6 +40,11 @@ class Citation(models.Model):
     # contradicting its work, when an editor accepted it (empty while it waits). Notifications
     # and digests tell members about links from this moment on, so an accepted one is not missed.
     counted_since = models.DateTimeField(null=True, blank=True, default=timezone.now, db_index=True)
+    # The cited work's version (its `updated`) the matcher read when it made this link, so that a
+    # change of the work re-checks the links made before it, and only those (empty: unknown, as
+    # for links made before the version was kept: re-checked). The row it was read with, not a
+    # clock: a link decided on a version read just before a change is re-checked too.
+    cited_version = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -6,6 +6,7 @@ The Django side turns `Work` rows into `WorkRecord`s and deposited references (o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 Method = Literal["publisher-doi", "structured", "unstructured"]
@@ -32,6 +33,9 @@ class WorkRecord:
     issue: str = ""
     first_page: str = ""
     last_page: str = ""
+    # The row's `updated` as read (None when not read from the database): the version a link
+    # made to this work was decided on (Citation.cited_version).
+    version: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timezone as dt_timezone
 
 import orjson
 from django.db import connections
+from django.utils import timezone
 
 from citations.matching.records import WorkRecord
 from deposits.models import Work
 from portal.lookups import array_type
 
-# The columns `work_record` reads, in this order (also the order import_works builds rows in).
+# The columns `work_record` reads, in this order.
 WORK_COLUMNS = (
     "id", "doi", "type", "title", "subtitle", "contributors", "container_title", "issn", "isbn",
-    "publication_year", "volume", "issue", "first_page", "last_page", "book_title",
+    "publication_year", "volume", "issue", "first_page", "last_page", "book_title", "updated",
 )
 
 # SQLite allows 32,766 parameters in a statement, Django assumes 999: stay under both.
@@ -23,7 +25,7 @@ IDS_PER_QUERY = 900
 def work_record(row: Sequence) -> WorkRecord:
     """A `WorkRecord` from a row of WORK_COLUMNS (contributors as the decoded JSON list)."""
     (pk, doi, type_, title, subtitle, contributors, container_title, issn, isbn,
-     year, volume, issue, first_page, last_page, book_title) = row
+     year, volume, issue, first_page, last_page, book_title, updated) = row
     authors = [c for c in contributors or () if c.get("role", "author") == "author" and c.get("surname")]
     return WorkRecord(
         id=pk,
@@ -41,6 +43,7 @@ def work_record(row: Sequence) -> WorkRecord:
         issue=issue or "",
         first_page=first_page or "",
         last_page=last_page or "",
+        version=updated,
     )
 
 
@@ -78,8 +81,11 @@ def _records_where(field: str, values: list, *, using: str) -> list[WorkRecord]:
 
 
 def _decoded(row: Sequence) -> tuple:
-    """A raw row as the ORM would give it: contributors as the decoded JSON list."""
+    """A raw row as the ORM would give it: contributors as the decoded JSON list, `updated` aware."""
     contributors = row[5]
     if isinstance(contributors, (str, bytes)):  # SQLite text; Django has psycopg hand JSON over undecoded too
         contributors = orjson.loads(contributors)
-    return (*row[:5], contributors, *row[6:])
+    updated = row[15]
+    if updated is not None and timezone.is_naive(updated):  # SQLite's rows hold UTC without a zone
+        updated = updated.replace(tzinfo=dt_timezone.utc)
+    return (*row[:5], contributors, *row[6:15], updated)

@@ -1,4 +1,6 @@
 """The matching pipeline: three kinds of reference, DOIs checked, flags, rejections that hold."""
+from datetime import timedelta
+
 import pytest
 
 from citations.models import Citation, RejectedMatch, UnmatchedReference
@@ -138,6 +140,42 @@ def test_links_to_a_changed_work_are_rechecked(press, society, registry):
     assert link_for("text") is None
     registry.refresh_from_db()
     assert registry.cited_by_count == 0
+
+
+def test_a_link_keeps_the_version_of_the_work_it_was_decided_on_and_only_a_change_rechecks_it(press, society, registry):
+    from citations.services import references_to_match
+
+    cite(society, [{"key": "doi", "doi": CITED["doi"]},
+                   {"key": "text", "unstructured": "Halvorsen I, Okafor T. Seasonal velocity of outlet glaciers in "
+                                                   "southeast Greenland. Journal of Glaciology Letters. 2019;47(3):211-229."}])
+    registry.refresh_from_db()
+    assert {link_for(key).cited_version for key in ("doi", "text")} == {registry.updated}
+
+    def taken_up() -> set[str]:
+        works = list(Work.objects.filter(pk=registry.pk).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
+        ids = references_to_match(work_ids=[registry.pk], works=works)
+        return set(Reference.objects.filter(pk__in=ids).values_list("key", flat=True))
+
+    # Its own chunk, after the citing work's: nothing to check again, both were decided on this version.
+    assert taken_up() == set()
+    match_works(work_ids=[registry.pk])
+    assert {link_for(key).cited_version for key in ("doi", "text")} == {registry.updated}
+    # A link decided on the row read just before a change (committed after it) is re-checked.
+    Citation.objects.filter(reference__key="text").update(cited_version=registry.updated - timedelta(microseconds=1))
+    assert taken_up() == {"text"}
+    # So are links whose version is unknown (made before versions were kept), and every link once
+    # the work changes.
+    Citation.objects.filter(reference__key="text").update(cited_version=None)
+    assert taken_up() == {"text"}
+    deposit(press[0], [{**CITED, "title": "Seasonal velocity of outlet glaciers in southeast Greenland, revised"}],
+            timestamp=20250101000000)
+    assert taken_up() == {"doi", "text"}
+    match_works(work_ids=[registry.pk])
+    registry.refresh_from_db()
+    # Both still stand, now decided on the new version: the work's next chunk leaves them alone.
+    assert {key: (link_for(key).cited_work_id, link_for(key).cited_version) for key in ("doi", "text")} == {
+        "doi": (registry.pk, registry.updated), "text": (registry.pk, registry.updated)}
+    assert taken_up() == set()
 
 
 def test_matching_puts_a_work_its_lost_signal_left_out_back_in_the_index(press, society, registry):

@@ -1,4 +1,7 @@
 """The registry's search index: kept current as works come and go, and finding them every way the matcher asks."""
+from datetime import datetime
+from datetime import timezone as dt_timezone
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -123,8 +126,10 @@ def test_work_record_takes_authors_family_names_and_title_with_subtitle():
         {"surname": "Lovelace", "given_name": "Ada", "role": "author"},
         {"surname": "CERN Collaboration", "given_name": "", "role": "author", "is_organization": True},
     ]
-    row = (7, "10.5555/x", "book-chapter", "Main", "And more", contributors, "Series", "1234-5679", "", 2001, "3", "", "5", "9", "Book")
+    updated = datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt_timezone.utc)
+    row = (7, "10.5555/x", "book-chapter", "Main", "And more", contributors, "Series", "1234-5679", "", 2001, "3", "", "5", "9", "Book", updated)
     record = work_record(row)
+    assert record.version == updated
     assert (record.container_title, record.book_title) == ("Series", "Book")
     assert (record.id, record.title, record.authors, record.given_names) == (7, "Main: And more", ("Lovelace", "CERN Collaboration"), ("Ada", ""))
     assert (record.issn, record.isbn, record.year, record.first_page, record.last_page, record.type) == (("1234-5679",), (), 2001, "5", "9", "book-chapter")
