@@ -47,11 +47,11 @@ def index_references(rows: Iterable[dict]) -> None:
 def unindex_references(reference_ids: Sequence[int]) -> None:
     if not reference_ids:
         return
-    marks = ", ".join(["%s"] * len(reference_ids))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DELETE FROM {POSTGRES_TABLE} WHERE reference_id IN ({marks})", list(reference_ids))
+        if connection.vendor == "postgresql":  # (one array: psycopg splits a long IN list in Python, portal.lookups)
+            cursor.execute(f"DELETE FROM {POSTGRES_TABLE} WHERE reference_id = ANY(%s::bigint[])", [list(reference_ids)])
         else:
+            marks = ", ".join(["%s"] * len(reference_ids))
             cursor.execute(f"DELETE FROM {SQLITE_TABLE} WHERE rowid IN ({marks})", list(reference_ids))
 
 

@@ -1,0 +1,36 @@
+"""The index of unmatched references: entries go in and come out by id; on PostgreSQL its GIN
+index keeps no pending list for every lookup to read."""
+import pytest
+from django.db import connection
+
+from citations.reference_index import POSTGRES_TABLE, SQLITE_TABLE, index_references, unindex_references
+
+pytestmark = pytest.mark.django_db
+
+POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL index setting (CI's PostgreSQL phase runs this)")
+
+
+def indexed_ids() -> set[int]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT reference_id FROM {POSTGRES_TABLE}")
+        else:
+            cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE}")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_unindexing_takes_out_exactly_the_ids_given():
+    rows = [{"pk": pk, "unstructured": f"Nobody N. Unregistered report {pk}. Nowhere, 2001."} for pk in range(1, 1001)]
+    index_references(rows)
+    assert indexed_ids() == set(range(1, 1001))
+    unindex_references(list(range(2, 1001, 2)) + [5000])  # (an id never indexed is no error)
+    assert indexed_ids() == set(range(1, 1001, 2))
+    unindex_references([])
+    assert len(indexed_ids()) == 500
+
+
+@POSTGRESQL
+def test_the_postgresql_index_writes_entries_into_its_tree_at_once():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('citations_reference_search_document'::regclass)")
+        assert "fastupdate=off" in cursor.fetchone()[0]
