@@ -99,3 +99,37 @@ def test_works_are_locked_in_id_order_without_blocking_new_links_to_them(member)
     # NO KEY: a new citation's foreign key check (KEY SHARE) on these works does not wait for it.
     assert locks[0].startswith('SELECT "deposits_work"."id"') and "FOR NO KEY UPDATE" in locks[0]
     assert re.search(r'ORDER BY (1|"deposits_work"."id") ASC', locks[0])  # (1: the id, the first column)
+
+
+def query_plan(sql: str) -> str:
+    """The plan the database would run `sql` by, with scans of whole tables and bitmaps of rows
+    ruled out on PostgreSQL (on a test's few rows the planner would rather read the table)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(" ".join(map(str, row)) for row in cursor.fetchall())
+
+
+def test_both_counts_are_read_from_the_citations_indexes_alone(member):
+    """A popular work's recount read the row of every link to it for its citing work and status
+    (780 ms a chunk at 7.4M citations); from the index alone, 58 ms. Both databases can."""
+    cited, citing = work(member, "10.5555/cited"), work(member, "10.5555/citing")
+    link(cited, citing)
+
+    with CaptureQueriesContext(connection) as queries:
+        recount(cited_ids=[cited.pk], citing_ids=[citing.pk])
+
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 2
+    for sql in counts:
+        with transaction.atomic():
+            plan = query_plan(sql)
+        assert "citations_citation" in plan or "citation_c" in plan, plan
+        if connection.vendor == "postgresql":
+            assert "Index Only Scan using citation_c" in plan, plan
+        else:
+            assert "USING COVERING INDEX citation_c" in plan, plan
