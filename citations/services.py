@@ -133,8 +133,9 @@ def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIn
     index = index or work_index()
     touched: set[int] = set()
     relinked: set[int] = set()
+    decided_on: dict[int, set[datetime | None]] = defaultdict(set)
     for start in range(0, len(rows), MATCH_BATCH):
-        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index, touched=touched, relinked=relinked)
+        made += _match_and_link(rows[start : start + MATCH_BATCH], index=index, touched=touched, relinked=relinked, decided_on=decided_on)
     # Counts once per chunk, not in every batch's transaction: a popular work's count is a pass
     # over all its citations, and its row stays locked (other workers recounting it wait) until
     # the transaction ends. A run stopped between its links and this recount leaves counts behind
@@ -149,6 +150,7 @@ def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIn
         moved = recount_links(cited_ids=touched, citing_ids=citing)
         if work_ids:  # in the same transaction: the chunk's works are done exactly when their counts are
             Work.objects.filter(pk__in=work_ids, match_pending=True, updated__lte=started).update(match_pending=False)
+        _recheck_changed_meanwhile(decided_on)
         # The citing works' owners' figures change with their references' matched and unmatched
         # reasons, the other works' with their counts; cached answers go only where counts or
         # links changed (most works of a chunk keep theirs).
@@ -158,10 +160,41 @@ def _match_rows(rows: list[dict], *, work_ids: list[int], started, index: WorkIn
     return made
 
 
-def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int], relinked: set[int]) -> int:
+def _recheck_changed_meanwhile(decided_on: dict[int, set[datetime | None]]) -> None:
+    """Match again the works that changed while this chunk decided links to them.
+
+    A link decided on a work's row read just before a re-deposit, and written after the work's
+    own chunk read its links, would stand on the old metadata until the work changed again. Run
+    in the recount's transaction, which holds every linked work's row lock (FOR NO KEY UPDATE,
+    as a re-deposit's update does): a change committed before it shows here, and one after it
+    comes with a chunk of its own that reads this chunk's links (committed already). Those
+    found are marked pending and queued once this commits; their chunk re-checks the links
+    made on another version (`references_to_match`).
+    """
+    if not decided_on:
+        return
+    ids, changed = sorted(decided_on), []
+    for start in range(0, len(ids), ROWS_PER_QUERY):
+        versions = Work.objects.filter(pk__in=ids[start : start + ROWS_PER_QUERY]).values_list("pk", "updated")
+        changed.extend(pk for pk, updated in versions if updated not in decided_on[pk])
+    if not changed:
+        return
+    from citations.tasks import match_works_task  # (the tasks module imports this one)
+
+    # Marked too, for the reconciler if the task is lost (the work's own running chunk may clear
+    # the mark: it started after the change, so the task queued here is what makes sure).
+    Work.objects.filter(pk__in=changed).update(match_pending=True)
+    log.info("works %s changed while links to them were decided: matched again", changed[:20])
+    transaction.on_commit(partial(match_works_task.delay, sorted(changed)))
+
+
+def _match_and_link(
+    rows: list[dict], *, index: WorkIndex, touched: set[int], relinked: set[int], decided_on: dict[int, set[datetime | None]]
+) -> int:
     """Match and write one batch; adds to `touched` the works whose cited-by counts it may have
-    changed (the caller recounts them), and to `relinked` the works whose links it changed (on
-    either side: what their cached widget data and Crossref JSON show)."""
+    changed (the caller recounts them), to `relinked` the works whose links it changed (on
+    either side: what their cached widget data and Crossref JSON show), and to `decided_on` the
+    versions of the works it wrote links to (or confirmed them on) that it decided on."""
     results = match_reference_queries([_query_of(row) for row in rows], index=index)
     rejected = _rejections_for({row["citing_work_id"] for row in rows})
     now = timezone.now()
@@ -176,6 +209,7 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int], re
         cited = result.work.id if result.work is not None and result.outcome == "matched" else None
         if current is not None:
             if cited == current:
+                decided_on[current].add(result.work.version)
                 if row["citation__cited_version"] != result.work.version:
                     confirmed[result.work.version].append(row["pk"])
                 continue
@@ -215,6 +249,8 @@ def _match_and_link(rows: list[dict], *, index: WorkIndex, touched: set[int], re
             Citation.objects.filter(reference_id__in=reference_ids).update(cited_version=version)
         links = [link for link in links if link["reference_id"] in alive]
         insert_links(links)
+        for link in links:
+            decided_on[link["cited_work_id"]].add(link["cited_version"])
         relinked.update(work_id for link in links for work_id in (link["cited_work_id"], link["citing_work_id"]))
         linked = [link["reference_id"] for link in links]
         UnmatchedReference.objects.filter(reference_id__in=linked).delete()

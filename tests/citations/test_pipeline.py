@@ -212,3 +212,47 @@ def test_the_matching_reconciler_only_tops_the_queue_up(db, press, monkeypatch, 
     monkeypatch.setattr(tasks, "waiting_tasks", lambda: 0)
     assert tasks.match_pending_works() == 5
     assert sorted(id for chunk in sent for id in chunk) == sorted(Work.objects.values_list("pk", flat=True))
+
+
+def test_a_work_changed_while_links_to_it_were_decided_is_matched_again(press, society, registry, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    """The citing work's chunk decides its link on the cited work's row as read; the work is
+    re-deposited, and its own chunk runs, before that link is written. The link stands on the old
+    metadata: the chunk that wrote it finds the change (it holds the work's lock to recount it),
+    marks the work pending again and queues its matching once committed."""
+    from django.utils import timezone
+
+    from citations import services
+    from citations.services import references_to_match
+    from citations.tasks import match_works_task
+
+    decide = services.match_reference_queries
+    changed = []
+
+    def decide_then_redeposit(queries, **kwargs):
+        results = decide(queries, **kwargs)
+        if not changed:  # the re-deposit and its chunk, between the decision and the write
+            changed.append(Work.objects.filter(pk=registry.pk).update(updated=timezone.now(), match_pending=False))
+        return results
+
+    read = registry.updated
+    queued: list[list[int]] = []
+    monkeypatch.setattr(match_works_task, "delay", lambda ids: queued.append(ids))
+    monkeypatch.setattr(services, "match_reference_queries", decide_then_redeposit)
+    with django_capture_on_commit_callbacks(execute=True):
+        cite(society, [{"key": "doi", "doi": CITED["doi"]}])
+
+    registry.refresh_from_db()
+    assert link_for("doi").cited_version == read and read < registry.updated
+    citing = Work.objects.get(doi="10.6666/citing")
+    assert registry.match_pending and queued == [[citing.pk], [registry.pk]]  # (the deposit's own chunk, then this)
+    works = list(Work.objects.filter(pk=registry.pk).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
+    assert set(Reference.objects.filter(pk__in=references_to_match(work_ids=[registry.pk], works=works)).values_list("key", flat=True)) == {"doi"}
+
+    # Nothing changed meanwhile: nothing queued again.
+    monkeypatch.setattr(services, "match_reference_queries", decide)
+    queued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        match_works(work_ids=[registry.pk])
+    registry.refresh_from_db()
+    assert link_for("doi").cited_version == registry.updated and not registry.match_pending and queued == []
