@@ -172,27 +172,29 @@ def setup_members(shape) -> dict:
     """The registry's members (the first prefix's, the large publisher, with an admin), its API
     key and widget key."""
     from bench.scale.generate import prefixes
-    from members.models import Member
-    from members.services import api_key_create, member_create, widget_key_create
+    from members.services import member_create
 
     owned = prefixes(shape.members)
     press = member_create(name="Scale Bench Press", prefixes=owned[:1], admin_email=ADMIN, admin_password=PASSWORD).member
     for number, prefix in enumerate(owned[1:], 1):
         member_create(name=f"Scale Bench Member {number}", prefixes=[prefix])
-    api_key = api_key_create(member=press, name="Scale bench platform", scopes=["retrieve"], created_by=None).token
-    widget_key = widget_key_create(member=press, name="Scale bench", origins=ORIGIN, created_by=None).key
-    return {"member_id": press.pk, "prefix": owned[0], "api_key": api_key, "widget_key": widget_key,
-            "members": Member.objects.count()}
+    return {**_keys(press), "prefix": owned[0]}
 
 
 def resumed_keys() -> dict:
     """A kept registry's large publisher, with an API key and a widget key of this run's own."""
     from members.models import Member
+
+    return _keys(Member.objects.get(name="Scale Bench Press"), named=", resumed")
+
+
+def _keys(press, *, named: str = "") -> dict:
+    """A new API key (retrieve) and widget key of the large publisher, and how many members there are."""
+    from members.models import Member
     from members.services import api_key_create, widget_key_create
 
-    press = Member.objects.get(name="Scale Bench Press")
-    api_key = api_key_create(member=press, name="Scale bench platform, resumed", scopes=["retrieve"], created_by=None).token
-    widget_key = widget_key_create(member=press, name="Scale bench, resumed", origins=ORIGIN, created_by=None).key
+    api_key = api_key_create(member=press, name=f"Scale bench platform{named}", scopes=["retrieve"], created_by=None).token
+    widget_key = widget_key_create(member=press, name=f"Scale bench{named}", origins=ORIGIN, created_by=None).key
     return {"member_id": press.pk, "api_key": api_key, "widget_key": widget_key, "members": Member.objects.count()}
 
 
