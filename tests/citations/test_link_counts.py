@@ -128,7 +128,6 @@ def test_both_counts_are_read_from_the_citations_indexes_alone(member):
     for sql in counts:
         with transaction.atomic():
             plan = query_plan(sql)
-        assert "citations_citation" in plan or "citation_c" in plan, plan
         if connection.vendor == "postgresql":
             assert "Index Only Scan using citation_c" in plan, plan
         else:

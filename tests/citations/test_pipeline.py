@@ -142,40 +142,41 @@ def test_links_to_a_changed_work_are_rechecked(press, society, registry):
     assert registry.cited_by_count == 0
 
 
-def test_a_link_keeps_the_version_of_the_work_it_was_decided_on_and_only_a_change_rechecks_it(press, society, registry):
+def taken_up(work: Work) -> set[str]:
+    """The keys of the references the work's matching chunk would take up now."""
     from citations.services import references_to_match
 
+    works = list(Work.objects.filter(pk=work.pk).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
+    return set(Reference.objects.filter(pk__in=references_to_match(work_ids=[work.pk], works=works)).values_list("key", flat=True))
+
+
+def test_a_link_keeps_the_version_of_the_work_it_was_decided_on_and_only_a_change_rechecks_it(press, society, registry):
     cite(society, [{"key": "doi", "doi": CITED["doi"]},
                    {"key": "text", "unstructured": "Halvorsen I, Okafor T. Seasonal velocity of outlet glaciers in "
                                                    "southeast Greenland. Journal of Glaciology Letters. 2019;47(3):211-229."}])
     registry.refresh_from_db()
     assert {link_for(key).cited_version for key in ("doi", "text")} == {registry.updated}
 
-    def taken_up() -> set[str]:
-        works = list(Work.objects.filter(pk=registry.pk).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
-        ids = references_to_match(work_ids=[registry.pk], works=works)
-        return set(Reference.objects.filter(pk__in=ids).values_list("key", flat=True))
-
     # Its own chunk, after the citing work's: nothing to check again, both were decided on this version.
-    assert taken_up() == set()
+    assert taken_up(registry) == set()
     match_works(work_ids=[registry.pk])
     assert {link_for(key).cited_version for key in ("doi", "text")} == {registry.updated}
     # A link decided on the row read just before a change (committed after it) is re-checked.
     Citation.objects.filter(reference__key="text").update(cited_version=registry.updated - timedelta(microseconds=1))
-    assert taken_up() == {"text"}
+    assert taken_up(registry) == {"text"}
     # So are links whose version is unknown (made before versions were kept), and every link once
     # the work changes.
     Citation.objects.filter(reference__key="text").update(cited_version=None)
-    assert taken_up() == {"text"}
+    assert taken_up(registry) == {"text"}
     deposit(press[0], [{**CITED, "title": "Seasonal velocity of outlet glaciers in southeast Greenland, revised"}],
             timestamp=20250101000000)
-    assert taken_up() == {"doi", "text"}
+    assert taken_up(registry) == {"doi", "text"}
     match_works(work_ids=[registry.pk])
     registry.refresh_from_db()
     # Both still stand, now decided on the new version: the work's next chunk leaves them alone.
     assert {key: (link_for(key).cited_work_id, link_for(key).cited_version) for key in ("doi", "text")} == {
         "doi": (registry.pk, registry.updated), "text": (registry.pk, registry.updated)}
-    assert taken_up() == set()
+    assert taken_up(registry) == set()
 
 
 def test_matching_puts_a_work_its_lost_signal_left_out_back_in_the_index(press, society, registry):
@@ -223,7 +224,6 @@ def test_a_work_changed_while_links_to_it_were_decided_is_matched_again(press, s
     from django.utils import timezone
 
     from citations import services
-    from citations.services import references_to_match
     from citations.tasks import match_works_task
 
     decide = services.match_reference_queries
@@ -246,8 +246,7 @@ def test_a_work_changed_while_links_to_it_were_decided_is_matched_again(press, s
     assert link_for("doi").cited_version == read and read < registry.updated
     citing = Work.objects.get(doi="10.6666/citing")
     assert registry.match_pending and queued == [[citing.pk], [registry.pk]]  # (the deposit's own chunk, then this)
-    works = list(Work.objects.filter(pk=registry.pk).values("pk", "doi", "title", "volume", "first_page", "publication_year"))
-    assert set(Reference.objects.filter(pk__in=references_to_match(work_ids=[registry.pk], works=works)).values_list("key", flat=True)) == {"doi"}
+    assert taken_up(registry) == {"doi"}
 
     # Nothing changed meanwhile: nothing queued again.
     monkeypatch.setattr(services, "match_reference_queries", decide)
