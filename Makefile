@@ -19,7 +19,7 @@ SECRET_KEY_FILE := var/secret_key
 RUN_ENV = DEBUG=$(DEBUG) SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
 
 .PHONY: bench-load install run test migrate demo clean browser redis secret bench-matching bench-widget bench-api bench-dashboard bench-deposit postgres postgres-stop \
-	test-postgres services redis-start redis-stop run-prod stop test-faults bench-scale
+	test-postgres services redis-start redis-stop run-prod stop test-faults bench-scale bench-matching-pg
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -114,6 +114,14 @@ redis:
 # (`install` brings the `bench` extra too: tests/bench runs in the main suite.)
 bench-matching: install
 	$(BIN)/python -m bench.matching.run $(BENCH_ARGS)
+
+# The same on PostgreSQL (make services' server): the set loaded into a fresh database
+# bench_matching, its words searched by the PostgreSQL index (dropped afterwards).
+BENCH_MATCHING_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/bench_matching
+bench-matching-pg: install services
+	@$(PG_AS) "dropdb --if-exists -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_matching && createdb -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_matching"
+	$(BIN)/python -m bench.matching.run --postgres $(BENCH_MATCHING_URL) $(BENCH_ARGS); \
+		status=$$?; $(PG_AS) "dropdb --if-exists -h 127.0.0.1 -p $(PG_PORT) -U postgres bench_matching"; exit $$status
 
 # The widget's data endpoint under 8 concurrent clients (gunicorn, keep-alive): p50/p95 cached and
 # uncached, on the embedded default (SQLite, database cache), then on the production stack

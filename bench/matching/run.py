@@ -90,10 +90,12 @@ def count_lines(path: Path) -> int:
 
 
 class Portal:
-    """The portal's management commands against one fresh SQLite database."""
+    """The portal's management commands against one fresh database: a SQLite file, or the
+    PostgreSQL database `url` names (make bench-matching-pg creates it empty)."""
 
-    def __init__(self, database: Path):
-        self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    def __init__(self, database: Path | str):
+        url = database if isinstance(database, str) else f"sqlite:///{database}"
+        self.env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "portal.settings"}
         self.python = REPO / ".venv" / "bin" / "python"
         if not self.python.exists():
             self.python = Path(sys.executable)
@@ -136,20 +138,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refs", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="20,000 works and 2,000 references")
+    parser.add_argument("--postgres", metavar="URL", help="an empty PostgreSQL database to load and match in, "
+                        "instead of a fresh SQLite file (make bench-matching-pg)")
     args = parser.parse_args(argv)
     works = args.works or (20_000 if args.quick else DEFAULT_WORKS)
     refs = args.refs or (2_000 if args.quick else DEFAULT_REFS)
 
     figures = dict.fromkeys(("precision", "recall", "f1", "refs_per_s", "doi_refs_per_s", "speedup_2w", "weakest_style_f1", "structured_f1"), math.nan)
     try:
-        run(works=works, refs=refs, seed=args.seed, figures=figures)
+        run(works=works, refs=refs, seed=args.seed, figures=figures, postgres=args.postgres)
     except Exception as error:  # the last line must still come
         say(f"Benchmark stopped: {type(error).__name__}: {error}")
     say(final_line(figures))
     return 0
 
 
-def run(*, works: int, refs: int, seed: int, figures: dict) -> None:
+def run(*, works: int, refs: int, seed: int, figures: dict, postgres: str | None = None) -> None:
     folder = cached_set(works=works, refs=refs, seed=seed)
     describe(folder)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -157,8 +161,9 @@ def run(*, works: int, refs: int, seed: int, figures: dict) -> None:
     work.mkdir(parents=True, exist_ok=True)
     database = work / "portal.sqlite3"
     log = work / "commands.log"
-    portal = Portal(database)
-    say(f"Database: SQLite, fresh file {database.relative_to(REPO)}; command output in {log.relative_to(REPO)}")
+    portal = Portal(postgres or database)
+    where = f"PostgreSQL, empty database {postgres.rsplit('/', 1)[-1]}" if postgres else f"SQLite, fresh file {database.relative_to(REPO)}"
+    say(f"Database: {where}; command output in {log.relative_to(REPO)}")
 
     ok, seconds = portal.manage("migrate", "--no-input", log=log)
     say(f"  migrate: {'ok' if ok else 'FAILED'} in {seconds:.1f}s")
