@@ -271,11 +271,18 @@ class WorkIndex(ABC):
         """Tidy the index after a bulk load (merge segments, refresh statistics)."""
 
     @staticmethod
-    def any_two(words: Sequence[str], *, both: str, either: str, quote=lambda w: w) -> str:
-        """A query for works with two of `words` (any one when fewer than three are given)."""
+    def word_groups(words: Sequence[str]) -> list[tuple[str, ...]]:
+        """What `any_two` asks for, one group of words a work must have all of at a time: each pair
+        of `words`, or each word alone when fewer than three are given."""
         if len(words) < MIN_PAIR_TERMS:
-            return f" {either} ".join(map(quote, words))
-        return f" {either} ".join(f"({quote(a)} {both} {quote(b)})" for a, b in itertools.combinations(words, 2))
+            return [(word,) for word in words]
+        return list(itertools.combinations(words, 2))
+
+    @classmethod
+    def any_two(cls, words: Sequence[str], *, both: str, either: str, quote=lambda w: w) -> str:
+        """A query for works with two of `words` (any one when fewer than three are given)."""
+        return f" {either} ".join(quote(group[0]) if len(group) == 1 else f"({f' {both} '.join(map(quote, group))})"
+                                  for group in cls.word_groups(words))
 
 
 def _near_years(hits: list[tuple[int, int | None]], years: Sequence[int]) -> list[int]:

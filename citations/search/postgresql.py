@@ -39,20 +39,9 @@ class PostgresWorkIndex(WorkIndex):
 
     def text_search_ids(self, texts: Sequence[str], *, limit: int) -> list[list[int]]:
         found: list[list[int]] = [[] for _ in texts]
-        numbered = [(n, self.tsquery(text)) for n, text in enumerate(texts)]
-        numbered = [(n, q) for n, q in numbered if q]
-        if numbered:
-            # One round trip for the whole batch: a LATERAL top-k per query.
+        if searched := self.text_search_statement(texts, limit=limit):
             with self.connection.cursor() as cursor:
-                cursor.execute(
-                    f"""SELECT q.n, s.work_id FROM unnest(%s::int[], %s::text[]) AS q(n, expr)
-                    CROSS JOIN LATERAL (
-                        SELECT work_id, ts_rank(document, query) AS score
-                        FROM {SEARCH_TABLE}, to_tsquery('simple', q.expr) AS query
-                        WHERE document @@ query ORDER BY score DESC, work_id LIMIT %s
-                    ) AS s ORDER BY q.n, s.score DESC, s.work_id""",
-                    [[n for n, _ in numbered], [q for _, q in numbered], limit],
-                )
+                cursor.execute(*searched)
                 for n, work_id in cursor.fetchall():
                     found[n].append(work_id)
         # (Also for a text none of whose words is indexed: misspelt words are what this is for.)
@@ -60,6 +49,34 @@ class PostgresWorkIndex(WorkIndex):
             if not found[n] and text and self.has_trigrams():
                 found[n] = self.similar_ids(text, limit=limit)
         return found
+
+    def text_search_statement(self, texts: Sequence[str], *, limit: int) -> tuple[str, list] | None:
+        """The statement `text_search_ids` runs and its parameters (None when no text asks for a
+        word): the `limit` works best ranked for each text's query (`tsquery`), as (n, work id) rows.
+
+        One round trip for the whole batch: a LATERAL top-k per query. The works are found by
+        each group of words (`word_groups`) on its own, `document @@ ANY(groups)`: a bitmap index
+        scan per group, OR-ed. GIN steps through the shorter posting list of a pair and skips
+        ahead in the longer; asked `(a & b) | (a & c) | ...` as one query, it read every word's
+        posting list whole and tested each work against the whole query. The same works, the
+        same order; at 1,000,000 works, 0.80 ms a text instead of 1.47, and the costliest queries
+        (four words each in 8,000 to 35,000 works) 5.3 ms in the index instead of 13.
+        """
+        numbered = [(n, self.word_groups(self.query_terms(text))) for n, text in enumerate(texts)]
+        numbered = [(n, groups) for n, groups in numbered if groups]
+        if not numbered:
+            return None
+        return (
+            f"""SELECT q.n, s.work_id FROM unnest(%s::int[], %s::text[]) AS q(n, groups)
+            CROSS JOIN LATERAL (
+                SELECT work_id, ts_rank(document, query) AS score
+                FROM {SEARCH_TABLE}, to_tsquery('simple', replace(q.groups, ',', ' | ')) AS query
+                WHERE document @@ ANY(ARRAY(SELECT to_tsquery('simple', g) FROM unnest(string_to_array(q.groups, ',')) AS g))
+                ORDER BY score DESC, work_id LIMIT %s
+            ) AS s ORDER BY q.n, s.score DESC, s.work_id""",
+            # Each text's groups as "(a & b),(a & c),...": its words are letters and digits only.
+            [[n for n, _ in numbered], [",".join(f"({' & '.join(group)})" for group in groups) for _, groups in numbered], limit],
+        )
 
     def similar_ids(self, text: str, *, limit: int) -> list[int]:
         """Works whose text shares the most trigrams with `text` (pg_trgm word similarity).
