@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 from citations.models import UnmatchedReference
+from citations.search.postgresql import groups_text, has_a_group, without_table_scans
 from citations.search.terms import terms
 
 SQLITE_TABLE = "citations_reference_fts"
@@ -62,19 +63,19 @@ def references_for_works(works: Iterable[dict]) -> set[int]:
     if not queries:
         return set()
     found: set[int] = set()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One round trip for the whole chunk, each work's lookup bounded on its own: a query
-            # a work cost a chunk 200 round trips and as many plans.
-            expressions = [" | ".join("(" + " & ".join(f"'{w}'" for w in clause) + ")" for clause in clauses) for clauses in queries]
+    if connection.vendor == "postgresql":
+        # One round trip for the whole chunk, each work's lookup bounded on its own: a query
+        # a work cost a chunk 200 round trips and as many plans.
+        with without_table_scans(connection.alias) as cursor:
             cursor.execute(
-                f"""SELECT r.reference_id FROM unnest(%s::text[]) AS q(expr) CROSS JOIN LATERAL (
-                    SELECT reference_id FROM {POSTGRES_TABLE} WHERE document @@ to_tsquery('simple', q.expr) LIMIT %s
+                f"""SELECT r.reference_id FROM unnest(%s::text[]) AS q(groups) CROSS JOIN LATERAL (
+                    SELECT reference_id FROM {POSTGRES_TABLE} WHERE {has_a_group("q.groups")} LIMIT %s
                 ) AS r""",
-                [expressions, MAX_HITS_PER_WORK],
+                [[groups_text(clauses) for clauses in queries], MAX_HITS_PER_WORK],
             )
             found.update(row[0] for row in cursor.fetchall())
-        else:
+    else:
+        with connection.cursor() as cursor:
             for clauses in queries:
                 query = " OR ".join("(" + " AND ".join(f'"{w}"' for w in clause) + ")" for clause in clauses)
                 cursor.execute(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s LIMIT %s", [query, MAX_HITS_PER_WORK])

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from citations.matching.records import CandidateQuery
 from citations.search import work_index, work_record
@@ -354,8 +355,13 @@ def test_the_word_search_asks_the_index_for_each_pair_of_words_on_its_own(press,
         cursor.execute("""SELECT work_id FROM citations_work_search, to_tsquery('simple', %s) AS query
                        WHERE document @@ query ORDER BY ts_rank(document, query) DESC, work_id""", [index.tsquery(text)])
         asked_at_once = [row[0] for row in cursor.fetchall()]
-        found = index.text_search_ids([text], limit=20)[0]
+        with CaptureQueriesContext(connection) as queries:
+            found = index.text_search_ids([text], limit=20)[0]
         assert found == asked_at_once
+        # With table scans off: the planner cannot see into the groups' array (`has_a_group`).
+        statements = [query["sql"] for query in queries.captured_queries]
+        assert any("set_config('enable_seqscan', 'off'" in statement for statement in statements[: next(
+            n for n, statement in enumerate(statements) if "LATERAL" in statement)])
         assert set(Work.objects.filter(pk__in=found).values_list("doi", flat=True)) == {"10.5555/graphene.1", "10.5555/two-a", "10.5555/two-b"}
 
         cursor.execute("SET LOCAL enable_seqscan = off")  # (a handful of works: a table scan would do)
