@@ -12,6 +12,7 @@ from citations.matching.records import CandidateQuery
 from citations.search import work_index, work_record
 from deposits.models import Work
 from deposits.services import deposit_create_from_bytes, deposit_process
+from tests.citations.plans import lookup_with_table_scans_off, plan_without_table_scans
 from tests.xmlbuild import journal_article_deposit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_matching_tasks")]
@@ -359,14 +360,8 @@ def test_the_word_search_asks_the_index_for_each_pair_of_words_on_its_own(press,
             found = index.text_search_ids([text], limit=20)[0]
         assert found == asked_at_once
         # With table scans off: the planner cannot see into the groups' array (`has_a_group`).
-        statements = [query["sql"] for query in queries.captured_queries]
-        assert any("set_config('enable_seqscan', 'off'" in statement for statement in statements[: next(
-            n for n, statement in enumerate(statements) if "LATERAL" in statement)])
+        lookup_with_table_scans_off(queries)
         assert set(Work.objects.filter(pk__in=found).values_list("doi", flat=True)) == {"10.5555/graphene.1", "10.5555/two-a", "10.5555/two-b"}
-
-        cursor.execute("SET LOCAL enable_seqscan = off")  # (a handful of works: a table scan would do)
-        statement, params = index.text_search_statement([text, "estuarine mudflats"], limit=20)
-        cursor.execute("EXPLAIN " + statement, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = plan_without_table_scans(*index.text_search_statement([text, "estuarine mudflats"], limit=20))
     assert "Bitmap Index Scan on citations_work_search_document" in plan
     assert "Index Cond: (document @@ ANY (" in plan, plan

@@ -1,0 +1,22 @@
+"""The plans of the word indexes' lookups on PostgreSQL, for tests that check how a lookup reads."""
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def lookup_with_table_scans_off(queries: CaptureQueriesContext) -> str:
+    """The statement of the one word-index lookup (the one with LATERAL) among the captured
+    queries, once it is checked that a statement before it switched table scans off
+    (`without_table_scans`: the planner cannot see into a lookup's array of word groups)."""
+    statements = [query["sql"] for query in queries.captured_queries]
+    lookup = next(n for n, statement in enumerate(statements) if "LATERAL" in statement)
+    assert any("set_config('enable_seqscan', 'off'" in statement for statement in statements[:lookup]), statements
+    return statements[lookup]
+
+
+def plan_without_table_scans(statement: str, params=()) -> str:
+    """EXPLAIN's plan of `statement`, with table scans off as the lookups run (on a test's
+    handful of rows the planner would rather read the table)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + statement, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
