@@ -211,3 +211,16 @@ def test_the_portals_postgresql_sessions_compile_no_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_the_admin_counts_works_awaiting_matching_up_to_a_cap(press, monkeypatch):
+    # (After a bulk import of a million works, counting them all cost 350 ms a page view.)
+    from deposits.models import Work
+    from portal.templatetags import portal_admin
+
+    monkeypatch.setattr(portal_admin, "AWAITING_MATCHING_COUNTED", 3)
+    Work.objects.bulk_create(Work(doi=f"10.5555/waiting.{n}", owner=press[0], match_pending=True) for n in range(3))
+    Work.objects.create(doi="10.5555/matched", owner=press[0], match_pending=False)
+    assert portal_admin.background_work()["works_awaiting_matching"] == "3"
+    Work.objects.create(doi="10.5555/waiting.3", owner=press[0], match_pending=True)
+    assert portal_admin.background_work()["works_awaiting_matching"] == "more than 3"

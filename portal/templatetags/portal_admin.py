@@ -6,6 +6,10 @@ from portal.health import portal_status
 
 register = template.Library()
 
+# Works awaiting matching are counted up to this many: after a bulk import of a million works,
+# counting them all took PostgreSQL 350 ms at every view of the admin's front page.
+AWAITING_MATCHING_COUNTED = 10_000
+
 
 @register.simple_tag
 def background_work() -> dict:
@@ -24,6 +28,11 @@ def background_work() -> dict:
         "queued_tasks": checks["broker"].get("queued_tasks", {}),
         "deposits_queued": deposits["queued"],
         "deposits_processing": deposits["processing"],
-        "works_awaiting_matching": Work.objects.filter(match_pending=True).count(),
+        "works_awaiting_matching": _awaiting_matching(Work),
         "failed_tasks": TaskResult.objects.filter(status="FAILURE").count(),
     }
+
+
+def _awaiting_matching(work_model) -> str:
+    counted = work_model.objects.filter(match_pending=True).values("pk")[: AWAITING_MATCHING_COUNTED + 1].count()
+    return f"more than {AWAITING_MATCHING_COUNTED:,}" if counted > AWAITING_MATCHING_COUNTED else f"{counted:,}"
