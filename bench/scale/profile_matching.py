@@ -2,9 +2,11 @@
 `python -m bench.scale.profile_matching --chunks 5` (DATABASE_URL: e.g. bench_scale after
 `make bench-scale BENCH_SCALE_KEEP=1 BENCH_ARGS="--works 1000000 --import-only"`).
 
-Not a test (no timed assertions anywhere). It runs `match_works` as `match_works_task` does, on
-chunks of MATCHING_CHUNK_SIZE works still pending (every `--stride`th, from the `--start`th
-pending work: the chunks mix popular and rare works as bench-scale's slices do), and prints for
+Not a test (no timed assertions anywhere). In a process set up as a worker's is
+(`portal.celery.prepare_worker`: the journal list loaded and frozen, the collector's pace), it
+runs `match_works` as `match_works_task` does, on chunks of MATCHING_CHUNK_SIZE works still
+pending (every `--stride`th, from the `--start`th pending work: the chunks mix popular and rare
+works as bench-scale's slices do), and prints for
 each chunk its wall time, this process's CPU and its PostgreSQL backend's CPU (read from /proc:
 the server must run on this machine), and the references it took up. CPU compares on a shared
 machine; wall times do not.
@@ -62,8 +64,10 @@ def main() -> None:
     from citations import services
     from citations.search import work_index
     from deposits.models import Work
+    from portal.celery import prepare_worker
 
     say(f"machine: {os.cpu_count()} cores, load average {load()}")
+    prepare_worker()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
