@@ -68,3 +68,13 @@ keepalive = _settings["keepalive"]
 backlog = _settings["backlog"]
 accesslog = _settings["accesslog"]
 loglevel = _settings["loglevel"]
+
+
+def post_worker_init(worker) -> None:
+    """The portal loaded in this worker process (Django, its apps, settings and URLs) goes out of
+    the garbage collector's sight: it lives as long as the process, and each full pass of the
+    collector walked all of it (some 100,000 objects, 60-75 ms with every thread of the process
+    stopped) about every 1,500 answers. Reference counting still frees what is let go."""
+    import gc
+
+    gc.freeze()

@@ -83,3 +83,16 @@ def test_procfile_prod_serves_with_this_file_and_repeats_none_of_its_settings():
 
     assert "--config gunicorn.conf.py" in web
     assert not any(flag in web for flag in ("--workers", "--threads", "--worker-class", "--access-logfile", "--bind"))
+
+
+def test_each_worker_puts_the_loaded_portal_out_of_the_collectors_sight():
+    import gc
+
+    hook = runpy.run_path(str(CONFIG))["post_worker_init"]
+    gc.unfreeze()  # (as in a fresh worker process)
+    assert gc.get_freeze_count() == 0
+    try:
+        hook(worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
