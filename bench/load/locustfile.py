@@ -16,11 +16,27 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from locust import HttpUser, between, constant_pacing, constant_throughput, task
+from locust import HttpUser, between, constant_pacing, constant_throughput, events, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 # Every posted deposit file is a new one (the same file twice would be refused as a repeat).
 _deposit_files = iter(PLAN["deposit_files"])
+
+
+# Every answer's (name, which works it was for, milliseconds, failed): run.py splits the widget's
+# and the cited-by API's figures by it (LOAD_TIMES names the file, written when the traffic stops).
+_times: list[tuple[str, str, float, bool]] = []
+
+
+@events.request.add_listener
+def _keep_time(request_type, name, response_time, response_length, exception, context, **kwargs) -> None:
+    _times.append((name, (context or {}).get("works", ""), response_time, exception is not None))
+
+
+@events.test_stop.add_listener
+def _write_times(environment, **kwargs) -> None:
+    if os.environ.get("LOAD_TIMES"):
+        Path(os.environ["LOAD_TIMES"]).write_text(json.dumps(_times))
 
 
 def _doi_path(doi: str) -> str:
@@ -43,16 +59,21 @@ class Reader(HttpUser):
             time.sleep(self.random.uniform(0, 1 / PLAN["reader_rate"]))  # (gevent's sleep: locust patches it)
 
     def _doi(self) -> str:
-        # A few works are asked for far more often than the rest, as on real article pages.
+        return self._asked()[0]
+
+    def _asked(self) -> tuple[str, dict]:
+        """A DOI and the request's context: whether it is one of the plan's popular works. A few works
+        are asked for far more often than the rest, as on real article pages."""
         dois = PLAN["dois"]
         if self.random.random() < 0.5:
-            return dois[self.random.randrange(min(20, len(dois)))]
-        return self.random.choice(dois)
+            return dois[self.random.randrange(min(PLAN["popular"], len(dois)))], {"works": "popular"}
+        return self.random.choice(dois), {"works": "rest"}
 
     @task(10)
     def widget(self) -> None:
-        self.client.get(f"/widget/v1/data/{_doi_path(self._doi())}?key={PLAN['widget_key']}",
-                        headers={"Origin": PLAN["origin"]}, name="widget")
+        doi, context = self._asked()
+        self.client.get(f"/widget/v1/data/{_doi_path(doi)}?key={PLAN['widget_key']}",
+                        headers={"Origin": PLAN["origin"]}, name="widget", context=context)
 
     @task(5)
     def works_api(self) -> None:
@@ -60,8 +81,9 @@ class Reader(HttpUser):
 
     @task(3)
     def cited_by_api(self) -> None:
-        self.client.get(f"/api/v1/works/{_doi_path(self._doi())}/cited-by",
-                        headers={"Authorization": f"Bearer {PLAN['api_key']}"}, name="cited-by")
+        doi, context = self._asked()
+        self.client.get(f"/api/v1/works/{_doi_path(doi)}/cited-by",
+                        headers={"Authorization": f"Bearer {PLAN['api_key']}"}, name="cited-by", context=context)
 
     @task(2)
     def dashboard(self) -> None:

@@ -10,7 +10,10 @@ deposit every few seconds. When the traffic stops it waits for every posted depo
 
 Prints each kind of request's count, errors, p50 and p95 beside the issues' targets; the last line
 is `requests= requests_per_s= errors= widget_p95_ms= works_p95_ms= citedby_p95_ms= dashboard_p95_ms= deposit_p95_ms=
-deposits_posted= deposits_applied=`.
+deposits_posted= deposits_applied= widget_popular_p95_ms= widget_rest_p95_ms= citedby_popular_p95_ms=
+citedby_rest_p95_ms=`. Half the widget and cited-by reads ask for one of POPULAR works, whose
+answers come from the cache nearly always, the other half for any of the rest, most of them a first
+read: their figures are also given apart (the widget's 10 ms target is for cached answers).
 """
 from __future__ import annotations
 
@@ -23,10 +26,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench.serving import described, free_port, gunicorn_command, server_env, wait_until_up
+from bench.serving import described, free_port, gunicorn_command, percentile, server_env, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "var" / "bench" / "load"
+TIMES = "locust_times.json"  # under OUT: every answer's time, written by the locustfile when the traffic stops
+POPULAR = 20  # the works half the widget and cited-by reads ask for (their answers: from the cache nearly always)
 ORIGIN = "https://journal.example"
 EMAIL, PASSWORD = "editor@bench-press.example", "bench-load-password"
 # p95 targets (ms) of issues 15, 16 and 17; the dashboard and deposits have none of their own.
@@ -70,6 +75,7 @@ def main() -> None:
     plan = fill(works=args.works, citing=args.citing, deposits=int(args.duration / args.deposit_every) + 10)
     plan["deposit_every_s"] = args.deposit_every
     plan["reader_rate"] = args.rate
+    plan["popular"] = POPULAR
     print(f"database: {connection.vendor} ({settings.DATABASES['default']['NAME']}); broker and cache: Redis")
     print(f"data: {args.works:,} cited works, {args.works * args.citing:,} citations, filled in {time.perf_counter() - started:.1f} s")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -93,12 +99,14 @@ def main() -> None:
               f"clients: locust, {args.users} readers + 1 platform depositing every {args.deposit_every:g} s, {args.duration} s")
         print(f"offered load: {args.users} x {args.rate:g} = {args.users * args.rate:g} requests/s" if args.rate else
               "offered load: as much as the machine answers (each reader asks again 0.05-0.3 s after each answer)")
+        (OUT / TIMES).unlink(missing_ok=True)  # (an earlier run's)
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")), "--headless",
              "--users", str(args.users + 1), "--spawn-rate", str(args.users + 1), "--run-time", f"{args.duration}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(OUT / "locust"), "--only-summary",
              "--loglevel", "WARNING", "--stop-timeout", "10"],
-            cwd=ROOT, env={**env, "LOAD_PLAN": str(plan_path)}, check=False, stdout=logs, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**env, "LOAD_PLAN": str(plan_path), "LOAD_TIMES": str(OUT / TIMES)}, check=False, stdout=logs,
+            stderr=subprocess.STDOUT,
         )
         applied, pending = wait_for_deposits(timeout=300)
     finally:
@@ -173,6 +181,13 @@ def report(*, applied: int, pending: int) -> None:
     failures = OUT / "locust_failures.csv"
     for row in csv.DictReader(open(failures)) if failures.exists() else []:
         print(f"error: {row['Method']} {row['Name']}: {row['Error']} ({row['Occurrences']} times)")
+    split = _by_works_asked()
+    for (name, works), times in sorted(split.items()):
+        shown = f"{name}, " + (f"the {POPULAR} most asked works (from the cache nearly always)" if works == "popular"
+                               else "the other works (mostly first reads)")
+        target = None if (name, works) == ("widget", "rest") else TARGETS.get(name)  # (the widget's: cached answers)
+        print(f"  {shown}: {len(times)} answers, p50 {percentile(times, 50):.0f} ms, p95 {percentile(times, 95):.0f} ms"
+              f"{f' (target <= {target:g} ms)' if target else ''}")
     posted = int(rows.get("deposit", {}).get("Request Count", 0))
     print(f"deposits: {posted} posted, {applied} applied, {pending} still waiting")
 
@@ -182,7 +197,19 @@ def report(*, applied: int, pending: int) -> None:
     rate = f"{float(total['Requests/s']):.1f}" if total else "0"
     print(f"requests={int(total['Request Count']) if total else 0} requests_per_s={rate} errors={int(total['Failure Count']) if total else 0} "
           f"widget_p95_ms={p95('widget')} works_p95_ms={p95('works')} citedby_p95_ms={p95('cited-by')} "
-          f"dashboard_p95_ms={p95('dashboard')} deposit_p95_ms={p95('deposit')} deposits_posted={posted} deposits_applied={applied}")
+          f"dashboard_p95_ms={p95('dashboard')} deposit_p95_ms={p95('deposit')} deposits_posted={posted} deposits_applied={applied} "
+          + " ".join(f"{name.replace('-', '')}_{works}_p95_ms={percentile(split[name, works], 95) if split.get((name, works)) else float('nan'):.0f}"
+                     for name in ("widget", "cited-by") for works in ("popular", "rest")))
+
+
+def _by_works_asked() -> dict[tuple[str, str], list[float]]:
+    """(request name, "popular" or "rest") -> its answers' milliseconds, for the widget and cited-by reads."""
+    split: dict[tuple[str, str], list[float]] = {}
+    path = OUT / TIMES
+    for name, works, milliseconds, _ in json.loads(path.read_text()) if path.exists() else []:
+        if works:
+            split.setdefault((name, works), []).append(milliseconds)
+    return split
 
 
 if __name__ == "__main__":

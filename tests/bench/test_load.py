@@ -3,6 +3,7 @@ ones the portal queues) and the report it reads back from locust's CSV files."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -60,4 +61,21 @@ def test_the_report_ends_with_the_figures_locust_measured_and_names_each_error(o
     assert "error: GET works: HTTPError('500 Server Error') (2 times)" in lines
     assert "deposits: 60 posted, 59 applied, 1 still waiting" in lines
     assert lines[-1] == ("requests=1560 requests_per_s=5.2 errors=2 widget_p95_ms=9 works_p95_ms=31 citedby_p95_ms=28 "
-                         "dashboard_p95_ms=nan deposit_p95_ms=400 deposits_posted=60 deposits_applied=59")
+                         "dashboard_p95_ms=nan deposit_p95_ms=400 deposits_posted=60 deposits_applied=59 "
+                         "widget_popular_p95_ms=nan widget_rest_p95_ms=nan citedby_popular_p95_ms=nan citedby_rest_p95_ms=nan")
+
+
+def test_the_report_gives_the_popular_works_reads_apart_from_the_rest(out, capsys):
+    # Popular works' answers come from the cache nearly always; the rest are mostly first reads.
+    _locust_csv(out, [("widget", 200, 0, 5, 40), ("cited-by", 20, 0, 10, 50), ("Aggregated", 220, 0, 5, 40)], [])
+    times = ([["widget", "popular", float(ms), False] for ms in range(1, 101)]
+             + [["widget", "rest", float(ms), False] for ms in range(101, 201)]
+             + [["cited-by", "rest", 50.0, False]] * 20 + [["works", "", 7.0, False]])
+    (out / run.TIMES).write_text(json.dumps(times))
+
+    run.report(applied=0, pending=0)
+
+    lines = capsys.readouterr().out.splitlines()
+    assert "  widget, the 20 most asked works (from the cache nearly always): 100 answers, p50 51 ms, p95 95 ms (target <= 10 ms)" in lines
+    assert "  widget, the other works (mostly first reads): 100 answers, p50 151 ms, p95 195 ms" in lines
+    assert lines[-1].endswith("widget_popular_p95_ms=95 widget_rest_p95_ms=195 citedby_popular_p95_ms=nan citedby_rest_p95_ms=50")
