@@ -23,14 +23,14 @@ PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 _deposit_files = iter(PLAN["deposit_files"])
 
 
-# Every answer's (name, which works it was for, milliseconds, failed): run.py splits the widget's
+# Every answer's (name, which works it was for, milliseconds): run.py splits the widget's
 # and the cited-by API's figures by it (LOAD_TIMES names the file, written when the traffic stops).
-_times: list[tuple[str, str, float, bool]] = []
+_times: list[tuple[str, str, float]] = []
 
 
 @events.request.add_listener
 def _keep_time(request_type, name, response_time, response_length, exception, context, **kwargs) -> None:
-    _times.append((name, (context or {}).get("works", ""), response_time, exception is not None))
+    _times.append((name, (context or {}).get("works", ""), response_time))
 
 
 @events.test_stop.add_listener

@@ -206,7 +206,7 @@ def _by_works_asked() -> dict[tuple[str, str], list[float]]:
     """(request name, "popular" or "rest") -> its answers' milliseconds, for the widget and cited-by reads."""
     split: dict[tuple[str, str], list[float]] = {}
     path = OUT / TIMES
-    for name, works, milliseconds, _ in json.loads(path.read_text()) if path.exists() else []:
+    for name, works, milliseconds in json.loads(path.read_text()) if path.exists() else []:
         if works:
             split.setdefault((name, works), []).append(milliseconds)
     return split

@@ -68,9 +68,9 @@ def test_the_report_ends_with_the_figures_locust_measured_and_names_each_error(o
 def test_the_report_gives_the_popular_works_reads_apart_from_the_rest(out, capsys):
     # Popular works' answers come from the cache nearly always; the rest are mostly first reads.
     _locust_csv(out, [("widget", 200, 0, 5, 40), ("cited-by", 20, 0, 10, 50), ("Aggregated", 220, 0, 5, 40)], [])
-    times = ([["widget", "popular", float(ms), False] for ms in range(1, 101)]
-             + [["widget", "rest", float(ms), False] for ms in range(101, 201)]
-             + [["cited-by", "rest", 50.0, False]] * 20 + [["works", "", 7.0, False]])
+    times = ([["widget", "popular", float(ms)] for ms in range(1, 101)]
+             + [["widget", "rest", float(ms)] for ms in range(101, 201)]
+             + [["cited-by", "rest", 50.0]] * 20 + [["works", "", 7.0]])
     (out / run.TIMES).write_text(json.dumps(times))
 
     run.report(applied=0, pending=0)
