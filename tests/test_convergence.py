@@ -76,6 +76,7 @@ def _broker(kind: str, tmp_path, redis_url_factory) -> tuple[dict[str, str], Cel
         for sub in ("queue", "control"):
             (folder / sub).mkdir(parents=True)
         producer = Celery("producer", broker="filesystem://localhost/", set_as_current=False)
+        producer.conf.broker_transport = "portal.file_broker:Transport"  # as the portal sends
         producer.conf.broker_transport_options = {
             "data_folder_in": str(folder / "queue"), "data_folder_out": str(folder / "queue"),
             "control_folder": str(folder / "control"), "store_processed": False,

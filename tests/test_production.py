@@ -50,12 +50,13 @@ def test_health_is_unavailable_503_when_the_cache_cannot_be_reached(client, db, 
 
 def test_health_is_degraded_but_serving_when_the_broker_is_down(client, db):
     cache.set(HEARTBEAT_KEY, time.time())
-    saved = celery_app.conf.broker_url
-    celery_app.conf.broker_url = CLOSED_PORT
+    saved = celery_app.conf.broker_url, celery_app.conf.broker_transport
+    # A Redis URL nothing answers; the embedded default's transport class would override its scheme.
+    celery_app.conf.broker_url, celery_app.conf.broker_transport = CLOSED_PORT, None
     try:
         response = client.get("/health")
     finally:
-        celery_app.conf.broker_url = saved
+        celery_app.conf.broker_url, celery_app.conf.broker_transport = saved
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["checks"]["broker"]["status"] == "unavailable"
