@@ -4,7 +4,12 @@ Every setting can be changed from the environment (README, "In production"); a c
 still wins over both.
 
 gthread workers keep each client's connection (and its thread's database connection) between
-requests; two processes so one process's GIL is not the limit on two cores. No access log by
+requests. Four processes of two threads on two cores, not two of four, as measured under mixed
+traffic. (Likely why: a thread rendering a member's page, 30-50 ms of Python, holds its process's
+GIL, and short answers in the other threads of that process wait for it; the kernel shares the
+cores between processes more finely.) Under bench-load at a steady 16 requests/s, cached widget
+answers' p95 was 7-12 ms instead of 25, the cited-by API's 14-19 instead of 38-39 (README,
+"Tuning gunicorn": saturated, 2 x 4 kept widget answers faster). No access log by
 default: the proxy in front of the portal logs each request already, and gunicorn's costs about
 50 µs of CPU per request (bench/widget/configs.py prints it), some 6% of a cached widget answer.
 """
@@ -23,10 +28,10 @@ def from_environment(environ: Mapping[str, str]) -> dict:
         raise ValueError(f"WEB_WORKER_CLASS must be one of {', '.join(WORKER_CLASSES)}, not {worker_class!r}")
     return {
         "bind": [f"{environ.get('HOST') or '127.0.0.1'}:{_whole(environ, 'PORT', 8000, minimum=1)}"],
-        "workers": _whole(environ, "WEB_CONCURRENCY", 2, minimum=1),
+        "workers": _whole(environ, "WEB_CONCURRENCY", 4, minimum=1),
         "worker_class": worker_class,
         # (A sync worker serves one request at a time whatever this says.)
-        "threads": _whole(environ, "WEB_THREADS", 4, minimum=1),
+        "threads": _whole(environ, "WEB_THREADS", 2, minimum=1),
         "keepalive": _whole(environ, "WEB_KEEPALIVE", 2, minimum=0),
         "backlog": _whole(environ, "WEB_BACKLOG", 2048, minimum=1),
         "accesslog": _access_log(environ.get("WEB_ACCESS_LOG", "")),

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "gunicorn.conf.py"
 _PRODUCTION = runpy.run_path(str(CONFIG))["from_environment"]({})
-# The production defaults (gunicorn.conf.py): 8 clients are served at once by 2 processes x 4 threads.
+# The production defaults (gunicorn.conf.py): 8 clients are served at once by 4 processes x 2 threads.
 WORKERS = _PRODUCTION["workers"]
 THREADS = _PRODUCTION["threads"]
 # The clients' own CPU per answer in the last hammer(): they share the cores with the server, so

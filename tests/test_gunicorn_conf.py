@@ -32,9 +32,9 @@ def _gunicorn_reads(**env: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=60)
 
 
-def test_production_serves_two_gthread_processes_of_four_threads_without_an_access_log():
+def test_production_serves_four_gthread_processes_of_two_threads_without_an_access_log():
     assert from_environment({}) == {
-        "bind": ["127.0.0.1:8000"], "workers": 2, "worker_class": "gthread", "threads": 4, "keepalive": 2,
+        "bind": ["127.0.0.1:8000"], "workers": 4, "worker_class": "gthread", "threads": 2, "keepalive": 2,
         "backlog": 2048, "accesslog": None, "loglevel": "info",
     }
 

@@ -22,11 +22,11 @@ from urllib.parse import quote
 from bench.widget.run import CLIENTS, ORIGIN, ROOT, prepare
 
 ACCESS_LOG = ROOT / "var" / "bench" / "widget-access.log"
-# name -> the environment on top of production's (gunicorn.conf.py's defaults: gthread 2 x 4, no access log).
+# name -> the environment on top of production's (gunicorn.conf.py's defaults: gthread 4 x 2, no access log).
 CONFIGS = {
-    "gthread_2x4": {},
-    "gthread_2x4_access_log": {"WEB_ACCESS_LOG": str(ACCESS_LOG)},
-    "gthread_4x2": {"WEB_CONCURRENCY": "4", "WEB_THREADS": "2"},
+    "gthread_4x2": {},
+    "gthread_4x2_access_log": {"WEB_ACCESS_LOG": str(ACCESS_LOG)},
+    "gthread_2x4": {"WEB_CONCURRENCY": "2", "WEB_THREADS": "4"},
     "gthread_1x8": {"WEB_CONCURRENCY": "1", "WEB_THREADS": "8"},
     "sync_2": {"WEB_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "2"},
     "sync_4": {"WEB_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "4"},
