@@ -32,8 +32,10 @@ class Citation(models.Model):
     agreed = models.JSONField(default=list, blank=True, help_text="Fields of the reference that agreed with the work.")
     note = models.CharField(max_length=255, blank=True, help_text="Why the match was flagged, or the rule that accepted it.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.LINKED)
+    # Indexed where set only (citation_decided_by): a user's deletion finds the links it decided
+    # by it, and the matcher's links, nearly all of them, leave it empty.
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -56,6 +58,7 @@ class Citation(models.Model):
             # distinct citing works by cited work and status, counted links by citing work and status.
             models.Index(fields=["cited_work", "status", "citing_work"], name="citation_cited_status_citing"),
             models.Index(fields=["citing_work", "status"], name="citation_citing_status"),
+            models.Index(fields=["decided_by"], condition=models.Q(decided_by__isnull=False), name="citation_decided_by"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,5 @@
 """The plans of the word indexes' lookups on PostgreSQL, for tests that check how a lookup reads."""
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 
@@ -20,3 +20,15 @@ def plan_without_table_scans(statement: str, params=()) -> str:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + statement, params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def plan_of(queryset) -> str:
+    """The plan either database gives for `queryset`, with PostgreSQL's table scans off for the
+    statement (on a test's handful of rows its planner would rather read the table)."""
+    if connection.vendor != "postgresql":
+        return queryset.explain()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+        transaction.set_rollback(True)  # (SET LOCAL ends with the savepoint's rollback)
+    return plan

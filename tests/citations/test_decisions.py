@@ -1,5 +1,8 @@
 """Editors' decisions about links: confirm, reject for good, accept a flagged DOI reference; all kept."""
+import re
+
 import pytest
+from django.db import connection
 
 from citations.models import Citation, MatchDecision, RejectedMatch, UnmatchedReference
 from citations.services import (
@@ -8,6 +11,7 @@ from citations.services import (
 from deposits.models import Reference, Work
 from members.models import Role
 from tests.builders import user_in
+from tests.citations.plans import plan_of
 from tests.citations.test_pipeline import CITED, OTHER, cite, deposit, link_for
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +134,19 @@ def test_deciding_about_a_link_already_gone_is_refused(press, society, registry,
     with pytest.raises(DecisionRefused):
         citation_reject(citation=link, by=editor)
     assert MatchDecision.objects.count() == 1 and RejectedMatch.objects.count() == 1
+
+
+def test_a_deleted_editor_s_decisions_stay_without_their_name_found_by_the_partial_index(press, society, registry, editor):
+    cite(society, [{"key": "r1", "doi": CITED["doi"]}, {"key": "r2", "doi": OTHER["doi"]}])
+    citation_confirm(citation=link_for("r1"), by=editor)
+    # A user's deletion finds the links it decided through the index of decided ones alone
+    # (citation_decided_by, where decided_by is set): the matcher's links are not in it.
+    assert re.search(r"\bcitation_decided_by\b", plan_of(Citation.objects.filter(decided_by=editor)))
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, Citation._meta.db_table)
+    assert [name for name, index in indexes.items() if index["index"] and index["columns"] == ["decided_by_id"]] == ["citation_decided_by"]
+
+    editor.delete()
+    assert (link_for("r1").status, link_for("r1").decided_by, link_for("r2").status) == ("confirmed", None, "linked")
+    decision = MatchDecision.objects.get()
+    assert (decision.by, decision.by_email) == (None, "editor@cited-press.example")
