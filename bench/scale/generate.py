@@ -9,12 +9,15 @@ their reference lists, in the shape of real citation data.
   surname, the year, the journal, the volume and first page, all agreeing with the work), and
   about one in twelve is an unstructured string for a work that is not in the registry.
 
-Deterministic for a seed and size; written once and kept under var/bench/scale/.
+Deterministic for a seed and size, drawn by several processes side by side; written once and
+kept under var/bench/scale/.
 """
 from __future__ import annotations
 
 import gzip
 import itertools
+import multiprocessing
+import os
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +39,7 @@ SYLLABLES = ("ka", "lo", "mi", "ne", "tru", "sel", "par", "vin", "dor", "gel", "
              "bro", "cy", "den", "fo", "gra", "hy", "lu", "mor", "nex", "pol", "rid", "sca", "ter", "vol", "zen")
 VOCABULARY = tuple(a + b + c for a in SYLLABLES for b in SYLLABLES for c in ("", "ic", "ase", "ism", "ine", "al", "ogy"))
 VOCABULARY_WEIGHTS = tuple(itertools.accumulate((r + 1) ** -0.7 for r in range(len(VOCABULARY))))
-VERSION = 2  # of the registry's content: kept files of an older one are not reused
+VERSION = 3  # of the registry's content: kept files of an older one are not reused
 
 
 @dataclass(frozen=True)
@@ -62,20 +65,25 @@ def prefixes(members: int) -> list[str]:
     return [f"10.{5000 + n}" for n in range(members)]
 
 
-def generate(shape: Shape, folder: Path, *, files: int = 1, log=print) -> list[Path]:
-    """Write the registry (once) in `files` files and return their paths. Blocks of 10,000 works
+BLOCK = 10_000  # works a block: drawn from a random stream of its own, written whole to one file
+
+
+def generate(shape: Shape, folder: Path, *, files: int = 1, processes: int | None = None, log=print) -> list[Path]:
+    """Write the registry (once) in `files` files and return their paths. Blocks of BLOCK works
     go to the files in turn, so each file holds the same mix and import_works can parse them in
-    parallel; the works are the same whatever the number of files."""
+    parallel; the works are the same whatever the number of files or of `processes` (default:
+    the CPUs, at most 4) that draw the blocks side by side: each block, a gzip member of its
+    own, is drawn from a random stream seeded by the shape's seed and the block's number."""
     paths = [folder / name for name in shape.names(files)]
     if all(path.exists() for path in paths):
         log(f"registry: {folder} (kept from an earlier run)")
         return paths
     folder.mkdir(parents=True, exist_ok=True)
     partials = [path.with_suffix(".partial") for path in paths]
-    outs = [gzip.open(partial, "wb", compresslevel=1) for partial in partials]
+    outs = [open(partial, "wb") for partial in partials]  # noqa: SIM115 (closed below)
     try:
-        for number, lines in enumerate(_batched(_lines(shape), 10_000)):
-            outs[number % files].write(b"".join(lines))
+        for number, member in enumerate(_blocks(shape, processes=processes or min(os.cpu_count() or 1, 4))):
+            outs[number % files].write(member)
     finally:
         for out in outs:
             out.close()
@@ -84,13 +92,22 @@ def generate(shape: Shape, folder: Path, *, files: int = 1, log=print) -> list[P
     return paths
 
 
-def _batched(items, size: int):
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
+@dataclass(frozen=True)
+class _Registry:
+    """What every block reads: each work's DOI (under its owner's prefix), journal, year, first
+    page and first author, and the popularity ranks, drawn once from the shape's seed."""
+
+    shape: Shape
+    journal: list[int]
+    year: list[int]
+    first_page: list[int]
+    surname: list[int]
+    dois: list[str]
+    ranks: list[int]
+    cumulative: list[float]  # weights of the ranks, summed (rng.choices' cum_weights)
 
 
-def _lines(shape: Shape) -> Iterator[bytes]:
+def _draw(shape: Shape) -> _Registry:
     rng = random.Random(shape.seed)
     member_prefixes = prefixes(shape.members)
     # One large publisher (a third of the works), the rest spread over the long tail.
@@ -105,17 +122,44 @@ def _lines(shape: Shape) -> Iterator[bytes]:
     ranks = list(range(shape.works))
     rng.shuffle(ranks)
     cumulative = list(itertools.accumulate((r + 1) ** -ALPHA for r in range(shape.works)))
+    return _Registry(shape, journal, year, first_page, surname, dois, ranks, cumulative)
+
+
+_registry: _Registry | None = None  # the one being written: the generating processes inherit it (fork)
+
+
+def _blocks(shape: Shape, *, processes: int) -> Iterator[bytes]:
+    """The registry's blocks in order, each a gzip member of its works' lines."""
+    global _registry
+    _registry = _draw(shape)
+    numbers = range(-(-shape.works // BLOCK))
+    try:
+        if processes == 1:
+            yield from map(_block, numbers)
+            return
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield from pool.imap(_block, numbers)
+    finally:
+        _registry = None
+
+
+def _block(number: int) -> bytes:
+    registry = _registry
+    shape = registry.shape
+    rng = random.Random(f"{shape.seed}:{number}")
+    titles = [_journal_title(j) for j in range(shape.journals)]
     per_work = shape.references / shape.works
-    for n in range(shape.works):
+    lines = []
+    for n in range(number * BLOCK, min((number + 1) * BLOCK, shape.works)):
         count = max(0, round(rng.gauss(per_work, per_work / 3)))
-        cited = {ranks[r] for r in rng.choices(range(shape.works), cum_weights=cumulative, k=count)} - {n}
-        references = [_reference(k, target, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname)
-                      for k, target in enumerate(sorted(cited), 1)]
+        cited = {registry.ranks[r] for r in rng.choices(range(shape.works), cum_weights=registry.cumulative, k=count)} - {n}
+        references = [_reference(k, target, registry, titles) for k, target in enumerate(sorted(cited), 1)]
         if rng.random() < shape.unstructured:  # a reference to a work outside the registry
             references.append({"key": f"ref{len(references) + 1}",
                                "unstructured": f"{SURNAMES[n % len(SURNAMES)]} A. {_words(rng, 5)}. Unpublished report, {1990 + n % 30}."})
-        yield orjson.dumps(_work(n, dois=dois, journal=journal, year=year, first_page=first_page, surname=surname,
-                                 references=references, rng=rng)) + b"\n"
+        lines.append(orjson.dumps(_work(n, registry, titles, references=references, rng=rng)))
+    lines.append(b"")
+    return gzip.compress(b"\n".join(lines), compresslevel=1, mtime=0)
 
 
 def _words(rng: random.Random, count: int) -> str:
@@ -126,14 +170,15 @@ def _journal_title(j: int) -> str:
     return f"Journal of {WORDS[j % len(WORDS)].title()} {('Letters', 'Research', 'Reviews', 'Studies')[j % 4]} {j // 4}"
 
 
-def _work(n: int, *, dois, journal, year, first_page, surname, references, rng) -> dict:
-    j, prefix = journal[n], dois[n].split("/", 1)[0]
+def _work(n: int, registry: _Registry, titles: list[str], *, references, rng) -> dict:
+    dois, year, first_page, surname = registry.dois, registry.year, registry.first_page, registry.surname
+    prefix = dois[n].split("/", 1)[0]
     title = _words(rng, 6) + f" {n}"
     return {
         "DOI": dois[n], "type": "journal-article", "title": [title],
         "author": [{"given": GIVEN[n % len(GIVEN)], "family": SURNAMES[surname[n]], "sequence": "first"},
                    {"given": GIVEN[(n + 5) % len(GIVEN)], "family": SURNAMES[(surname[n] + 7) % len(SURNAMES)], "sequence": "additional"}],
-        "container-title": [_journal_title(j)], "ISSN": [],
+        "container-title": [titles[registry.journal[n]]], "ISSN": [],
         "volume": str(year[n] - 1990), "issue": str(n % 12 + 1), "page": f"{first_page[n]}-{first_page[n] + 11}",
         "issued": {"date-parts": [[year[n]]]}, "published": {"date-parts": [[year[n]]]},
         "publisher": f"Publisher of {prefix}", "prefix": prefix,
@@ -141,7 +186,8 @@ def _work(n: int, *, dois, journal, year, first_page, surname, references, rng) 
     }
 
 
-def _reference(key: int, target: int, *, dois, journal, year, first_page, surname) -> dict:
-    return {"key": f"ref{key}", "DOI": dois[target], "doi-asserted-by": "publisher",
-            "author": SURNAMES[surname[target]], "year": str(year[target]), "journal-title": _journal_title(journal[target]),
-            "volume": str(year[target] - 1990), "first-page": str(first_page[target])}
+def _reference(key: int, target: int, registry: _Registry, titles: list[str]) -> dict:
+    year = registry.year[target]
+    return {"key": f"ref{key}", "DOI": registry.dois[target], "doi-asserted-by": "publisher",
+            "author": SURNAMES[registry.surname[target]], "year": str(year), "journal-title": titles[registry.journal[target]],
+            "volume": str(year - 1990), "first-page": str(registry.first_page[target])}

@@ -60,6 +60,16 @@ def test_a_registry_written_in_several_files_holds_the_same_works_in_blocks(tmp_
     assert sorted(w["DOI"] for works in in_parts for w in works) == sorted(w["DOI"] for w in _works(whole))
 
 
+def test_processes_side_by_side_write_the_registry_one_process_writes(tmp_path):
+    shape = Shape(works=25_000, references=50_000, members=10)
+    [alone] = generate(shape, tmp_path / "one", processes=1, log=lambda *_: None)
+    [side_by_side] = generate(shape, tmp_path / "two", processes=2, log=lambda *_: None)
+
+    assert alone.read_bytes() == side_by_side.read_bytes()
+    works = _works(side_by_side)  # three gzip members (blocks of 10,000), read as one stream
+    assert [w["DOI"].rsplit(".", 1)[1] for w in works] == [str(n) for n in range(25_000)]
+
+
 def test_titles_draw_on_a_wide_vocabulary_so_a_text_search_finds_few_works(tmp_path):
     [path] = generate(Shape(works=3000, references=3000, members=10), tmp_path, log=lambda *_: None)
     titles = [set(w["title"][0].lower().split()[:-1]) for w in _works(path)]  # (the last word is the work's number)
