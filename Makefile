@@ -219,7 +219,8 @@ clean:
 # (kept under var/bench/scale/), imported by import_works and linked by the matching pipeline
 # (Celery workers, 1 then 2 processes) into a fresh database bench_scale, Redis database 14 as broker
 # and cache; then import rate, database size, cited-by API, dashboard and widget p95 and matching
-# throughput, each printed as it comes. Up to an hour; BENCH_ARGS="--works 20000" for a small run.
+# throughput, each printed as it comes. About two hours on 2 cores (README: Benchmarks);
+# BENCH_ARGS="--works 20000" for a small run.
 # The database is dropped afterwards (it takes several GB); BENCH_SCALE_KEEP=1 keeps it.
 BENCH_SCALE_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/bench_scale
 bench-scale: install services
