@@ -1,4 +1,5 @@
-"""The plans of the word indexes' lookups on PostgreSQL, for tests that check how a lookup reads."""
+"""The plans of lookups, for tests that check how a lookup reads: the word indexes' on PostgreSQL,
+and any query's on either database (`plan_of`)."""
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
