@@ -95,9 +95,11 @@ def generate(shape: Shape, folder: Path, *, files: int = 1, processes: int | Non
 @dataclass(frozen=True)
 class _Registry:
     """What every block reads: each work's DOI (under its owner's prefix), journal, year, first
-    page and first author, and the popularity ranks, drawn once from the shape's seed."""
+    page and first author, and the popularity ranks, drawn once from the shape's seed; the
+    journals' titles."""
 
     shape: Shape
+    titles: list[str]
     journal: list[int]
     year: list[int]
     first_page: list[int]
@@ -122,7 +124,8 @@ def _draw(shape: Shape) -> _Registry:
     ranks = list(range(shape.works))
     rng.shuffle(ranks)
     cumulative = list(itertools.accumulate((r + 1) ** -ALPHA for r in range(shape.works)))
-    return _Registry(shape, journal, year, first_page, surname, dois, ranks, cumulative)
+    titles = [_journal_title(j) for j in range(shape.journals)]
+    return _Registry(shape, titles, journal, year, first_page, surname, dois, ranks, cumulative)
 
 
 _registry: _Registry | None = None  # the one being written: the generating processes inherit it (fork)
@@ -147,17 +150,16 @@ def _block(number: int) -> bytes:
     registry = _registry
     shape = registry.shape
     rng = random.Random(f"{shape.seed}:{number}")
-    titles = [_journal_title(j) for j in range(shape.journals)]
     per_work = shape.references / shape.works
     lines = []
     for n in range(number * BLOCK, min((number + 1) * BLOCK, shape.works)):
         count = max(0, round(rng.gauss(per_work, per_work / 3)))
         cited = {registry.ranks[r] for r in rng.choices(range(shape.works), cum_weights=registry.cumulative, k=count)} - {n}
-        references = [_reference(k, target, registry, titles) for k, target in enumerate(sorted(cited), 1)]
+        references = [_reference(k, target, registry) for k, target in enumerate(sorted(cited), 1)]
         if rng.random() < shape.unstructured:  # a reference to a work outside the registry
             references.append({"key": f"ref{len(references) + 1}",
                                "unstructured": f"{SURNAMES[n % len(SURNAMES)]} A. {_words(rng, 5)}. Unpublished report, {1990 + n % 30}."})
-        lines.append(orjson.dumps(_work(n, registry, titles, references=references, rng=rng)))
+        lines.append(orjson.dumps(_work(n, registry, references=references, rng=rng)))
     lines.append(b"")
     return gzip.compress(b"\n".join(lines), compresslevel=1, mtime=0)
 
@@ -170,7 +172,7 @@ def _journal_title(j: int) -> str:
     return f"Journal of {WORDS[j % len(WORDS)].title()} {('Letters', 'Research', 'Reviews', 'Studies')[j % 4]} {j // 4}"
 
 
-def _work(n: int, registry: _Registry, titles: list[str], *, references, rng) -> dict:
+def _work(n: int, registry: _Registry, *, references, rng) -> dict:
     dois, year, first_page, surname = registry.dois, registry.year, registry.first_page, registry.surname
     prefix = dois[n].split("/", 1)[0]
     title = _words(rng, 6) + f" {n}"
@@ -178,7 +180,7 @@ def _work(n: int, registry: _Registry, titles: list[str], *, references, rng) ->
         "DOI": dois[n], "type": "journal-article", "title": [title],
         "author": [{"given": GIVEN[n % len(GIVEN)], "family": SURNAMES[surname[n]], "sequence": "first"},
                    {"given": GIVEN[(n + 5) % len(GIVEN)], "family": SURNAMES[(surname[n] + 7) % len(SURNAMES)], "sequence": "additional"}],
-        "container-title": [titles[registry.journal[n]]], "ISSN": [],
+        "container-title": [registry.titles[registry.journal[n]]], "ISSN": [],
         "volume": str(year[n] - 1990), "issue": str(n % 12 + 1), "page": f"{first_page[n]}-{first_page[n] + 11}",
         "issued": {"date-parts": [[year[n]]]}, "published": {"date-parts": [[year[n]]]},
         "publisher": f"Publisher of {prefix}", "prefix": prefix,
@@ -186,8 +188,8 @@ def _work(n: int, registry: _Registry, titles: list[str], *, references, rng) ->
     }
 
 
-def _reference(key: int, target: int, registry: _Registry, titles: list[str]) -> dict:
+def _reference(key: int, target: int, registry: _Registry) -> dict:
     year = registry.year[target]
     return {"key": f"ref{key}", "DOI": registry.dois[target], "doi-asserted-by": "publisher",
-            "author": SURNAMES[registry.surname[target]], "year": str(year), "journal-title": titles[registry.journal[target]],
+            "author": SURNAMES[registry.surname[target]], "year": str(year), "journal-title": registry.titles[registry.journal[target]],
             "volume": str(year - 1990), "first-page": str(registry.first_page[target])}
