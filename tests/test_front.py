@@ -432,3 +432,18 @@ def test_on_redis_an_owners_key_page_is_djangos_own(client, press, cited, redis_
     committed(api_key_revoke, key=made.key)
     refused = front.get(CITED_BY, headers=_bearer(made))
     assert not refused.via_front and refused.status_code == 401
+
+
+def test_on_redis_any_key_is_kept_and_read_without_memcached_s_rules(redis_cache):
+    import warnings
+
+    from django.core.cache import cache
+
+    # Memcached would refuse both (a space, control characters, over 250 characters); Redis keeps them.
+    keys = ["a key with spaces\tand a tab", "10.5555/" + "x" * 300]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Django's base class warns (CacheKeyWarning) of each
+        cache.set_many({key: n for n, key in enumerate(keys)})
+        assert cache.get_many(keys) == {keys[0]: 0, keys[1]: 1}
+        cache.delete_many(keys)
+    assert cache.get_many(keys) == {}
