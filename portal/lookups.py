@@ -29,7 +29,17 @@ TEXT_FIELDS = {"CharField", "TextField"}
 
 
 class AnyArray:
-    """`as_postgresql` of an `In` lookup."""
+    """`as_postgresql` of an `In` lookup, and a short way through Django's preparation of the
+    values when they are what the field holds already."""
+
+    def get_prep_lookup(self):
+        # Django prepares each value (for a foreign key: normalised, then prepared twice, by the
+        # key and by its target): 2-5 us a value, 1.7-4.7 ms for the 900 ids of one of matching's
+        # lookups. A plain int for an integer field, or a str for a text field, comes out of all
+        # that as it went in.
+        if self.rhs_is_direct_value() and isinstance(self.rhs, (list, tuple, set, frozenset)) and _as_stored(self.lhs, self.rhs):
+            return list(self.rhs)
+        return super().get_prep_lookup()
 
     def as_postgresql(self, compiler, connection):
         element = None if isinstance(self.lhs, ColPairs) else array_type(self.lhs.output_field, connection)
@@ -40,7 +50,8 @@ class AnyArray:
         if not values:
             raise EmptyResultSet
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(value, connection, prepared=True) for value in values]
+        if not _as_stored(self.lhs, values):
+            values = [field.get_db_prep_value(value, connection, prepared=True) for value in values]
         return f"{lhs} = ANY(%s::{element}[])", (*lhs_params, values)
 
 
@@ -52,10 +63,26 @@ class RelatedInAsAny(AnyArray, RelatedIn):  # a foreign key's `__in` (a list of 
     pass
 
 
+def _as_stored(lhs, values) -> bool:
+    """Whether every value is of the very type the column's field holds (an int for an integer
+    field, a str for a text one; a bool is not an int here), so that preparing it changes nothing."""
+    if isinstance(lhs, ColPairs) or not hasattr(lhs, "output_field"):
+        return False
+    kind = _target(lhs.output_field).get_internal_type()
+    plain = int if kind in INTEGER_FIELDS else str if kind in TEXT_FIELDS else None
+    return plain is not None and all(type(value) is plain for value in values)
+
+
+def _target(field):
+    """The field whose values a column holds: a foreign key's target, or the field itself."""
+    if field.is_relation and getattr(field, "target_field", None) is not None:
+        return field.target_field
+    return field
+
+
 def array_type(field, connection) -> str | None:
     """The element type of the array `__in` sends for this field (None: the field keeps IN)."""
-    if field.is_relation and getattr(field, "target_field", None) is not None:
-        field = field.target_field
+    field = _target(field)
     kind = field.get_internal_type()
     if kind in INTEGER_FIELDS:
         return field.cast_db_type(connection)

@@ -63,6 +63,33 @@ def test_expressions_in_the_list_and_transforms(works):
     assert _pks(Work.objects.annotate(low=Lower("doi")).filter(low__in=["10.5555/lookup.cited"])) == [cited.pk]
 
 
+class _Text(str):
+    """A str that is not exactly a str: Django's own preparation of the values, not the short way."""
+
+
+def _compiled(queryset) -> tuple[str, list]:
+    """The statement and its values, in order (a set's order is its own), of an array or not."""
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    values = [value for param in params for value in (param if isinstance(param, (list, tuple)) else [param])]
+    return sql, sorted(values, key=lambda value: (type(value).__name__, value))
+
+
+def test_values_as_the_column_holds_them_compile_as_djangos_preparation_would(works):
+    cited, citing = works
+    ids = [cited.pk, citing[1].pk, citing[0].pk]
+    dois = ["10.5555/lookup.cited", "10.6666/lookup.2"]
+    pairs = [
+        (Work.objects.filter(pk__in=ids), Work.objects.filter(pk__in=[str(pk) for pk in ids])),
+        (Reference.objects.filter(citing_work_id__in=ids), Reference.objects.filter(citing_work_id__in=[str(pk) for pk in ids])),
+        (Reference.objects.filter(citing_work__in=set(ids)), Reference.objects.filter(citing_work__in={str(pk) for pk in ids})),
+        (Work.objects.filter(doi__in=tuple(dois)), Work.objects.filter(doi__in=tuple(_Text(doi) for doi in dois))),
+    ]
+    for short, prepared in pairs:
+        assert _compiled(short) == _compiled(prepared)
+        assert _pks(short) == _pks(prepared) != []
+    assert _pks(Work.objects.filter(pk__in=[True])) == _pks(Work.objects.filter(pk__in=[1]))  # a bool is Django's to turn
+
+
 @pytest.mark.skipif(not POSTGRESQL, reason="the array form is PostgreSQL's; SQLite keeps Django's IN")
 def test_postgresql_sends_one_array_for_plain_values(works):
     cited, citing = works
