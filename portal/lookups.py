@@ -52,6 +52,11 @@ class AnyArray:
         field = self.lhs.output_field
         if not _as_stored(self.lhs, values):
             values = [field.get_db_prep_value(value, connection, prepared=True) for value in values]
+        elif type(values[0]) is int:
+            # Plain ids as the array's text ("{1,2,3}"), which the cast reads: psycopg renders a
+            # list value by value in Python, 1.5-1.7 ms of CPU for 900 ids against 0.4-0.6 (the
+            # server's time the same).
+            values = "{" + ",".join(map(str, values)) + "}"
         return f"{lhs} = ANY(%s::{element}[])", (*lhs_params, values)
 
 
