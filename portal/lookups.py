@@ -16,6 +16,7 @@ value down and let it match.
 from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet
+from django.db import models
 from django.db.models import Field, ForeignObject
 from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.expressions import ColPairs
@@ -68,13 +69,22 @@ class RelatedInAsAny(AnyArray, RelatedIn):  # a foreign key's `__in` (a list of 
     pass
 
 
+# Django's own preparation of each of those fields (a subclass of its own, such as
+# portal.encrypted's, changes the value: its values always take the long way).
+_STOCK_PREPARATION = {
+    (field.get_prep_value, field.get_db_prep_value): int if name in INTEGER_FIELDS else str
+    for name in (*INTEGER_FIELDS, *TEXT_FIELDS) for field in [getattr(models, name)]
+}
+
+
 def _as_stored(lhs, values) -> bool:
     """Whether every value is of the very type the column's field holds (an int for an integer
-    field, a str for a text one; a bool is not an int here), so that preparing it changes nothing."""
+    field, a str for a text one; a bool is not an int here) and the field prepares values as
+    Django does, so that preparing them changes nothing."""
     if isinstance(lhs, ColPairs) or not hasattr(lhs, "output_field"):
         return False
-    kind = _target(lhs.output_field).get_internal_type()
-    plain = int if kind in INTEGER_FIELDS else str if kind in TEXT_FIELDS else None
+    field = type(_target(lhs.output_field))
+    plain = _STOCK_PREPARATION.get((field.get_prep_value, field.get_db_prep_value))
     return plain is not None and all(type(value) is plain for value in values)
 
 

@@ -92,6 +92,13 @@ def test_values_as_the_column_holds_them_compile_as_djangos_preparation_would(wo
     assert _pks(Work.objects.filter(pk__in=[True])) == _pks(Work.objects.filter(pk__in=[1]))  # a bool is Django's to turn
 
 
+def test_a_field_that_prepares_values_its_own_way_always_does():
+    from citations.models import CallbackEndpoint
+
+    _, values = _compiled(CallbackEndpoint.objects.filter(secret__in=["plain secret"]))
+    assert values and "plain secret" not in values  # encrypted, as every value of that field is
+
+
 @pytest.mark.skipif(not POSTGRESQL, reason="the array form is PostgreSQL's; SQLite keeps Django's IN")
 def test_postgresql_sends_one_array_for_plain_values(works):
     cited, citing = works
