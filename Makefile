@@ -69,7 +69,10 @@ browser:
 # machine of ours), run by an unprivileged user when make runs as root. `make test-postgres`
 # runs the whole suite on it, as CI does.
 PG_DIR := $(abspath var/postgres)
-PG_PORT ?= 54320
+# Below Linux's ephemeral ports (32768-60999): a port in that range can be taken at any moment as
+# the local end of some outgoing connection, and then the server cannot listen on it (CI's second
+# phase once failed so, on 54320, as its first phase ended).
+PG_PORT ?= 15432
 PG_URL := postgres://postgres@127.0.0.1:$(PG_PORT)/portal
 PG_AS := $(if $(filter 0,$(shell id -u)),su portalpg -s /bin/sh -c,sh -c)
 # The server's settings, given at each start (so a data folder made before them gets them too):
