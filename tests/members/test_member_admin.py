@@ -222,3 +222,24 @@ def test_a_key_used_within_the_minute_is_checked_without_writing(press, django_a
         assert isinstance(key_authenticate(request=None, token=new.token, scope="retrieve"), MachineLogin)
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
     assert writes == []
+
+
+TABS = [("citations:dashboard", "Works"), ("deposits:list", "Deposits"), ("citations:digest", "Citation emails"),
+        ("members:users", "Users"), ("members:keys", "API keys"), ("members:agents", "Agents"),
+        ("citations:notifications", "Notifications"), ("widget:keys", "Widget")]
+
+
+@pytest.mark.parametrize("current", [name for name, _ in TABS])
+def test_each_admin_page_has_every_tab_once_and_marks_its_own(client, press, current):
+    import lxml.html
+    from django.urls import reverse
+
+    member, admin = press
+    signed_in(client, admin)
+    page = client.get(reverse(current, args=[member.pk]))
+    assert page.status_code == 200
+    [nav] = lxml.html.fromstring(page.content).xpath('//nav[@class="tabs"]')
+    links = [(a.get("href"), a.text_content().strip()) for a in nav.xpath(".//a")]
+    assert links == [(reverse(name, args=[member.pk]), label) for name, label in TABS]
+    assert nav.text_content().split() == " ".join(label for _, label in TABS).split()  # no stray text
+    assert [a.get("href") for a in nav.xpath('.//a[@aria-current="page"]')] == [reverse(current, args=[member.pk])]
