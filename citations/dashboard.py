@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from citations.figures import member_figures, month_start
 from citations.models import Citation, MemberFigures
+from deposits.doi import normalize_doi
 from deposits.models import Work
 from members.models import Member
 
@@ -115,7 +116,8 @@ class WorkQuery:
 def dashboard_works(member: Member, query: WorkQuery) -> QuerySet[Work]:
     works = Work.objects.filter(owner=member)
     if text := query.search.strip():
-        works = works.filter(Q(title__icontains=text) | Q(doi__icontains=text.lower()))
+        # A DOI as people paste it ("https://doi.org/10.5555/X", "doi:10.5555/X") is looked for bare.
+        works = works.filter(Q(title__icontains=text) | Q(doi__icontains=normalize_doi(text) or text.lower()))
     if query.type:
         works = works.filter(type=query.type)
     if query.year is not None:

@@ -55,6 +55,8 @@ def test_works_list_searches_filters_and_sorts(press, society):
     doi = lambda query: [w.doi for w in dashboard.dashboard_works(press[0], query)]  # noqa: E731
     assert doi(dashboard.WorkQuery(search="peat")) == ["10.5555/special"]
     assert doi(dashboard.WorkQuery(search="10.5555/W1")) == ["10.5555/w1"]
+    assert doi(dashboard.WorkQuery(search="https://doi.org/10.5555/W1")) == ["10.5555/w1"]
+    assert doi(dashboard.WorkQuery(search=" doi:10.5555/special ")) == ["10.5555/special"]
     assert doi(dashboard.WorkQuery(type="book-chapter")) == ["10.5555/special"]
     assert doi(dashboard.WorkQuery(year=2001)) == ["10.5555/special"]
     assert doi(dashboard.WorkQuery(cited="cited")) == ["10.5555/w2", "10.5555/w1", "10.5555/w0"]
